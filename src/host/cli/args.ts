@@ -1,0 +1,76 @@
+/**
+ * `npm run serve -- [module] [--port N] [--token T] [--json]`: the headless host's arguments.
+ */
+import { parseArgs } from 'node:util'
+
+export interface CliArgs {
+  module: string | undefined
+  port: number
+  token: string | undefined
+  json: boolean
+  maxEntries: number | undefined
+  maxBytes: number | undefined
+  help: boolean
+}
+
+/** Wrong arguments; the message says which and how to write them. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export const USAGE = `Usage: npm run serve -- [module] [options]
+
+Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
+
+  module               a runtime module (.js, .mjs, .ts) to load; relative to where you run npm
+  --port N             the port to listen on (default: a free one)
+  --token T            the access token (default: 256 random bits, new each launch)
+  --json               print {"url", "token"} as one line of JSON once the host accepts connections
+  --max-entries N      entries of history to keep (default 1000000); older ones fold into the base
+  --max-mb N           megabytes of history to keep (default 512)
+  -h, --help           show this help
+`
+
+function whole(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
+  return n
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        token: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'max-entries': { type: 'string' },
+        'max-mb': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length > 1) throw new UsageError(`give at most one runtime module (got ${positionals.join(', ')})`)
+  const token = values.token
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
+    throw new UsageError('--token must be at least 16 characters, without spaces')
+  }
+  const mb = whole('--max-mb', values['max-mb'], 1, 1_000_000)
+  return {
+    module: positionals[0],
+    port: whole('--port', values.port, 0, 65535) ?? 0,
+    token,
+    json: values.json,
+    maxEntries: whole('--max-entries', values['max-entries'], 1024, 1_000_000_000),
+    maxBytes: mb === undefined ? undefined : mb * 1024 * 1024,
+    help: values.help
+  }
+}

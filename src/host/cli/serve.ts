@@ -1,0 +1,65 @@
+/**
+ * The headless host: `npm run serve -- [module] [--port N] [--token T] [--json]` (see `USAGE`).
+ * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load.
+ */
+import { relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Host } from '../host'
+import { startServer } from '../server/serve'
+import { parseCliArgs, USAGE, UsageError } from './args'
+
+/** The built window: `out/renderer`, beside the built CLI in `out/main`, or from the sources. */
+function rendererDir(): string {
+  const fromSource = import.meta.url.endsWith('.ts')
+  return fileURLToPath(new URL(fromSource ? '../../../out/renderer/' : '../renderer/', import.meta.url))
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args
+  try {
+    args = parseCliArgs(argv)
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    process.stderr.write(`patchscope: ${e.message}\n\n${USAGE}`)
+    return 1
+  }
+  if (args.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  // npm runs scripts from the project; the user meant paths relative to where they typed.
+  const cwd = process.env.INIT_CWD ?? process.cwd()
+  const limits = { ...(args.maxEntries ? { maxEntries: args.maxEntries } : {}), ...(args.maxBytes ? { maxBytes: args.maxBytes } : {}) }
+  const { host, error } = await Host.create({ cwd, limits, ...(args.module !== undefined ? { runtime: args.module } : {}) })
+  if (error !== undefined) {
+    process.stderr.write(`patchscope: ${error}\n`)
+    await host.close()
+    return 2
+  }
+  let server
+  try {
+    server = await startServer({ host, port: args.port, rendererDir: rendererDir(), ...(args.token ? { token: args.token } : {}) })
+  } catch (e) {
+    process.stderr.write(`patchscope: the server could not start: ${(e as Error).message}\n`)
+    await host.close()
+    return 1
+  }
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ url: server.origin, token: server.token }) + '\n')
+  } else {
+    const what =
+      args.module !== undefined
+        ? `on ${relative(cwd, host.resolvePath(args.module)) || args.module}`
+        : 'with no runtime (open one from the window)'
+    process.stdout.write(`Patchscope is running ${what}.\nOpen ${server.origin}/?token=${server.token}\nPress Ctrl+C to stop.\n`)
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await server.close()
+  await host.close()
+  return 0
+}
+
+process.exitCode = await main(process.argv.slice(2))

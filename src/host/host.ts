@@ -1,0 +1,154 @@
+/**
+ * The host without its server: the running runtime, the history it records, and the operations
+ * the HTTP API and the desktop shell call (load, dispatch, import). Electron-free; the same in the
+ * desktop app, the headless CLI and the tests.
+ */
+import { resolve } from 'node:path'
+import type { Action, RuntimeInfo, Slices } from '../shared/protocol'
+import { History, type HistoryLimits } from './recorder/history'
+import { importSession, type ImportedSession } from './recorder/session-file'
+import type { EntryBatch, Fault } from './runtime/messages'
+import { RuntimeController } from './runtime/controller'
+
+export interface HostOptions {
+  /** A runtime module to load first; its initial state becomes the history's base. */
+  runtime?: string
+  /** Where relative runtime paths are resolved from. @default process.cwd() */
+  cwd?: string
+  limits?: Partial<HistoryLimits>
+  /** @default 10_000 */
+  loadTimeoutMs?: number
+  /** What runtimes print, and what the host reports. @default writes to stderr */
+  log?: (text: string) => void
+}
+
+/** The tag of a note the host itself records in the timeline (a runtime's data can never forge it: see DESIGN's `$object`). */
+export const NOTE_TAG = '$patchscope'
+
+export class Host {
+  readonly history: History
+  readonly runtime: RuntimeController
+  readonly #cwd: string
+  readonly #limits: Partial<HistoryLimits> | undefined
+  readonly #log: (text: string) => void
+  #asBase = false
+  #held: EntryBatch[] | undefined
+  #queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(options: HostOptions) {
+    this.#cwd = options.cwd ?? process.cwd()
+    this.#limits = options.limits
+    this.#log = options.log ?? ((text) => process.stderr.write(text))
+    this.history = new History(options.limits ? { limits: options.limits } : {})
+    this.runtime = new RuntimeController({
+      onEntries: (batch) => (this.#held ? this.#held.push(batch) : this.#record(batch)),
+      onLoaded: (slices) => this.#loaded(slices),
+      onFault: (fault) => this.#fault(fault),
+      log: this.#log,
+      ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {})
+    })
+  }
+
+  /**
+   * Creates a host, loading `options.runtime` first if given.
+   * @returns the host, and the load error if that module failed (the host then runs without it)
+   */
+  static async create(options: HostOptions = {}): Promise<{ host: Host; error?: string }> {
+    const host = new Host(options)
+    if (options.runtime === undefined) return { host }
+    host.#asBase = true
+    try {
+      const result = await host.loadRuntime(options.runtime)
+      return result.ok ? { host } : { host, error: result.error }
+    } finally {
+      host.#asBase = false
+    }
+  }
+
+  /** A path as the user meant it: relative to where they work. */
+  resolvePath(path: string): string {
+    return resolve(this.#cwd, path)
+  }
+
+  /** Loads or reloads a runtime; the history goes on with a reset `state.initial`. */
+  loadRuntime(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.#serial(() => this.runtime.load(this.resolvePath(path)))
+  }
+
+  /** Reloads the runtime that was last loaded (or failed to). */
+  reloadRuntime(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const { path, status } = this.runtime.info
+    if (path === null || status === 'session')
+      return Promise.resolve({ ok: false, error: 'no runtime module has been loaded, so there is nothing to reload' })
+    return this.loadRuntime(path)
+  }
+
+  /** Dispatches an action to the running runtime (see `RuntimeController.dispatch`). */
+  dispatch(action: Action, timeoutMs: number): Promise<{ settled: boolean }> {
+    return this.runtime.dispatch(action, timeoutMs)
+  }
+
+  /**
+   * Replaces the history with a session file's, after checking all of it; the runtime stops.
+   * On a bad file nothing changes and nothing recorded meanwhile is lost.
+   * @throws {SessionError} naming the bad line
+   */
+  importSession(lines: AsyncIterable<string>): Promise<ImportedSession> {
+    return this.#serial(async () => {
+      this.#held = []
+      try {
+        const imported = await importSession(lines, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
+        const info: RuntimeInfo = { path: imported.header.runtime.path, name: imported.header.runtime.name, status: 'session' }
+        await this.runtime.stop(info)
+        this.history.adopt(imported.history)
+        this.history.notify()
+        return imported
+      } catch (e) {
+        for (const batch of this.#held ?? []) this.#record(batch)
+        throw e
+      } finally {
+        this.#held = undefined
+      }
+    })
+  }
+
+  /** Stops the runtime. */
+  async close(): Promise<void> {
+    await this.runtime.close()
+  }
+
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  #record(batch: EntryBatch): void {
+    const { types, slices, bodies } = batch
+    for (let i = 0; i < types.length; i++)
+      this.history.append(types[i] as EntryBatch['types'][number], slices[i] ?? null, bodies[i] as string)
+    this.history.notify()
+  }
+
+  #loaded(slices: string): void {
+    if (this.#asBase && this.history.lastSeq === 0) {
+      this.history.restart(JSON.parse(slices) as Slices, 0)
+    } else {
+      this.history.append('state.initial', null, `"slices":${slices},"timestamp":${Date.now()},"reset":true}`)
+    }
+    this.history.notify()
+  }
+
+  #fault(fault: Fault | { t: 'exit'; message: string }): void {
+    const kind = fault.t === 'exit' ? 'exit' : fault.kind
+    this.#log(`[patchscope] runtime ${kind}: ${fault.message}\n`)
+    const note = {
+      note: 'runtime-error',
+      kind,
+      message: fault.message,
+      ...(fault.t === 'fault' && fault.stack ? { stack: fault.stack } : {})
+    }
+    this.history.appendEvent({ type: 'custom-event', data: { [NOTE_TAG]: note }, timestamp: Date.now() })
+    this.history.notify()
+  }
+}

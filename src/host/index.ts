@@ -1,0 +1,3 @@
+export { Host, NOTE_TAG, type HostOptions } from './host'
+export { startServer, newToken, type ServerOptions, type RunningServer } from './server/serve'
+export { DEFAULT_HISTORY_LIMITS, type HistoryLimits } from './recorder/history'

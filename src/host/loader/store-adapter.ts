@@ -1,0 +1,78 @@
+/**
+ * Turns a Redux-style store into a bus runtime: after each action, `state-changed` for every
+ * top-level key, with that action as the cause. The recorder drops keys that did not change, so
+ * a store that mutates in place is recorded as correctly as one that never does.
+ */
+import { EventEmitter } from 'node:events'
+import type { Action } from '../../shared/protocol'
+import type { BusRuntime, Store } from './contract'
+
+/** The cause of a change the store reported outside any dispatch Patchscope saw (an async thunk's later dispatch). */
+export const OUTSIDE_DISPATCH: Action = { type: '(change outside dispatch)' }
+
+/** The slices of a store's state: its keys when it is a plain object, else one slice `state`. */
+export function slicesOf(state: unknown): Record<string, unknown> {
+  if (isPlainObject(state)) return state
+  return { state }
+}
+
+/** True for `{}` and `Object.create(null)` objects, not for arrays or class instances. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Wraps a store. The store's own `dispatch` property is wrapped too (where it can be), so actions
+ * the runtime dispatches itself are attributed as well as those sent by the window.
+ */
+export function adaptStore(store: Store): BusRuntime {
+  const bus = new EventEmitter()
+  const original = store.dispatch.bind(store)
+  let current: Action | undefined
+  let last = slicesOf(store.getState())
+
+  const report = (cause: Action): void => {
+    const next = slicesOf(store.getState())
+    const keys = new Set([...Object.keys(last), ...Object.keys(next)])
+    for (const slice of keys) {
+      const after = Object.hasOwn(next, slice) ? next[slice] : undefined
+      bus.emit('state-changed', { slice, before: last[slice], after, causingAction: cause })
+    }
+    last = next
+  }
+
+  const dispatch = (action: unknown): unknown => {
+    const outer = current
+    current = toCause(action)
+    try {
+      return original(action)
+    } finally {
+      const cause = current
+      current = outer
+      report(cause)
+    }
+  }
+
+  store.subscribe(() => report(current ?? OUTSIDE_DISPATCH))
+  try {
+    ;(store as { dispatch: unknown }).dispatch = dispatch
+  } catch {
+    // A frozen store keeps its own dispatch: its self-dispatched actions are then recorded as
+    // changes outside dispatch, still with the right state.
+  }
+
+  return {
+    getState: () => slicesOf(store.getState()),
+    dispatch,
+    bus,
+    dispose: () => (store as { dispose?: () => unknown }).dispose?.()
+  }
+}
+
+function toCause(action: unknown): Action {
+  if (typeof action === 'function') return { type: `thunk ${action.name || '(anonymous)'}` }
+  if (typeof action === 'object' && action !== null && typeof (action as { type?: unknown }).type === 'string') return action as Action
+  return { type: String(action) }
+}

@@ -1,0 +1,147 @@
+/**
+ * Turns any value a runtime holds into JSON, encoding what JSON cannot carry as one-key tagged
+ * objects (`{"$bigint": "10"}`; the table is in DESIGN.md). Never throws: a getter or `toJSON`
+ * that throws is recorded as the error it threw, so one odd value never breaks the stream.
+ */
+import { types } from 'node:util'
+import { escapeToken } from '../../shared/pointer'
+import type { Json, JsonObject } from '../../shared/protocol'
+import { setOwn } from '../../shared/state'
+
+/** How many values of a typed array or buffer are kept (`$bytes.head`). */
+export const BYTES_HEAD = 64
+
+/** The objects from the slice's root down to the value being encoded, with their pointers. */
+export type Ancestors = Map<object, string>
+
+/**
+ * Encodes a value found at `pointer` of its slice. `ancestors` are the objects above it, so that
+ * a reference back to one of them is written as `{"$ref": pointer}` instead of looping forever.
+ * @example encode(new Map([[1n, NaN]])) // { $map: [[{ $bigint: '1' }, { $number: 'NaN' }]] }
+ */
+export function encode(value: unknown, pointer = '', ancestors: Ancestors = new Map()): Json {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value
+    case 'number':
+      // -0 becomes 0, as it does on the wire.
+      return Number.isFinite(value) ? value + 0 : { $number: String(value) }
+    case 'bigint':
+      return { $bigint: value.toString() }
+    case 'undefined':
+      return { $undefined: true }
+    case 'symbol':
+      return { $symbol: value.description ?? '' }
+    case 'function':
+      return { $function: value.name }
+  }
+  if (value === null) return null
+  const obj = value as object
+  const seen = ancestors.get(obj)
+  if (seen !== undefined) return { $ref: seen }
+  ancestors.set(obj, pointer)
+  try {
+    return encodeObject(obj, pointer, ancestors)
+  } finally {
+    ancestors.delete(obj)
+  }
+}
+
+/** True for objects that are encoded whole, as one tagged value, rather than key by key. */
+export function isAtomic(obj: object): boolean {
+  return (
+    types.isDate(obj) ||
+    types.isMap(obj) ||
+    types.isSet(obj) ||
+    types.isRegExp(obj) ||
+    types.isNativeError(obj) ||
+    obj instanceof Error ||
+    ArrayBuffer.isView(obj) ||
+    types.isAnyArrayBuffer(obj) ||
+    types.isBoxedPrimitive(obj) ||
+    (!Array.isArray(obj) && typeof (obj as { toJSON?: unknown }).toJSON === 'function')
+  )
+}
+
+/** True for an object whose keys are one key starting with `$`: it is wrapped in `$object`. */
+export function needsWrap(keys: readonly string[]): boolean {
+  return keys.length === 1 && (keys[0] as string).charCodeAt(0) === 36 /* $ */
+}
+
+/** Reads a property; a getter that throws gives the error it threw, which is then encoded. */
+export function read(obj: object, key: string | number): unknown {
+  try {
+    return (obj as Record<string | number, unknown>)[key]
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e))
+  }
+}
+
+function encodeObject(obj: object, pointer: string, ancestors: Ancestors): Json {
+  if (Array.isArray(obj)) {
+    const out: Json[] = new Array<Json>(obj.length)
+    for (let i = 0; i < obj.length; i++) out[i] = encode(read(obj, i), pointer + '/' + i, ancestors)
+    return out
+  }
+  if (types.isDate(obj)) {
+    const time = Date.prototype.getTime.call(obj)
+    return { $date: Number.isNaN(time) ? null : new Date(time).toISOString() }
+  }
+  if (types.isMap(obj)) {
+    const entries: Json[] = []
+    let i = 0
+    for (const [k, v] of Map.prototype.entries.call(obj) as IterableIterator<[unknown, unknown]>) {
+      const at = `${pointer}/$map/${i++}`
+      entries.push([encode(k, at + '/0', ancestors), encode(v, at + '/1', ancestors)])
+    }
+    return { $map: entries }
+  }
+  if (types.isSet(obj)) {
+    const values: Json[] = []
+    for (const v of Set.prototype.values.call(obj) as IterableIterator<unknown>) {
+      values.push(encode(v, `${pointer}/$set/${values.length}`, ancestors))
+    }
+    return { $set: values }
+  }
+  if (types.isNativeError(obj) || obj instanceof Error) {
+    const name = read(obj, 'name')
+    const message = read(obj, 'message')
+    return { $error: { name: typeof name === 'string' ? name : 'Error', message: String(message) } }
+  }
+  if (types.isRegExp(obj)) return { $regexp: RegExp.prototype.toString.call(obj) }
+  if (ArrayBuffer.isView(obj) || types.isAnyArrayBuffer(obj)) return { $bytes: bytes(obj) }
+  if (types.isBoxedPrimitive(obj)) return encode((obj as { valueOf(): unknown }).valueOf(), pointer, ancestors)
+  const toJSON = (obj as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === 'function') {
+    let result: unknown
+    try {
+      result = toJSON.call(obj, '')
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e))
+    }
+    if (result !== obj) return encode(result, pointer, ancestors)
+  }
+  return encodePlain(obj, pointer, ancestors)
+}
+
+function encodePlain(obj: object, pointer: string, ancestors: Ancestors): Json {
+  const keys = Object.keys(obj)
+  const wrap = needsWrap(keys)
+  const base = wrap ? pointer + '/$object' : pointer
+  const out: JsonObject = {}
+  for (const key of keys) setOwn(out, key, encode(read(obj, key), base + '/' + escapeToken(key), ancestors))
+  return wrap ? { $object: out } : out
+}
+
+function bytes(obj: ArrayBufferView | ArrayBufferLike): JsonObject {
+  const type = Object.prototype.toString.call(obj).slice(8, -1)
+  if (types.isAnyArrayBuffer(obj) || obj instanceof DataView) {
+    const view =
+      obj instanceof DataView ? new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength) : new Uint8Array(obj as ArrayBufferLike)
+    return { type, length: view.length, head: Array.from(view.subarray(0, BYTES_HEAD)) }
+  }
+  const typed = obj as unknown as { length: number; subarray(a: number, b: number): ArrayLike<number | bigint> }
+  const head = Array.from(typed.subarray(0, BYTES_HEAD), (v) => encode(v))
+  return { type, length: typed.length, head }
+}

@@ -1,0 +1,235 @@
+/**
+ * The retained history: every entry with its global seq, as the SSE frames the events route sends.
+ *
+ * Entries live in segments of `SEGMENT_ENTRIES`; each segment starts with a checkpoint (the state
+ * just before its first entry, sharing structure with its neighbours), so the state right after any
+ * retained entry is a checkpoint plus a replay of at most one segment. When the history outgrows
+ * its limits, the oldest segments are dropped and the base moves up to the next checkpoint: their
+ * entries are folded into the base, never lost from the state.
+ *
+ * The history knows no transport: consumers `subscribe` and read.
+ */
+import type { HistoryEvent, HistoryEventType, Slices } from '../../shared/protocol'
+import { applyEvent, newEdit } from '../../shared/state'
+import { KINDS, kindOf, Segment, SEGMENT_ENTRIES } from './segment'
+
+/** How much history is kept; past either bound the oldest entries fold into the base. */
+export interface HistoryLimits {
+  /** @default 1_000_000 */
+  maxEntries: number
+  /** Bytes of stored frames. @default 512 MiB */
+  maxBytes: number
+}
+
+/** The limits a history gets when none are given. */
+export const DEFAULT_HISTORY_LIMITS: Readonly<HistoryLimits> = { maxEntries: 1_000_000, maxBytes: 512 * 1024 * 1024 }
+
+/** A seq outside the retained history. */
+export class RetentionError extends RangeError {
+  override name = 'RetentionError'
+}
+
+export interface HistoryOptions {
+  /** The state the first entry applies to. @default {} */
+  base?: Slices
+  /** The seq of the last entry the base includes. @default 0 */
+  baseSeq?: number
+  limits?: Partial<HistoryLimits>
+}
+
+export class History {
+  #segments: Segment[]
+  #limits: HistoryLimits
+  #sliceIds = new Map<string, number>()
+  #sliceNames: string[] = []
+  #entries = 0
+  #sealedBytes = 0
+  #head: { seq: number; state: Slices }
+  #listeners = new Set<() => void>()
+
+  constructor({ base = {}, baseSeq = 0, limits = {} }: HistoryOptions = {}) {
+    this.#limits = { ...DEFAULT_HISTORY_LIMITS, ...limits }
+    this.#segments = [new Segment(baseSeq + 1, base)]
+    this.#head = { seq: baseSeq, state: base }
+  }
+
+  /** The seq of the last entry folded into the base. */
+  get baseSeq(): number {
+    return this.#first.firstSeq - 1
+  }
+
+  /** The seq of the newest entry (`baseSeq` when none is retained). */
+  get lastSeq(): number {
+    return this.#last.lastSeq
+  }
+
+  /** Retained entries. */
+  get size(): number {
+    return this.#entries
+  }
+
+  /** Bytes held by the retained frames. */
+  get bytes(): number {
+    return this.#sealedBytes + this.#last.bytes
+  }
+
+  get #first(): Segment {
+    return this.#segments[0] as Segment
+  }
+
+  get #last(): Segment {
+    return this.#segments[this.#segments.length - 1] as Segment
+  }
+
+  /** The state the retained entries apply to (right after `baseSeq`). */
+  base(): Slices {
+    return this.#first.start
+  }
+
+  /**
+   * Records an entry and returns its seq. `body` is the entry's JSON without the opening brace,
+   * `type` and `seq`; `slice` names the slice of a `state.update`.
+   */
+  append(type: HistoryEventType, slice: string | null, body: string): number {
+    let seg = this.#last
+    if (seg.full) seg = this.#nextSegment()
+    this.#entries++
+    return seg.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body)
+  }
+
+  /** Records an entry given as an event without its seq. */
+  appendEvent(event: DistributiveOmit<HistoryEvent, 'seq'>): number {
+    const { type, ...rest } = event
+    const body = JSON.stringify(rest).slice(1)
+    return this.append(type, type === 'state.update' ? (rest as { slice: string }).slice : null, body)
+  }
+
+  #nextSegment(): Segment {
+    const full = this.#last
+    const seg = new Segment(full.lastSeq + 1, this.stateAt(full.lastSeq))
+    full.trim()
+    this.#sealedBytes += full.bytes
+    this.#segments.push(seg)
+    while (this.#segments.length > 1 && (this.#entries > this.#limits.maxEntries || this.bytes > this.#limits.maxBytes)) {
+      const dropped = this.#segments.shift() as Segment
+      this.#entries -= dropped.count
+      this.#sealedBytes -= dropped.bytes
+    }
+    return seg
+  }
+
+  /** Tells every subscriber that entries were appended (or the history replaced). */
+  notify(): void {
+    for (const listener of this.#listeners) listener()
+  }
+
+  /** Calls `listener` after each batch of appends; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** A small number for a slice name (entries store it, filters compare it). */
+  sliceId(name: string): number {
+    let id = this.#sliceIds.get(name)
+    if (id === undefined) {
+      id = this.#sliceNames.push(name) - 1
+      this.#sliceIds.set(name, id)
+    }
+    return id
+  }
+
+  /** The segment holding `seq`, which must be retained. */
+  segment(seq: number): Segment {
+    this.#check(seq, this.baseSeq + 1)
+    return this.#segments[Math.floor((seq - this.#first.firstSeq) / SEGMENT_ENTRIES)] as Segment
+  }
+
+  /** The type of a retained entry. */
+  type(seq: number): HistoryEventType {
+    return KINDS[this.segment(seq).kind(seq)] as HistoryEventType
+  }
+
+  /** A retained entry, parsed. */
+  event(seq: number): HistoryEvent {
+    return JSON.parse(this.segment(seq).data(seq)) as HistoryEvent
+  }
+
+  /**
+   * The state right after entry `seq` (the base for `baseSeq`). The result is shared with the
+   * history's checkpoints and must not be changed.
+   * @throws {RetentionError} when `seq` is not retained
+   */
+  stateAt(seq: number): Slices {
+    this.#check(seq, this.baseSeq)
+    const head = this.#head
+    if (head.seq === seq) return head.state
+    if (seq === this.baseSeq) return this.base()
+    const seg = this.segment(seq)
+    const fromHead = head.seq < seq && head.seq >= seg.firstSeq - 1
+    let state = fromHead ? head.state : seg.start
+    const owned = newEdit()
+    for (let q = fromHead ? head.seq + 1 : seg.firstSeq; q <= seq; q++) {
+      const kind = seg.kind(q)
+      if (kind === 0 || kind === 1) state = applyEvent(state, JSON.parse(seg.data(q)) as HistoryEvent, owned)
+    }
+    if (seq === this.lastSeq || fromHead) this.#head = { seq, state }
+    return state
+  }
+
+  /**
+   * A fixed view of what is retained now: later appends and drops do not change it, so a long
+   * export reads a consistent history.
+   */
+  view(): HistoryView {
+    const segments = this.#segments.slice()
+    const first = segments[0] as Segment
+    const lastSeq = this.lastSeq
+    return {
+      baseSeq: first.firstSeq - 1,
+      lastSeq,
+      base: first.start,
+      segment: (seq) => segments[Math.floor((seq - first.firstSeq) / SEGMENT_ENTRIES)] as Segment
+    }
+  }
+
+  /** Drops every entry and starts again from `base` at `baseSeq` (kept for an import). */
+  restart(base: Slices, baseSeq: number): void {
+    this.#segments = [new Segment(baseSeq + 1, base)]
+    this.#head = { seq: baseSeq, state: base }
+    this.#entries = 0
+    this.#sealedBytes = 0
+  }
+
+  /** Takes over everything `other` holds; `other` must not be used afterwards. */
+  adopt(other: History): void {
+    this.#segments = other.#segments
+    this.#head = other.#head
+    this.#entries = other.#entries
+    this.#sealedBytes = other.#sealedBytes
+    this.#sliceIds = other.#sliceIds
+    this.#sliceNames = other.#sliceNames
+  }
+
+  #check(seq: number, min: number): void {
+    if (!Number.isSafeInteger(seq) || seq < min || seq > this.lastSeq) {
+      throw new RetentionError(
+        this.size === 0
+          ? `entry ${seq} is not retained: the history holds no entries (its base is at ${this.baseSeq})`
+          : `entry ${seq} is not retained: the history holds ${this.baseSeq + 1}..${this.lastSeq} (base ${this.baseSeq})`
+      )
+    }
+  }
+}
+
+/** What `History.view` gives. */
+export interface HistoryView {
+  readonly baseSeq: number
+  readonly lastSeq: number
+  readonly base: Slices
+  /** The segment of a seq in `baseSeq + 1`..`lastSeq`. */
+  segment(seq: number): Segment
+}
+
+/** `Omit` over each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

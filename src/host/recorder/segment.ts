@@ -1,0 +1,137 @@
+/**
+ * A run of consecutive history entries stored as the exact bytes of their SSE frames, with the
+ * state just before its first entry as a checkpoint. Frames are written once and then only read:
+ * every client and every export reads the same bytes.
+ */
+import type { HistoryEventType, Slices } from '../../shared/protocol'
+
+/** Entries a segment holds: the longest replay `stateAt` ever does. */
+export const SEGMENT_ENTRIES = 1024
+
+/** The entry types, by the small number a segment stores for each entry. */
+export const KINDS: readonly HistoryEventType[] = ['state.initial', 'state.update', 'execution.status', 'custom-event']
+
+/** The number a segment stores for an entry type. */
+export function kindOf(type: HistoryEventType): number {
+  return KINDS.indexOf(type)
+}
+
+const INITIAL_BYTES = 64 * 1024
+
+/** The bytes before an entry's JSON in its frame: `id: N\nevent: TYPE\ndata: `. */
+function headerLength(seq: number, kind: number): number {
+  return 4 + String(seq).length + 8 + (KINDS[kind] as string).length + 7
+}
+
+export class Segment {
+  count = 0
+  #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES)
+  #used = 0
+  readonly #ends = new Uint32Array(SEGMENT_ENTRIES)
+  readonly #kinds = new Uint8Array(SEGMENT_ENTRIES)
+  readonly #slices = new Int32Array(SEGMENT_ENTRIES)
+
+  /**
+   * @param firstSeq the seq of the first entry it will hold
+   * @param start the state right after entry `firstSeq - 1`; shared, never changed
+   */
+  constructor(
+    readonly firstSeq: number,
+    readonly start: Slices
+  ) {}
+
+  get full(): boolean {
+    return this.count === SEGMENT_ENTRIES
+  }
+
+  get lastSeq(): number {
+    return this.firstSeq + this.count - 1
+  }
+
+  /** Bytes held, counting the unused room of the buffer. */
+  get bytes(): number {
+    return this.#buf.length
+  }
+
+  /**
+   * Stores the entry with the next seq. `body` is its JSON without the opening brace and without
+   * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`.
+   */
+  append(kind: number, sliceId: number, body: string): number {
+    const seq = this.firstSeq + this.count
+    const type = KINDS[kind] as string
+    const frame = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},${body}\n\n`
+    // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
+    this.#reserve(frame.length * 3)
+    this.#used += this.#buf.write(frame, this.#used, 'utf8')
+    this.#ends[this.count] = this.#used
+    this.#kinds[this.count] = kind
+    this.#slices[this.count] = sliceId
+    this.count++
+    return seq
+  }
+
+  /** Gives back the room a full segment no longer needs. */
+  trim(): void {
+    if (this.#buf.length - this.#used < 4096) return
+    const exact = Buffer.allocUnsafeSlow(this.#used)
+    this.#buf.copy(exact, 0, 0, this.#used)
+    this.#buf = exact
+  }
+
+  #reserve(extra: number): void {
+    if (this.#used + extra <= this.#buf.length) return
+    let size = this.#buf.length * 2
+    while (size < this.#used + extra) size *= 2
+    const grown = Buffer.allocUnsafe(size)
+    this.#buf.copy(grown, 0, 0, this.#used)
+    this.#buf = grown
+  }
+
+  #startOf(i: number): number {
+    return i === 0 ? 0 : (this.#ends[i - 1] as number)
+  }
+
+  kind(seq: number): number {
+    return this.#kinds[seq - this.firstSeq] as number
+  }
+
+  sliceId(seq: number): number {
+    return this.#slices[seq - this.firstSeq] as number
+  }
+
+  /** The frame of one entry. */
+  frame(seq: number): Buffer {
+    const i = seq - this.firstSeq
+    return this.#buf.subarray(this.#startOf(i), this.#ends[i])
+  }
+
+  /** The frames of entries `from`..`to` (inclusive), as one view of the stored bytes. */
+  frames(from: number, to: number): Buffer {
+    return this.#buf.subarray(this.#startOf(from - this.firstSeq), this.#ends[to - this.firstSeq])
+  }
+
+  /**
+   * As many consecutive frames from `from` on as fit in `maxBytes` (at least one), up to `last`:
+   * one view of the stored bytes, and the seq of the last frame in it.
+   */
+  framesWithin(from: number, last: number, maxBytes: number): { bytes: Buffer; to: number } {
+    const start = this.#startOf(from - this.firstSeq)
+    let i = from - this.firstSeq
+    const end = Math.min(last, this.lastSeq) - this.firstSeq
+    while (i < end && (this.#ends[i + 1] as number) - start <= maxBytes) i++
+    return { bytes: this.#buf.subarray(start, this.#ends[i]), to: this.firstSeq + i }
+  }
+
+  /** The JSON of one entry, as bytes. */
+  dataBytes(seq: number): Buffer {
+    const i = seq - this.firstSeq
+    const start = this.#startOf(i) + headerLength(seq, this.#kinds[i] as number)
+    return this.#buf.subarray(start, (this.#ends[i] as number) - 2)
+  }
+
+  /** The JSON of one entry. */
+  data(seq: number): string {
+    return this.dataBytes(seq).toString('utf8')
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * The recorder's own copy of each slice, and the diff of a slice's new value against it.
+ *
+ * The recorder never trusts the runtime's `before`: a runtime may mutate in place. So it keeps,
+ * for every position of the state, what was there last time (a "kid"):
+ * - a primitive, compared by value;
+ * - a *sealed* object: deeply frozen, with no cycle or special value, and (objects) data properties
+ *   only; a getter on the index of a frozen array is not looked for, as that would cost a key per index.
+ *   Such an object can never change, so the object itself is the snapshot, and the same reference
+ *   at the same position means no change. Immer and Redux Toolkit freeze their state, so for them
+ *   an array of 50,000 unchanged elements costs one reference comparison each and no allocation;
+ * - a `Node` for anything else (unfrozen objects and arrays keep their own copy of their children;
+ *   dates, maps and other tagged values keep their encoded JSON), compared in full every time.
+ *
+ * Patches are RFC 6902, relative to the slice, with the same effect as fast-json-patch's `compare`
+ * on the encoded values: index by index for arrays, then additions at or removals from the end.
+ */
+import { escapeToken } from '../../shared/pointer'
+import type { Json, Operation } from '../../shared/protocol'
+import { encode, isAtomic, needsWrap, read, type Ancestors } from './encode'
+
+/** How a slice changed: patches, a whole new value, or its removal. */
+export type SliceChange = { patches: Operation[] } | { value: Json } | { removed: true }
+
+abstract class Node {
+  constructor(public raw: object) {}
+}
+
+class ArrayNode extends Node {
+  constructor(
+    raw: unknown[],
+    public kids: Kid[]
+  ) {
+    super(raw)
+  }
+}
+
+class ObjectNode extends Node {
+  constructor(
+    raw: object,
+    public kids: Map<string, Kid>
+  ) {
+    super(raw)
+  }
+}
+
+/** A value encoded whole (a date, a map, a cycle…), compared by its encoded JSON. */
+class AtomNode extends Node {
+  constructor(
+    raw: object,
+    public json: string
+  ) {
+    super(raw)
+  }
+}
+
+/** What a position held last time: a primitive, a sealed object, or a Node. */
+type Kid = unknown
+
+const ABSENT: unique symbol = Symbol('absent')
+
+/** Primitive equality as the encoding sees it (NaN equals NaN; symbols and functions by their encoding). */
+function primEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  const ta = typeof a
+  if (ta !== typeof b) return false
+  if (ta === 'number') return Number.isNaN(a) && Number.isNaN(b)
+  if (ta === 'symbol') return (a as symbol).description === (b as symbol).description
+  if (ta === 'function') return (a as { name: string }).name === (b as { name: string }).name
+  return false
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null
+}
+
+/** Every kid but a Node is immutable. */
+function isSealedKid(kid: Kid): boolean {
+  return !(kid instanceof Node)
+}
+
+function hasOnlyDataProps(obj: object, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(obj, key)
+    if (d === undefined || !('value' in d)) return false
+  }
+  return true
+}
+
+class Diff {
+  readonly ops: Operation[] = []
+  readonly ancestors: Ancestors = new Map()
+  /** Set when the slice's root itself was replaced (sent as `value`, not as patches). */
+  rootValue: Json | typeof ABSENT = ABSENT
+
+  constructor(readonly sealed: WeakSet<object>) {}
+
+  replace(pointer: string, value: Json, existed: boolean): void {
+    if (pointer === '') this.rootValue = value
+    else this.ops.push({ op: existed ? 'replace' : 'add', path: pointer, value })
+  }
+
+  /** The kid for a value not seen at this position before. */
+  kidOf(value: unknown, pointer: string): Kid {
+    if (!isObject(value)) return value
+    if (this.sealed.has(value)) return value
+    const cycle = this.ancestors.get(value)
+    if (cycle !== undefined) return new AtomNode(value, JSON.stringify({ $ref: cycle }))
+    if (isAtomic(value)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
+    this.ancestors.set(value, pointer)
+    try {
+      const frozen = Object.isFrozen(value)
+      if (Array.isArray(value)) {
+        const kids: Kid[] = new Array<Kid>(value.length)
+        let sealed = frozen
+        for (let i = 0; i < value.length; i++) {
+          const kid = this.kidOf(read(value, i), pointer + '/' + i)
+          kids[i] = kid
+          if (sealed && !isSealedKid(kid)) sealed = false
+        }
+        return this.seal(value, sealed, () => new ArrayNode(value, kids))
+      }
+      const keys = Object.keys(value)
+      if (needsWrap(keys)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
+      const kids = new Map<string, Kid>()
+      let sealed = frozen
+      for (const key of keys) {
+        const kid = this.kidOf(read(value, key), pointer + '/' + escapeToken(key))
+        kids.set(key, kid)
+        if (sealed && !isSealedKid(kid)) sealed = false
+      }
+      return this.seal(value, sealed && hasOnlyDataProps(value, keys), () => new ObjectNode(value, kids))
+    } finally {
+      this.ancestors.delete(value)
+    }
+  }
+
+  private seal(value: object, sealed: boolean, node: () => Node): Kid {
+    if (!sealed) return node()
+    this.sealed.add(value)
+    return value
+  }
+
+  /** Compares what a position held (`prev`) with what it holds now, recording operations; returns the new kid. */
+  visit(prev: Kid, next: unknown, pointer: string): Kid {
+    if (prev === next) return prev
+    if (!isObject(next)) {
+      if (!isObject(prev) && primEqual(prev, next)) return next
+      this.replace(pointer, encode(next), true)
+      return next
+    }
+    const cycle = this.ancestors.get(next)
+    if (cycle !== undefined || isAtomic(next)) {
+      const value: Json = cycle !== undefined ? { $ref: cycle } : encode(next, pointer, this.ancestors)
+      const json = JSON.stringify(value)
+      if (prev instanceof AtomNode && prev.json === json) {
+        prev.raw = next
+        return prev
+      }
+      this.replace(pointer, value, true)
+      return new AtomNode(next, json)
+    }
+    if (Array.isArray(next)) {
+      if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node))) return this.diffArray(prev, next, pointer)
+    } else if (prev instanceof ObjectNode || (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev))) {
+      const keys = Object.keys(next)
+      if (!needsWrap(keys)) return this.diffObject(prev, next, keys, pointer)
+    }
+    return this.replaceWith(next, pointer)
+  }
+
+  private replaceWith(next: object, pointer: string): Kid {
+    this.replace(pointer, encode(next, pointer, this.ancestors), true)
+    return this.kidOf(next, pointer)
+  }
+
+  private diffArray(prev: ArrayNode | unknown[], next: unknown[], pointer: string): Kid {
+    const prevKids: readonly Kid[] = prev instanceof ArrayNode ? prev.kids : prev
+    const n = next.length
+    const m = prevKids.length
+    const common = n < m ? n : m
+    let changedAt: number[] | undefined
+    let changedKids: Kid[] | undefined
+    let sealed = true
+    this.ancestors.set(next, pointer)
+    try {
+      // The hot loop: for sealed children and primitives, a reference comparison is the whole check.
+      for (let i = 0; i < common; i++) {
+        const x = next[i]
+        const k = prevKids[i]
+        if (x === k) continue
+        const kid = this.visit(k, read(next, i), pointer + '/' + i)
+        if (!isSealedKid(kid)) sealed = false
+        if (kid === k) continue
+        ;(changedAt ??= []).push(i)
+        ;(changedKids ??= []).push(kid)
+      }
+      for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: pointer + '/' + i })
+      let tail: Kid[] | undefined
+      for (let i = m; i < n; i++) {
+        const value = read(next, i)
+        const at = pointer + '/' + i
+        this.ops.push({ op: 'add', path: at, value: encode(value, at, this.ancestors) })
+        const kid = this.kidOf(value, at)
+        ;(tail ??= []).push(kid)
+        if (!isSealedKid(kid)) sealed = false
+      }
+      if (sealed && Object.isFrozen(next)) {
+        this.sealed.add(next)
+        return next
+      }
+      const kids = prev instanceof ArrayNode ? prev.kids : prevKids.slice(0, common)
+      if (kids.length > common) kids.length = common
+      if (changedAt !== undefined && changedKids !== undefined) {
+        for (let j = 0; j < changedAt.length; j++) kids[changedAt[j] as number] = changedKids[j]
+      }
+      if (tail !== undefined) for (const kid of tail) kids.push(kid)
+      if (prev instanceof ArrayNode) {
+        prev.raw = next
+        return prev
+      }
+      return new ArrayNode(next, kids)
+    } finally {
+      this.ancestors.delete(next)
+    }
+  }
+
+  private diffObject(prev: ObjectNode | object, next: object, keys: string[], pointer: string): Kid {
+    const prevKids = prev instanceof ObjectNode ? prev.kids : undefined
+    const prevRaw = prev as Record<string, unknown>
+    const get = (key: string): Kid | typeof ABSENT => {
+      if (prevKids !== undefined) {
+        const kid = prevKids.get(key)
+        return kid !== undefined || prevKids.has(key) ? kid : ABSENT
+      }
+      return Object.hasOwn(prevRaw, key) ? prevRaw[key] : ABSENT
+    }
+    const changed = new Map<string, Kid>()
+    let matched = 0
+    let sealed = true
+    this.ancestors.set(next, pointer)
+    try {
+      for (const key of keys) {
+        const value = read(next, key)
+        const k = get(key)
+        if (k === ABSENT) {
+          const at = pointer + '/' + escapeToken(key)
+          this.ops.push({ op: 'add', path: at, value: encode(value, at, this.ancestors) })
+          const kid = this.kidOf(value, at)
+          changed.set(key, kid)
+          if (!isSealedKid(kid)) sealed = false
+          continue
+        }
+        matched++
+        if (k === value) continue
+        const kid = this.visit(k, value, pointer + '/' + escapeToken(key))
+        if (!isSealedKid(kid)) sealed = false
+        if (kid !== k) changed.set(key, kid)
+      }
+      const prevKeys = prevKids !== undefined ? [...prevKids.keys()] : Object.keys(prevRaw)
+      const removed: string[] = []
+      if (matched < prevKeys.length) {
+        const present = new Set(keys)
+        for (const key of prevKeys) {
+          if (present.has(key)) continue
+          removed.push(key)
+          this.ops.push({ op: 'remove', path: pointer + '/' + escapeToken(key) })
+        }
+      }
+      if (sealed && Object.isFrozen(next) && hasOnlyDataProps(next, keys)) {
+        this.sealed.add(next)
+        return next
+      }
+      const kids = prevKids ?? new Map<string, Kid>(prevKeys.map((key) => [key, prevRaw[key]]))
+      for (const key of removed) kids.delete(key)
+      for (const [key, kid] of changed) kids.set(key, kid)
+      if (prev instanceof ObjectNode) {
+        prev.raw = next
+        return prev
+      }
+      return new ObjectNode(next, kids)
+    } finally {
+      this.ancestors.delete(next)
+    }
+  }
+}
+
+/**
+ * The recorder's snapshot of every slice. `update` diffs a slice's new value against it and
+ * remembers the new value; the snapshot is private to the recorder and is never handed out.
+ * @example
+ * const snap = new Snapshot()
+ * snap.reset({ todos: [] })
+ * snap.update('todos', ['a']) // { patches: [{ op: 'add', path: '/0', value: 'a' }] }
+ */
+export class Snapshot {
+  #slices = new Map<string, Kid>()
+  #sealed = new WeakSet<object>()
+
+  /** Forgets every slice and takes `slices` as the new base; returns them encoded. */
+  reset(slices: Readonly<Record<string, unknown>>): Record<string, Json> {
+    this.#slices.clear()
+    const out: Record<string, Json> = {}
+    for (const slice of Object.keys(slices)) {
+      const value = slices[slice]
+      const diff = new Diff(this.#sealed)
+      this.#slices.set(slice, diff.kidOf(value, ''))
+      Object.defineProperty(out, slice, { value: encode(value), enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  }
+
+  /** True when the snapshot holds this slice. */
+  has(slice: string): boolean {
+    return this.#slices.has(slice)
+  }
+
+  /** The change that turns the recorded slice into `after`, or undefined when there is none. */
+  update(slice: string, after: unknown): SliceChange | undefined {
+    const diff = new Diff(this.#sealed)
+    if (!this.#slices.has(slice)) {
+      this.#slices.set(slice, diff.kidOf(after, ''))
+      return { value: encode(after) }
+    }
+    const prev = this.#slices.get(slice)
+    const kid = diff.visit(prev, after, '')
+    this.#slices.set(slice, kid)
+    if (diff.rootValue !== ABSENT) return { value: diff.rootValue }
+    return diff.ops.length > 0 ? { patches: diff.ops } : undefined
+  }
+
+  /** Forgets a slice; the change is its removal, or undefined when it was not there. */
+  remove(slice: string): SliceChange | undefined {
+    return this.#slices.delete(slice) ? { removed: true } : undefined
+  }
+}

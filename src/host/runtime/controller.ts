@@ -1,0 +1,219 @@
+/**
+ * Which runtime is running, and the commands the host sends it. A load starts a new worker and
+ * swaps it in only once it is ready, so a failed load leaves the running runtime as it was; a
+ * reload is a load of the same path (the module is imported afresh in a fresh thread, so its
+ * module-level state starts over and changed files are picked up).
+ */
+import { basename, resolve } from 'node:path'
+import type { Action, RuntimeInfo } from '../../shared/protocol'
+import { checkModuleFile, LoadError } from '../loader/load'
+import type { EntryBatch, Fault } from './messages'
+import { CommandTimeout, RuntimeWorker } from './runtime-worker'
+
+export interface RuntimeControllerOptions {
+  /** Each batch of entries from the running runtime, in order. */
+  onEntries(batch: EntryBatch): void
+  /**
+   * A runtime has loaded and now runs; called synchronously, before any of its entries, with its
+   * initial slices as JSON.
+   */
+  onLoaded(slices: string, info: RuntimeInfo): void
+  /** The running runtime failed outside a command, or stopped by itself. */
+  onFault(fault: Fault | { t: 'exit'; message: string }): void
+  /** What the runtime prints. @default writes to stderr */
+  log?: (text: string) => void
+  /** How long a module may take to load, factory included. @default 10_000 */
+  loadTimeoutMs?: number
+  /** How long a runtime gets to dispose itself before its thread is ended. @default 2_000 */
+  disposeTimeoutMs?: number
+  /** Unanswered for this long, the runtime is reported as not responding. @default 3_000 */
+  responseTimeoutMs?: number
+}
+
+/** Why a dispatch or a state read could not be done. */
+export class RuntimeUnavailable extends Error {
+  override name = 'RuntimeUnavailable'
+}
+
+/** The runtime's dispatch threw or rejected; `message` is its error. */
+export class DispatchFailed extends Error {
+  override name = 'DispatchFailed'
+}
+
+export class RuntimeController {
+  #active: RuntimeWorker | undefined
+  #info: RuntimeInfo = { path: null, name: null, status: 'none' }
+  #queue: Promise<unknown> = Promise.resolve()
+  #watchdog: NodeJS.Timeout
+  #options: Required<RuntimeControllerOptions>
+
+  constructor(options: RuntimeControllerOptions) {
+    this.#options = {
+      log: (text) => process.stderr.write(text),
+      loadTimeoutMs: 10_000,
+      disposeTimeoutMs: 2_000,
+      responseTimeoutMs: 3_000,
+      ...options
+    }
+    this.#watchdog = setInterval(() => void this.#ping(), this.#options.responseTimeoutMs)
+    this.#watchdog.unref()
+  }
+
+  /** What is running, as `GET /runtime` shows it. */
+  get info(): RuntimeInfo {
+    return { ...this.#info }
+  }
+
+  /** True while a runtime is loaded and running. */
+  get running(): boolean {
+    return this.#active !== undefined
+  }
+
+  /** Loads (or reloads) a module; on failure the running runtime, if any, keeps running. */
+  load(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.#serial(() => this.#load(resolve(path)))
+  }
+
+  /** Stops the running runtime and shows `info` instead (an imported session, or nothing). */
+  stop(info: RuntimeInfo = { path: null, name: null, status: 'none' }): Promise<void> {
+    return this.#serial(async () => {
+      const active = this.#active
+      this.#active = undefined
+      this.#info = info
+      await active?.stop(this.#options.disposeTimeoutMs)
+    })
+  }
+
+  /**
+   * Dispatches an action and waits for it (an async dispatch at most `timeoutMs`).
+   * @returns whether the dispatch settled in time
+   * @throws {RuntimeUnavailable} when no runtime runs
+   * @throws {DispatchFailed} when the dispatch threw or rejected
+   */
+  async dispatch(action: Action, timeoutMs: number): Promise<{ settled: boolean }> {
+    const reply = await this.#send({ t: 'dispatch', action }, timeoutMs, true)
+    if (reply === undefined) return { settled: false }
+    if (!reply.ok) throw new DispatchFailed(reply.error)
+    return { settled: true }
+  }
+
+  /** The runtime's current state (`getState()`), encoded, as JSON. */
+  async state(timeoutMs: number): Promise<string> {
+    const reply = await this.#send({ t: 'state' }, timeoutMs, false)
+    if (reply === undefined || !reply.ok || reply.json === undefined) {
+      throw new RuntimeUnavailable(`reading the runtime's state failed: ${reply !== undefined && !reply.ok ? reply.error : 'no answer'}`)
+    }
+    return reply.json
+  }
+
+  /** Stops the runtime and the watchdog. */
+  async close(): Promise<void> {
+    clearInterval(this.#watchdog)
+    await this.stop()
+  }
+
+  async #send(cmd: Parameters<RuntimeWorker['send']>[0], timeoutMs: number, timeoutIsAnswer: boolean) {
+    const active = this.#active
+    if (active === undefined) {
+      throw new RuntimeUnavailable(
+        this.#info.status === 'session' ? 'no runtime is running: an imported session is being viewed' : 'no runtime is loaded'
+      )
+    }
+    try {
+      return await active.send(cmd, timeoutMs)
+    } catch (e) {
+      if (e instanceof CommandTimeout) {
+        if (timeoutIsAnswer) return undefined
+        this.#setResponsive(active, false)
+      }
+      throw new RuntimeUnavailable(e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  async #load(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    try {
+      await checkModuleFile(path)
+    } catch (e) {
+      return this.#failed(path, e instanceof LoadError ? e.message : String(e))
+    }
+    return new Promise((settle) => {
+      let done = false
+      const finish = (result: { ok: true } | { ok: false; error: string }): void => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        settle(result)
+      }
+      const fail = (error: string): void => {
+        if (done) return
+        void worker.worker.terminate()
+        finish(this.#failed(path, error))
+      }
+      const worker: RuntimeWorker = new RuntimeWorker(
+        path,
+        (m) => {
+          if (m.t === 'ready' && !done) {
+            this.#activate(worker, m.slices)
+            finish({ ok: true })
+          } else if (m.t === 'failed') fail(m.error)
+          else if (this.#active !== worker) return
+          else if (m.t === 'entries') this.#options.onEntries(m)
+          else if (m.t === 'fault') this.#options.onFault(m)
+        },
+        (code, error) => {
+          if (!done)
+            return fail(
+              `Cannot load ${path}: the module ended its thread while loading (exit code ${code}${error ? `: ${error.message}` : ''})`
+            )
+          if (this.#active !== worker) return
+          this.#active = undefined
+          const message = `the runtime stopped: ${error ? error.message : `its thread exited with code ${code}`}`
+          this.#info = { ...this.#info, status: 'failed', error: message }
+          this.#options.onFault({ t: 'exit', message })
+        },
+        (text) => this.#options.log(text)
+      )
+      const timer = setTimeout(
+        () =>
+          fail(
+            `Cannot load ${path}: it did not finish loading within ${this.#options.loadTimeoutMs / 1000} s (a factory that never resolves, or a loop at load time)`
+          ),
+        this.#options.loadTimeoutMs
+      )
+    })
+  }
+
+  #activate(worker: RuntimeWorker, slices: string): void {
+    const previous = this.#active
+    this.#active = worker
+    this.#info = { path: worker.path, name: basename(worker.path), status: 'loaded', responsive: true }
+    this.#options.onLoaded(slices, this.info)
+    if (previous !== undefined) void previous.stop(this.#options.disposeTimeoutMs)
+  }
+
+  #failed(path: string, error: string): { ok: false; error: string } {
+    if (this.#active === undefined) this.#info = { path, name: basename(path), status: 'failed', error }
+    return { ok: false, error }
+  }
+
+  #setResponsive(worker: RuntimeWorker, responsive: boolean): void {
+    if (this.#active === worker && this.#info.status === 'loaded') this.#info.responsive = responsive
+  }
+
+  async #ping(): Promise<void> {
+    const active = this.#active
+    if (active === undefined) return
+    try {
+      await active.send({ t: 'ping' }, this.#options.responseTimeoutMs)
+      this.#setResponsive(active, true)
+    } catch {
+      this.#setResponsive(active, false)
+    }
+  }
+}

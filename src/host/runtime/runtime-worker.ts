@@ -1,0 +1,105 @@
+/**
+ * One worker thread running one runtime, seen from the host: commands with replies and time limits.
+ */
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { Command, WorkerData, WorkerMessage } from './messages'
+
+type Reply = Extract<WorkerMessage, { t: 'reply' }>
+
+/** A command the worker did not answer in time. */
+export class CommandTimeout extends Error {
+  override name = 'CommandTimeout'
+}
+
+/**
+ * How to start the worker: the built `worker.js` beside this file, or, when the host runs from
+ * its TypeScript sources (tests, `tsx`), `worker.ts` through tsx.
+ */
+export function workerEntry(): { filename: string | URL; eval: boolean } {
+  const self = fileURLToPath(import.meta.url)
+  if (!self.endsWith('.ts')) return { filename: new URL('./worker.js', import.meta.url), eval: false }
+  const tsx = import.meta.resolve('tsx/esm/api')
+  const entry = new URL('./worker.ts', import.meta.url).href
+  return {
+    filename: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`,
+    eval: true
+  }
+}
+
+export class RuntimeWorker {
+  readonly worker: Worker
+  #nextId = 1
+  #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
+  #exited = false
+
+  constructor(
+    readonly path: string,
+    onMessage: (m: Exclude<WorkerMessage, Reply>) => void,
+    onExit: (code: number, error: Error | undefined) => void,
+    log: (chunk: string) => void
+  ) {
+    const { filename, eval: isEval } = workerEntry()
+    const data: WorkerData = { path }
+    this.worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
+    this.worker.stdout.setEncoding('utf8').on('data', log)
+    this.worker.stderr.setEncoding('utf8').on('data', log)
+    let error: Error | undefined
+    this.worker.on('message', (m: WorkerMessage) => {
+      if (m.t !== 'reply') return onMessage(m)
+      const p = this.#pending.get(m.id)
+      this.#pending.delete(m.id)
+      p?.resolve(m)
+    })
+    this.worker.on('error', (e) => (error = e))
+    this.worker.on('exit', (code) => {
+      this.#exited = true
+      for (const p of this.#pending.values()) p.reject(new Error(`the runtime stopped (exit code ${code})`))
+      this.#pending.clear()
+      onExit(code, error)
+    })
+  }
+
+  get exited(): boolean {
+    return this.#exited
+  }
+
+  /**
+   * Sends a command and waits for its reply, at most `timeoutMs`.
+   * @throws {CommandTimeout} when no reply came in time (the command may still complete later)
+   */
+  send(cmd: DistributiveOmitId<Command>, timeoutMs: number): Promise<Reply> {
+    if (this.#exited) return Promise.reject(new Error('the runtime is not running'))
+    const id = this.#nextId++
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id)
+        reject(new CommandTimeout(`the runtime did not answer within ${timeoutMs / 1000} s`))
+      }, timeoutMs)
+      this.#pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer)
+          resolve(r)
+        },
+        reject: (e) => {
+          clearTimeout(timer)
+          reject(e)
+        }
+      })
+      this.worker.postMessage({ ...cmd, id })
+    })
+  }
+
+  /** Lets the runtime dispose itself (briefly), then ends the thread. */
+  async stop(disposeTimeoutMs: number): Promise<void> {
+    if (this.#exited) return
+    try {
+      await this.send({ t: 'dispose' }, disposeTimeoutMs)
+    } catch {
+      // A runtime that does not dispose in time, or throws while doing so, is ended all the same.
+    }
+    await this.worker.terminate()
+  }
+}
+
+type DistributiveOmitId<T> = T extends unknown ? Omit<T, 'id'> : never

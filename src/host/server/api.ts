@@ -1,0 +1,158 @@
+/**
+ * The host's data routes besides the stream: `/state`, `/actions`, `/history` and `/runtime`
+ * (DESIGN.md, HTTP API). Each throws `HTTPException` with a message a user can act on.
+ */
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { Action, DispatchResult, RuntimeInfo, Slices } from '../../shared/protocol'
+import type { Host } from '../host'
+import { RetentionError } from '../recorder/history'
+import { exportSession, lines, SessionError } from '../recorder/session-file'
+import { DispatchFailed, RuntimeUnavailable } from '../runtime/controller'
+import { slicesParam } from './events'
+
+export interface ApiOptions {
+  host: Host
+  /** Largest `POST /actions` body. @default 1 MiB */
+  actionBodyLimit?: number
+  /** How long an async dispatch is awaited before answering 202. @default 5_000 */
+  actionTimeoutMs?: number
+  /** How long `GET /state` waits for the runtime. @default 5_000 */
+  stateTimeoutMs?: number
+}
+
+function requireType(c: Context, types: readonly string[]): void {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (!types.includes(type)) {
+    throw new HTTPException(415, { message: `the body must be sent as ${types.join(' or ')} (got "${type || 'no Content-Type'}")` })
+  }
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  requireType(c, ['application/json'])
+  const text = await c.req.text()
+  try {
+    return JSON.parse(text) as unknown
+  } catch (e) {
+    throw new HTTPException(400, { message: `the body is not valid JSON: ${(e as Error).message}` })
+  }
+}
+
+function pick(state: Slices, slices: string[] | undefined): Slices {
+  if (slices === undefined) return state
+  const out: Slices = {}
+  for (const s of slices) {
+    if (Object.hasOwn(state, s)) Object.defineProperty(out, s, { value: state[s], enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+function fileName(info: RuntimeInfo, now: Date): string {
+  const name = (info.name ?? 'session').replace(/\.[cm]?[jt]s$/, '').replace(/[^\w.-]+/g, '-')
+  return `${name}-${now.toISOString().slice(0, 19).replace(/:/g, '-')}.patchscope.ndjson`
+}
+
+/** The routes, to mount at `/`. */
+export function createApiRoutes({
+  host,
+  actionBodyLimit = 1024 * 1024,
+  actionTimeoutMs = 5_000,
+  stateTimeoutMs = 5_000
+}: ApiOptions): Hono {
+  const app = new Hono()
+  const json = (c: Context, body: string, status: 200 | 202 | 422 = 200): Response =>
+    c.body(body, status, { 'content-type': 'application/json; charset=utf-8' })
+
+  app.get('/state', async (c) => {
+    const slices = slicesParam(c.req.queries('slices'))
+    const at = c.req.query('at')
+    if (at !== undefined) {
+      if (!/^\d+$/.test(at)) throw new HTTPException(400, { message: `?at must be the seq of an entry (got "${at}")` })
+      try {
+        return json(c, JSON.stringify(pick(host.history.stateAt(Number(at)), slices)))
+      } catch (e) {
+        if (e instanceof RetentionError) throw new HTTPException(404, { message: e.message })
+        throw e
+      }
+    }
+    if (!host.runtime.running) return json(c, JSON.stringify(pick(host.history.stateAt(host.history.lastSeq), slices)))
+    try {
+      const state = await host.runtime.state(stateTimeoutMs)
+      return json(c, slices === undefined ? state : JSON.stringify(pick(JSON.parse(state) as Slices, slices)))
+    } catch (e) {
+      if (e instanceof RuntimeUnavailable) throw new HTTPException(503, { message: e.message })
+      throw e
+    }
+  })
+
+  app.post(
+    '/actions',
+    bodyLimit({
+      maxSize: actionBodyLimit,
+      onError: () => {
+        throw new HTTPException(413, { message: `the action is larger than the limit of ${actionBodyLimit} bytes` })
+      }
+    }),
+    async (c) => {
+      const action = await jsonBody(c)
+      if (typeof action !== 'object' || action === null || Array.isArray(action)) {
+        throw new HTTPException(400, { message: 'the action must be a JSON object like {"type": "counter/increment"}' })
+      }
+      if (typeof (action as { type?: unknown }).type !== 'string') {
+        throw new HTTPException(400, { message: 'the action needs a string "type"' })
+      }
+      try {
+        const { settled } = await host.dispatch(action as Action, actionTimeoutMs)
+        const result: DispatchResult = { seq: host.history.lastSeq, settled }
+        return c.json(result, settled ? 200 : 202)
+      } catch (e) {
+        if (e instanceof RuntimeUnavailable) throw new HTTPException(409, { message: e.message })
+        if (e instanceof DispatchFailed) throw new HTTPException(500, { message: `the runtime's dispatch failed: ${e.message}` })
+        throw e
+      }
+    }
+  )
+
+  app.get('/history', () => {
+    const info = host.runtime.info
+    return new Response(exportSession(host.history, info), {
+      headers: {
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="${fileName(info, new Date())}"`
+      }
+    })
+  })
+
+  app.post('/history', async (c) => {
+    requireType(c, ['application/x-ndjson', 'application/jsonl', 'application/json'])
+    const body = c.req.raw.body
+    if (body === null) throw new HTTPException(400, { message: 'the body is empty: send a session file' })
+    try {
+      const imported = await host.importSession(lines(body))
+      return c.json({ events: imported.events, lastSeq: host.history.lastSeq, runtime: host.runtime.info })
+    } catch (e) {
+      if (e instanceof SessionError || e instanceof RangeError)
+        throw new HTTPException(400, { message: `the session file cannot be imported: ${e.message}` })
+      throw e
+    }
+  })
+
+  app.get('/runtime', (c) => c.json(host.runtime.info))
+
+  app.post('/runtime', async (c) => {
+    const body = await jsonBody(c)
+    const path = (body as { path?: unknown } | null)?.path
+    const reload = (body as { reload?: unknown } | null)?.reload === true
+    if (!reload && (typeof path !== 'string' || path.trim() === '')) {
+      throw new HTTPException(400, {
+        message: 'send {"path": "<module file>"} to load a runtime, or {"reload": true} to reload the current one'
+      })
+    }
+    const result = reload && typeof path !== 'string' ? await host.reloadRuntime() : await host.loadRuntime(path as string)
+    if (!result.ok) return c.json({ error: { message: result.error }, runtime: host.runtime.info }, 422)
+    return c.json(host.runtime.info)
+  })
+
+  return app
+}

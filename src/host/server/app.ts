@@ -1,0 +1,66 @@
+/**
+ * The host's HTTP app: the guard in front of everything, the token in front of the data routes,
+ * and the window's static files (which hold no data and need no token).
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import type { Host } from '../host'
+import { createApiRoutes, type ApiOptions } from './api'
+import { notFound, onError, errorResponse } from './errors'
+import { createEventsRoute, type EventHub } from './events'
+import { originGuard, tokenGuard } from './guard'
+
+/** The Content Security Policy of the window: its own origin only. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'"
+].join('; ')
+
+export interface AppOptions extends Omit<ApiOptions, 'host'> {
+  host: Host
+  hub: EventHub
+  token: string
+  /** The port the server listens on, once known. */
+  port: () => number
+  /** The built window (`out/renderer`), or null to serve none. */
+  rendererDir: string | null
+}
+
+export function createApp({ host, hub, token, port, rendererDir, ...api }: AppOptions): Hono {
+  const app = new Hono()
+  app.onError(onError)
+  app.notFound(notFound)
+  app.use(originGuard({ port }))
+  app.use(async (c, next) => {
+    await next()
+    c.header('x-content-type-options', 'nosniff')
+    c.header('referrer-policy', 'no-referrer')
+  })
+  const auth = tokenGuard({ token })
+  for (const path of ['/events', '/state', '/actions', '/history', '/runtime']) app.use(path, auth)
+  app.route('/events', createEventsRoute({ hub }))
+  app.route('/', createApiRoutes({ host, ...api }))
+
+  if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
+    app.use('*', async (c, next) => {
+      await next()
+      if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('content-security-policy', CSP)
+    })
+    app.get('*', serveStatic({ root: rendererDir }))
+  } else {
+    app.get('/', (c) =>
+      errorResponse(c, 404, 'the window is not built: run `npm run build` (or use `npm run serve`, which builds it) and start again')
+    )
+  }
+  return app
+}
