@@ -93,6 +93,8 @@ function apply(doc: Json, op: Operation, owned: Owned): Json {
   if ('from' in op) {
     const fromTokens = parsePointer(op.from)
     value = get(doc, fromTokens, op)
+    // A copy puts one value at two places: neither may then be changed in place for the other.
+    if (op.op === 'copy') disown(value, owned)
     if (op.op === 'move') {
       if (isPrefix(fromTokens, tokens) && fromTokens.length < tokens.length) {
         throw fail(op, `cannot move a value into itself`)
@@ -155,6 +157,17 @@ function walkOwned(root: Json[] | JsonObject, tokens: string[], op: Operation, o
     node = next
   }
   return node
+}
+
+/**
+ * Gives up this edit's right to change `value` and what it holds in place, so later operations copy
+ * them first. Owned objects only ever sit under owned parents, so the walk stops at the first
+ * object the edit does not own.
+ */
+function disown(value: Json, owned: Owned): void {
+  if (value === null || typeof value !== 'object' || !owned.has(value)) return
+  owned.delete(value)
+  for (const child of Array.isArray(value) ? value : Object.values(value)) disown(child, owned)
 }
 
 function ownChild(node: JsonObject, token: string, op: Operation): Json {
