@@ -1,0 +1,47 @@
+/**
+ * The window's state, in one place, reached by components through `useApp()`.
+ */
+import { getContext, setContext } from 'svelte'
+import type { PatchscopeApi } from '../../../shared/api'
+import { Connection } from './connection.svelte'
+import { Inspector } from './inspector.svelte'
+import { HistoryStore } from './model/store'
+import { Timeline } from './timeline.svelte'
+
+const KEY = Symbol('patchscope')
+
+export class App {
+  readonly store = new HistoryStore()
+  readonly timeline = new Timeline(this.store)
+  readonly inspector = new Inspector(this.store, this.timeline)
+  readonly connection: Connection
+
+  constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
+    this.connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
+  }
+}
+
+/**
+ * Where the host is and its token: from the desktop shell's preload, else from the page's URL
+ * (`/?token=…`, as the headless host prints it). Undefined when the page was opened without one.
+ */
+export function findConnection(): { origin: string; token: string; api: PatchscopeApi | undefined } | undefined {
+  const api = window.patchscope
+  if (api !== undefined) return { ...api.connection, api }
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once at start-up; nothing reacts to it
+  const token = new URLSearchParams(window.location.search).get('token')
+  return token ? { origin: window.location.origin, token, api: undefined } : undefined
+}
+
+/** Makes the app state available to every component below. */
+export function setApp(app: App): App {
+  setContext(KEY, app)
+  return app
+}
+
+/** The app state set by `setApp`. */
+export function useApp(): App {
+  const app = getContext<App | undefined>(KEY)
+  if (app === undefined) throw new Error('useApp() is called outside <App>')
+  return app
+}

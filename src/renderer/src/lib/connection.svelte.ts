@@ -1,0 +1,134 @@
+/**
+ * The window's link to the host: the event stream feeding the store, the runtime's status, and
+ * the commands (load, reload, import, export, dispatch), all over HTTP with the token.
+ */
+import type { PatchscopeApi } from '../../../shared/api'
+import type { ErrorBody, RuntimeInfo } from '../../../shared/protocol'
+import { EventStream, type LinkStatus } from './model/stream'
+import type { HistoryStore } from './model/store'
+
+/** How often the runtime's status is asked for. */
+const RUNTIME_POLL_MS = 2000
+
+export class Connection {
+  status = $state<LinkStatus>('connecting')
+  detail = $state('')
+  runtime = $state<RuntimeInfo>({ path: null, name: null, status: 'none' })
+  /** Something the user should know that is not an error (a gap, an import). */
+  notice = $state<string | undefined>()
+  /** The last command's error, in full. */
+  error = $state<string | undefined>()
+  busy = $state(false)
+  #stream: EventStream
+  #poll: ReturnType<typeof setInterval> | undefined
+
+  constructor(
+    readonly origin: string,
+    private readonly token: string,
+    private readonly store: HistoryStore,
+    private readonly changed: () => void,
+    readonly api: PatchscopeApi | undefined
+  ) {
+    this.#stream = new EventStream(
+      { origin, token },
+      {
+        onEvent: (event, raw) => {
+          if (event.type === 'state.initial' && event.reset !== true) {
+            store.reset(event, raw)
+            if (event.gap === true)
+              this.notice = 'Some entries were dropped by the host while this window was away; the timeline starts again from what it kept.'
+          } else {
+            store.ingest(event, raw)
+            if (event.type === 'state.initial') void this.refreshRuntime()
+          }
+          this.changed()
+        },
+        onStatus: (status, detail) => {
+          this.status = status
+          this.detail = detail
+        }
+      }
+    )
+  }
+
+  start(): void {
+    this.#stream.start()
+    void this.refreshRuntime()
+    this.#poll = setInterval(() => void this.refreshRuntime(), RUNTIME_POLL_MS)
+  }
+
+  stop(): void {
+    this.#stream.stop()
+    clearInterval(this.#poll)
+  }
+
+  /** A request to the host with the token. */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    headers.set('authorization', `Bearer ${this.token}`)
+    return fetch(`${this.origin}${path}`, { ...init, headers })
+  }
+
+  async refreshRuntime(): Promise<void> {
+    try {
+      const res = await this.request('/runtime')
+      if (res.ok) this.runtime = (await res.json()) as RuntimeInfo
+    } catch {
+      // The stream reports the connection's state; a missed poll changes nothing shown.
+    }
+  }
+
+  /** Loads (or reloads, with the same path) a runtime module; its error is kept in full. */
+  loadRuntime(path: string): Promise<boolean> {
+    return this.#command(() =>
+      this.request('/runtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path }) })
+    )
+  }
+
+  reloadRuntime(): Promise<boolean> {
+    return this.#command(() =>
+      this.request('/runtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reload: true }) })
+    )
+  }
+
+  /** Imports a session file; the history is replaced and marked offline. */
+  async importSession(file: Blob): Promise<boolean> {
+    const ok = await this.#command(() =>
+      this.request('/history', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file })
+    )
+    if (ok) this.notice = 'Imported session: this is a recording, not a live runtime.'
+    return ok
+  }
+
+  /** Sends an action to the runtime. */
+  dispatch(action: { type: string; payload?: unknown }): Promise<boolean> {
+    return this.#command(() =>
+      this.request('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
+    )
+  }
+
+  /** Where the browser downloads the session file from (the token rides in the URL: a download cannot set headers). */
+  get exportUrl(): string {
+    return `${this.origin}/history?token=${encodeURIComponent(this.token)}`
+  }
+
+  async #command(send: () => Promise<Response>): Promise<boolean> {
+    this.busy = true
+    this.error = undefined
+    try {
+      const res = await send()
+      if (!res.ok) {
+        const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined
+        this.error = body?.error?.message ?? `the host answered ${res.status}`
+        return false
+      }
+      return true
+    } catch (e) {
+      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      return false
+    } finally {
+      this.busy = false
+      await this.refreshRuntime()
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The right-hand side: which view is open, and what each one shows for the selected entry —
+ * the entry itself, the state after it, the history of a path, the diff to a pinned entry.
+ */
+import type { HistoryEvent, Json, Slices } from '../../../shared/protocol'
+import { valueAt } from '../../../shared/state'
+import { diffStates, type Change } from './model/diff'
+import { pathHistory, type PathHistory } from './model/path-history'
+import type { HistoryStore } from './model/store'
+import type { Timeline } from './timeline.svelte'
+
+export type Tab = 'entry' | 'state' | 'path' | 'diff' | 'executions'
+
+export const TABS: readonly { id: Tab; label: string }[] = [
+  { id: 'entry', label: 'Entry' },
+  { id: 'state', label: 'State' },
+  { id: 'path', label: 'Path history' },
+  { id: 'diff', label: 'Diff' },
+  { id: 'executions', label: 'Executions' }
+]
+
+export class Inspector {
+  tab = $state<Tab>('entry')
+  /** The path whose history is shown: the slice, then the tokens inside it. */
+  path = $state<string[] | undefined>()
+  /** The entry the diff starts from (the selected entry is where it ends). */
+  diffFrom = $state<number | undefined>()
+  /** Show the state as JSON text rather than as a tree. */
+  asJson = $state(false)
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly timeline: Timeline
+  ) {}
+
+  /** The selected entry, or undefined. */
+  readonly event: HistoryEvent | undefined = $derived.by(() => {
+    void this.timeline.version
+    const i = this.timeline.selected
+    return i >= 0 && i < this.store.length ? this.store.event(i) : undefined
+  })
+
+  /** The state right after the selected entry. */
+  readonly state: Slices | undefined = $derived.by(() => {
+    void this.timeline.version
+    const i = this.timeline.selected
+    return i >= 0 && i < this.store.length ? this.store.stateAt(i) : undefined
+  })
+
+  /** The selected update's slice before and after it. */
+  readonly slice: { before: Json | undefined; after: Json | undefined } | undefined = $derived.by(() => {
+    const e = this.event
+    const i = this.timeline.selected
+    if (e === undefined || e.type !== 'state.update' || i < 1) return undefined
+    return { before: valueAt(this.store.stateAt(i - 1), [e.slice]), after: valueAt(this.store.stateAt(i), [e.slice]) }
+  })
+
+  readonly history: PathHistory | undefined = $derived.by(() => {
+    void this.timeline.version
+    const path = this.path
+    if (path === undefined || this.store.length === 0) return undefined
+    return pathHistory(this.store, path)
+  })
+
+  readonly diff: { changes: Change[]; truncated: boolean } | undefined = $derived.by(() => {
+    void this.timeline.version
+    const from = this.diffFrom
+    const to = this.timeline.selected
+    if (from === undefined || to < 0 || from >= this.store.length) return undefined
+    const [a, b] = from <= to ? [from, to] : [to, from]
+    return diffStates(this.store.stateAt(a), this.store.stateAt(b))
+  })
+
+  /** Opens the history of a path (from the state tree). */
+  showPath(path: string[]): void {
+    this.path = path
+    this.tab = 'path'
+  }
+
+  /** Pins the selected entry as the start of a diff. */
+  pinDiff(): void {
+    if (this.timeline.selected >= 0) this.diffFrom = this.timeline.selected
+    this.tab = 'diff'
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Narrowing the timeline: by kind of entry, action type, slice, path and text. Cheap checks
+ * (columns, the raw JSON) come before the one that parses (path).
+ */
+import { parsePointer } from '../../../../shared/pointer'
+import type { HistoryEventType } from '../../../../shared/protocol'
+import type { HistoryStore } from './store'
+import { touches } from './summary'
+
+export interface Filter {
+  /** Entry types shown; all when empty. */
+  types: HistoryEventType[]
+  /** Part of an action type (updates only). */
+  action: string
+  /** A slice name (updates only). */
+  slice: string
+  /** A path in the state, slice first (`/conversation/messages`): entries that changed it, a parent or a child. */
+  path: string
+  /** Text anywhere in the entry: payloads, values, paths, messages. */
+  text: string
+}
+
+export const NO_FILTER: Filter = { types: [], action: '', slice: '', path: '', text: '' }
+
+/** True when the filter hides anything. */
+export function isActive(f: Filter): boolean {
+  return f.types.length > 0 || f.action !== '' || f.slice !== '' || f.path !== '' || f.text !== ''
+}
+
+/** What the filter says, in a few words per part, for the chips that keep it visible. */
+export function describeFilter(f: Filter): { key: keyof Filter; text: string }[] {
+  const out: { key: keyof Filter; text: string }[] = []
+  if (f.types.length > 0) out.push({ key: 'types', text: `type: ${f.types.join(', ')}` })
+  if (f.action !== '') out.push({ key: 'action', text: `action: ${f.action}` })
+  if (f.slice !== '') out.push({ key: 'slice', text: `slice: ${f.slice}` })
+  if (f.path !== '') out.push({ key: 'path', text: `path: ${f.path}` })
+  if (f.text !== '') out.push({ key: 'text', text: `text: “${f.text}”` })
+  return out
+}
+
+/**
+ * A test of one entry against the filter.
+ * @throws {PointerError} when the path is not a JSON Pointer
+ */
+export function matcher(store: HistoryStore, f: Filter): (index: number) => boolean {
+  const types = new Set(f.types)
+  const action = f.action.toLowerCase()
+  const text = f.text.toLowerCase()
+  const sliceId = f.slice === '' ? -1 : store.names.find(f.slice)
+  const tokens = f.path === '' ? undefined : parsePointer(f.path.startsWith('/') ? f.path : `/${f.path}`)
+  return (i) => {
+    const type = store.type(i)
+    if (types.size > 0 && !types.has(type)) return false
+    if (action !== '' && (type !== 'state.update' || !(store.causeType(i) ?? '').toLowerCase().includes(action))) return false
+    if (f.slice !== '' && (type !== 'state.update' || store.sliceId(i) !== sliceId)) return false
+    if (text !== '' && !store.raw(i).toLowerCase().includes(text)) return false
+    if (tokens !== undefined && (type !== 'state.update' || !touches(store.event(i), tokens))) return false
+    return true
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The window's copy of the history: every entry in order, kept small enough for a million of
+ * them. Each entry is kept as its JSON text (parsed again on demand, a few at a time) beside a
+ * few typed-array columns the timeline and the filters read without parsing: type, slice, cause,
+ * time and the turn that was running. Every `CHECKPOINT_EVERY` entries the state is kept
+ * (copy-on-write, sharing what did not change), so the state at any entry is a short replay.
+ *
+ * Index 0 is the base `state.initial`; entry `i` has seq `baseSeq + i`.
+ */
+import type { HistoryEvent, HistoryEventType, Slices, StateInitialEvent } from '../../../../shared/protocol'
+import { applyEvent, newEdit, type Owned } from '../../../../shared/state'
+import { Column, Interner } from './columns'
+import { Executions } from './executions'
+
+/** Entries between two kept states: the longest replay `stateAt` does. */
+export const CHECKPOINT_EVERY = 512
+
+const TYPES: readonly HistoryEventType[] = ['state.initial', 'state.update', 'execution.status', 'custom-event']
+const PARSED_CACHE = 4096
+
+export class HistoryStore {
+  /** Names of slices, cause types, executions and turns, by number. */
+  readonly names = new Interner()
+  readonly executions = new Executions()
+  /** Slice names and action types seen, for the filter's choices. */
+  readonly sliceNames = new Set<string>()
+  readonly actionTypes = new Set<string>()
+  #baseSeq = 0
+  #raw: string[] = []
+  #type = new Column(Uint8Array)
+  #slice = new Column(Int32Array)
+  #cause = new Column(Int32Array)
+  #turn = new Column(Int32Array)
+  #time = new Column(Float64Array)
+  #checkpoints: Slices[] = []
+  #head: Slices = {}
+  #owned: Owned = newEdit()
+  #parsed = new Map<number, HistoryEvent>()
+  #cached: { index: number; state: Slices } | undefined
+
+  /** The seq of entry 0 (the base). */
+  get baseSeq(): number {
+    return this.#baseSeq
+  }
+
+  /** Entries, the base included (0 before the first `reset`). */
+  get length(): number {
+    return this.#raw.length
+  }
+
+  /** The seq of the newest entry. */
+  get lastSeq(): number {
+    return this.#baseSeq + this.#raw.length - 1
+  }
+
+  /** Forgets everything and starts from `base` (the first event of a connection, or after a gap). */
+  reset(base: StateInitialEvent, raw: string = JSON.stringify(base)): void {
+    this.#baseSeq = base.seq
+    this.#raw = []
+    for (const c of [this.#type, this.#slice, this.#cause, this.#turn, this.#time]) c.clear()
+    this.#checkpoints = []
+    this.#parsed.clear()
+    this.#cached = undefined
+    this.executions.clear()
+    this.sliceNames.clear()
+    this.actionTypes.clear()
+    this.#head = {}
+    this.ingest(base, raw)
+  }
+
+  /**
+   * Appends the next entry.
+   * @throws {RangeError} when its seq is not the next one (the caller reconnects)
+   * @throws {PatchError} when it does not apply to the state (the caller reconnects)
+   */
+  ingest(event: HistoryEvent, raw: string): void {
+    const index = this.#raw.length
+    if (index > 0 && event.seq !== this.#baseSeq + index) {
+      throw new RangeError(`expected entry ${this.#baseSeq + index}, got ${event.seq}`)
+    }
+    this.#head = applyEvent(this.#head, event, this.#owned)
+    this.#raw.push(raw)
+    this.#type.push(TYPES.indexOf(event.type))
+    if (event.type === 'state.update') {
+      this.sliceNames.add(event.slice)
+      this.actionTypes.add(event.cause.type)
+    }
+    this.#slice.push(event.type === 'state.update' ? this.names.id(event.slice) : -1)
+    this.#cause.push(event.type === 'state.update' ? this.names.id(event.cause.type) : -1)
+    this.#time.push(event.timestamp)
+    if (event.type === 'execution.status') this.executions.record(event, index, this.names)
+    this.#turn.push(this.executions.activeTurn)
+    if (index % CHECKPOINT_EVERY === 0) {
+      this.#checkpoints.push(this.#head)
+      // Later entries copy what they change, so the kept state stays as it is.
+      this.#owned = newEdit()
+    }
+  }
+
+  /** The index of a seq, or -1 when it is not held. */
+  indexOf(seq: number): number {
+    const i = seq - this.#baseSeq
+    return i >= 0 && i < this.#raw.length ? i : -1
+  }
+
+  seqAt(index: number): number {
+    return this.#baseSeq + index
+  }
+
+  type(index: number): HistoryEventType {
+    return TYPES[this.#type.get(index)] as HistoryEventType
+  }
+
+  /** The slice of a `state.update`, else undefined. */
+  slice(index: number): string | undefined {
+    return this.names.name(this.#slice.get(index))
+  }
+
+  sliceId(index: number): number {
+    return this.#slice.get(index)
+  }
+
+  /** The cause's action type of a `state.update`, else undefined. */
+  causeType(index: number): string | undefined {
+    return this.names.name(this.#cause.get(index))
+  }
+
+  causeId(index: number): number {
+    return this.#cause.get(index)
+  }
+
+  /** The turn that was running when the entry was recorded, if any. */
+  turn(index: number): string | undefined {
+    return this.names.name(this.#turn.get(index))
+  }
+
+  time(index: number): number {
+    return this.#time.get(index)
+  }
+
+  /** The entry's JSON, as received. */
+  raw(index: number): string {
+    return this.#raw[index] as string
+  }
+
+  /** The entry, parsed (a few thousand are kept parsed; the rest are parsed again when asked for). */
+  event(index: number): HistoryEvent {
+    let e = this.#parsed.get(index)
+    if (e === undefined) {
+      e = JSON.parse(this.raw(index)) as HistoryEvent
+      if (this.#parsed.size >= PARSED_CACHE) this.#parsed.delete(this.#parsed.keys().next().value as number)
+      this.#parsed.set(index, e)
+    }
+    return e
+  }
+
+  /** The state right after entry `index`; shared with the store, never to be changed. */
+  stateAt(index: number): Slices {
+    if (index < 0 || index >= this.#raw.length) throw new RangeError(`no entry at index ${index} (the store holds ${this.#raw.length})`)
+    if (index === this.#raw.length - 1) return this.#head
+    const block = Math.floor(index / CHECKPOINT_EVERY)
+    const c = this.#cached
+    const fromCache = c !== undefined && c.index <= index && Math.floor(c.index / CHECKPOINT_EVERY) === block
+    let state = fromCache ? c.state : (this.#checkpoints[block] as Slices)
+    const owned = newEdit()
+    for (let i = (fromCache ? c.index : block * CHECKPOINT_EVERY) + 1; i <= index; i++) {
+      const t = this.#type.get(i)
+      if (t === 0 || t === 1) state = applyEvent(state, this.event(i), owned)
+    }
+    this.#cached = { index, state }
+    return state
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The timeline's state: which entries show (the filter), which one is selected, and whether the
+ * selection follows the newest entry. Rows are the entries that pass the filter, in order.
+ */
+import { isActive, matcher, NO_FILTER, type Filter } from './model/filter'
+import type { HistoryStore } from './model/store'
+
+export class Timeline {
+  /** Bumped whenever the store or the rows change; read it to recompute. */
+  version = $state(0)
+  /** The selected entry, as a store index (-1: none). */
+  selected = $state(-1)
+  /** True while the selection moves to each new entry. */
+  following = $state(true)
+  filter = $state<Filter>(NO_FILTER)
+  filterError = $state<string | undefined>()
+  rowCount = $state(0)
+  /** Store indexes of the rows when filtered; undefined when every entry is a row. */
+  #rows: number[] | undefined
+  #scanned = 0
+  #test: ((i: number) => boolean) | undefined
+  #scheduled = false
+
+  constructor(private readonly store: HistoryStore) {}
+
+  /** The store changed: take the new entries in, once per frame at most. */
+  changed(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    const run = (): void => {
+      this.#scheduled = false
+      this.#refresh()
+    }
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
+    else setTimeout(run, 0)
+  }
+
+  setFilter(filter: Filter): void {
+    this.filter = filter
+    try {
+      this.#test = isActive(filter) ? matcher(this.store, filter) : undefined
+      this.filterError = undefined
+    } catch (e) {
+      this.#test = undefined
+      this.filterError = e instanceof Error ? e.message : String(e)
+    }
+    this.#rows = this.#test === undefined ? undefined : []
+    this.#scanned = 0
+    this.#refresh()
+  }
+
+  /** The store index shown in row `r`. */
+  indexAt(r: number): number {
+    return this.#rows === undefined ? r : (this.#rows[r] as number)
+  }
+
+  /** The row of a store index, or of the nearest row before it (-1 if none). */
+  rowOf(index: number): number {
+    if (this.#rows === undefined) return Math.min(index, this.rowCount - 1)
+    let lo = 0
+    let hi = this.#rows.length - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if ((this.#rows[mid] as number) <= index) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found
+  }
+
+  select(index: number): void {
+    this.selected = index
+    this.following = index === this.store.length - 1 && this.#rows === undefined
+  }
+
+  /** Moves the selection by `delta` rows. */
+  step(delta: number): void {
+    if (this.rowCount === 0) return
+    const row = this.selected < 0 ? this.rowCount - 1 : this.rowOf(this.selected)
+    const next = Math.max(0, Math.min(this.rowCount - 1, row + delta))
+    this.select(this.indexAt(next))
+  }
+
+  first(): void {
+    if (this.rowCount > 0) this.select(this.indexAt(0))
+  }
+
+  /** Selects the newest row and follows from now on. */
+  last(): void {
+    if (this.rowCount === 0) return
+    this.selected = this.indexAt(this.rowCount - 1)
+    this.following = true
+  }
+
+  #refresh(): void {
+    const n = this.store.length
+    if (this.#scanned > n) {
+      // The store started over (a gap or a resync).
+      this.#scanned = 0
+      if (this.#rows !== undefined) this.#rows = []
+    }
+    if (this.#rows !== undefined && this.#test !== undefined) {
+      for (let i = this.#scanned; i < n; i++) if (this.#test(i)) this.#rows.push(i)
+    }
+    this.#scanned = n
+    this.rowCount = this.#rows === undefined ? n : this.#rows.length
+    if (this.selected >= n) this.selected = -1
+    if (this.following && this.rowCount > 0) this.selected = this.indexAt(this.rowCount - 1)
+    this.version++
+  }
+}
