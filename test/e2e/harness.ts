@@ -1,0 +1,91 @@
+/**
+ * End-to-end harness: the built headless host (`out/main/cli.js`) on a runtime module, and
+ * Debian's Chromium driven by playwright-core, headless.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export interface RunningHost {
+  url: string
+  token: string
+  proc: ChildProcess
+  /** A request to the host with the token. */
+  api(path: string, init?: RequestInit): Promise<Response>
+  stop(): Promise<void>
+}
+
+/** Starts the built host on a module and waits for its `--json` line. */
+export async function startHost(module: string, args: string[] = []): Promise<RunningHost> {
+  const cli = `${ROOT}out/main/cli.js`
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run test:e2e builds)`)
+  const proc = spawn(process.execPath, [cli, module, '--json', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve)
+    proc.once('exit', (code) => reject(new Error(`the host exited with ${code}: ${stderr}`)))
+  })
+  const { url, token } = JSON.parse(line) as { url: string; token: string }
+  return {
+    url,
+    token,
+    proc,
+    api: (path, init = {}) => {
+      const headers = new Headers(init.headers)
+      headers.set('authorization', `Bearer ${token}`)
+      return fetch(`${url}${path}`, { ...init, headers })
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve()
+        proc.once('exit', () => resolve())
+        proc.kill('SIGINT')
+      })
+  }
+}
+
+export interface Window {
+  browser: Browser
+  page: Page
+  /** Errors the page logged or threw. */
+  errors: string[]
+  close(): Promise<void>
+}
+
+/** Opens the window of a host in headless Chromium, at 1280×800. */
+export async function openWindow(host: RunningHost): Promise<Window> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`)
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
+  })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(`${host.url}/?token=${host.token}`)
+  return { browser, page, errors, close: () => browser.close() }
+}
+
+/** The seq of the selected timeline row. */
+export async function selectedSeq(page: Page): Promise<number> {
+  const text = await page.locator('[role=option][aria-selected=true] .seq').textContent()
+  return Number(text)
+}

@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { HistoryEvent } from '../../src/shared/protocol'
+import { openWindow, ROOT, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+
+let host: RunningHost
+let win: Window
+
+beforeAll(async () => {
+  host = await startHost('examples/agent.mjs')
+  win = await openWindow(host)
+  // The agent's demo: a completed execution, then one that fails on its tool call.
+  await win.page.getByText('failed exec-2', { exact: false }).first().waitFor()
+})
+
+afterAll(async () => {
+  await win?.close()
+  await host?.stop()
+})
+
+describe('the window on the agent example', () => {
+  test('shows entries as they arrive, and follows the newest', async () => {
+    const { page } = win
+    const count = async (): Promise<number> => Number((await page.locator('.count').textContent())?.match(/^(\d+) entries/)?.[1])
+    const before = await count()
+    expect(before).toBeGreaterThan(10)
+    const res = await host.api('/actions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'agent/ask', payload: { prompt: 'live entries please' } })
+    })
+    const { seq } = (await res.json()) as { seq: number }
+    await page.locator('[role=option][aria-selected=true] .seq', { hasText: new RegExp(`^${seq}$`) }).waitFor()
+    await page.getByText('following the newest entry').waitFor()
+    expect(await count()).toBe(seq + 1)
+    expect(seq + 1).toBeGreaterThan(before)
+  })
+
+  test('shows, for a selected entry, the same state as GET /state?at=SEQ', async () => {
+    const { page } = win
+    await page.locator('[role=option]', { hasText: 'agent/token' }).nth(3).click()
+    const seq = await selectedSeq(page)
+    await page.getByRole('tab', { name: 'State' }).click()
+    await page.getByRole('button', { name: 'JSON', exact: true }).click()
+    const shown = JSON.parse((await page.locator('pre.json').textContent()) ?? '') as unknown
+    const expected = (await (await host.api(`/state?at=${seq}`)).json()) as unknown
+    expect(shown).toEqual(expected)
+    await page.getByRole('button', { name: 'Tree', exact: true }).click()
+  })
+
+  test('steps with the keyboard: ← → one entry, Home and End', async () => {
+    const { page } = win
+    await page.locator('[role=option]', { hasText: 'agent/token' }).nth(5).click()
+    const start = await selectedSeq(page)
+    await page.keyboard.press('ArrowLeft')
+    expect(await selectedSeq(page)).toBe(start - 1)
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    expect(await selectedSeq(page)).toBe(start + 1)
+    await page.getByText('paused at').waitFor()
+    await page.keyboard.press('Home')
+    expect(await selectedSeq(page)).toBe(0)
+    await page.keyboard.press('End')
+    await page.getByText('following the newest entry').waitFor()
+    expect(await selectedSeq(page)).toBeGreaterThan(start)
+  })
+
+  test('answers "what changed this field?" for a streamed message', async () => {
+    const { page } = win
+    await page.keyboard.press('End')
+    await page.keyboard.press('2')
+    const tree = page.locator('[role=tree]')
+    const expand = async (key: string): Promise<void> => {
+      await tree
+        .locator('.line', { has: page.locator('.key', { hasText: new RegExp(`^${key}$`) }) })
+        .first()
+        .locator('.toggle')
+        .click()
+    }
+    await expand('conversation')
+    await expand('messages')
+    await expand('1')
+    await tree
+      .locator('button.key', { hasText: /^content$/ })
+      .first()
+      .click()
+    await page.getByRole('heading', { name: '/conversation/messages/1/content' }).waitFor()
+    const changes = page.locator('.changes li')
+    // The reply is streamed one token per update, each of them a change of this path.
+    expect(await changes.count()).toBeGreaterThan(5)
+    expect(await changes.first().locator('.cause').textContent()).toBe('agent/token')
+    expect(await changes.first().locator('.pill').textContent()).toBe('exec-1/turn-2')
+    // The oldest change is the one that added the message, empty, for the reply to stream into.
+    expect(await changes.last().locator('.before').textContent()).toBe('—')
+    expect(await changes.last().locator('.after').textContent()).toBe('""')
+    expect(await changes.last().locator('.cause').textContent()).toBe('agent/reply-start')
+  })
+
+  test('shows the failed execution with its error, and leads to the entry before it', async () => {
+    const { page } = win
+    await page.keyboard.press('5')
+    const failed = page.locator('.executions > li.failed')
+    await failed.first().waitFor()
+    expect(await failed.first().textContent()).toContain('report.pdf is encrypted')
+    await failed.first().getByRole('button', { name: 'Show the entry before the failure' }).click()
+    const seq = await selectedSeq(page)
+    const failure = await page.locator('[role=option]', { hasText: 'failed exec-2 — tool read_file failed' }).locator('.seq').textContent()
+    expect(seq).toBe(Number(failure) - 1)
+  })
+
+  test('makes the screenshot of the main view for the README', async () => {
+    const { page } = win
+    await page.locator('[role=option]', { hasText: 'agent/token' }).nth(8).click()
+    await page.keyboard.press('1')
+    mkdirSync(`${ROOT}docs`, { recursive: true })
+    writeFileSync(`${ROOT}docs/screenshot.png`, await page.screenshot())
+  })
+
+  test('exports the session and imports it back as the same timeline, marked offline', async () => {
+    const { page } = win
+    const exported = await (await host.api('/history')).text()
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'agent.patchscope.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(exported) })
+    await page.locator('.pill.session', { hasText: 'offline' }).waitFor()
+    await page.getByText('Imported session').waitFor()
+    const again = await (await host.api('/history')).text()
+    const events = (text: string): Omit<HistoryEvent, 'seq'>[] =>
+      text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const { seq: _seq, reset: _reset, ...rest } = JSON.parse(line) as HistoryEvent & { reset?: true }
+          return rest
+        })
+    // The re-export starts from the base before the import; the imported entries follow it.
+    const [, ...imported] = events(again)
+    expect(imported.map((e) => e.type)).toEqual(events(exported).map((e) => e.type))
+    expect(imported.slice(1)).toEqual(events(exported).slice(1))
+    expect(win.errors).toEqual([])
+  })
+})
