@@ -48,7 +48,11 @@ export function encode(value: unknown, pointer = '', ancestors: Ancestors = new 
   }
 }
 
-/** True for objects that are encoded whole, as one tagged value, rather than key by key. */
+/**
+ * True for objects that are encoded whole, as one tagged value (or, for a boxed primitive, as
+ * that primitive), rather than key by key. Objects with `toJSON` are not among them: their result
+ * is (see `viaToJSON`).
+ */
 export function isAtomic(obj: object): boolean {
   return (
     types.isDate(obj) ||
@@ -59,9 +63,31 @@ export function isAtomic(obj: object): boolean {
     obj instanceof Error ||
     ArrayBuffer.isView(obj) ||
     types.isAnyArrayBuffer(obj) ||
-    types.isBoxedPrimitive(obj) ||
-    (!Array.isArray(obj) && typeof (obj as { toJSON?: unknown }).toJSON === 'function')
+    types.isBoxedPrimitive(obj)
   )
+}
+
+/**
+ * What a non-atomic object with a `toJSON` method stands for: the method's result, or the error
+ * reading or calling it threw. Undefined for an object without one, for an array (JSON ignores
+ * theirs too), and for a `toJSON` that gives the object itself.
+ */
+export function viaToJSON(obj: object): { value: unknown } | undefined {
+  if (Array.isArray(obj)) return undefined
+  let toJSON: unknown
+  try {
+    toJSON = (obj as { toJSON?: unknown }).toJSON
+  } catch (e) {
+    return { value: e instanceof Error ? e : new Error(String(e)) }
+  }
+  if (typeof toJSON !== 'function') return undefined
+  let result: unknown
+  try {
+    result = (toJSON as (key: string) => unknown).call(obj, '')
+  } catch (e) {
+    result = e instanceof Error ? e : new Error(String(e))
+  }
+  return result === obj ? undefined : { value: result }
 }
 
 /** True for an object whose keys are one key starting with `$`: it is wrapped in `$object`. */
@@ -112,16 +138,8 @@ function encodeObject(obj: object, pointer: string, ancestors: Ancestors): Json 
   if (types.isRegExp(obj)) return { $regexp: RegExp.prototype.toString.call(obj) }
   if (ArrayBuffer.isView(obj) || types.isAnyArrayBuffer(obj)) return { $bytes: bytes(obj) }
   if (types.isBoxedPrimitive(obj)) return encode((obj as { valueOf(): unknown }).valueOf(), pointer, ancestors)
-  const toJSON = (obj as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') {
-    let result: unknown
-    try {
-      result = toJSON.call(obj, '')
-    } catch (e) {
-      result = e instanceof Error ? e : new Error(String(e))
-    }
-    if (result !== obj) return encode(result, pointer, ancestors)
-  }
+  const via = viaToJSON(obj)
+  if (via !== undefined) return encode(via.value, pointer, ancestors)
   return encodePlain(obj, pointer, ancestors)
 }
 

@@ -10,14 +10,15 @@
  *   at the same position means no change. Immer and Redux Toolkit freeze their state, so for them
  *   an array of 50,000 unchanged elements costs one reference comparison each and no allocation;
  * - a `Node` for anything else (unfrozen objects and arrays keep their own copy of their children;
- *   dates, maps and other tagged values keep their encoded JSON), compared in full every time.
+ *   dates, maps and other tagged values keep their encoded JSON; an object with `toJSON` keeps the
+ *   kid of its result, which is diffed like any other value), compared in full every time.
  *
  * Patches are RFC 6902, relative to the slice, with the same effect as fast-json-patch's `compare`
  * on the encoded values: index by index for arrays, then additions at or removals from the end.
  */
 import { escapeToken } from '../../shared/pointer'
 import type { Json, Operation } from '../../shared/protocol'
-import { encode, isAtomic, needsWrap, read, type Ancestors } from './encode'
+import { encode, isAtomic, needsWrap, read, viaToJSON, type Ancestors } from './encode'
 
 /** How a slice changed: patches, a whole new value, or its removal. */
 export type SliceChange = { patches: Operation[] } | { value: Json } | { removed: true }
@@ -49,6 +50,19 @@ class AtomNode extends Node {
   constructor(
     raw: object,
     public json: string
+  ) {
+    super(raw)
+  }
+}
+
+/**
+ * An object with `toJSON` (a class instance of many libraries): what its result was last time.
+ * Never sealed, since such an object may give another result the next time even when frozen.
+ */
+class ViaNode extends Node {
+  constructor(
+    raw: object,
+    public inner: Kid
   ) {
     super(raw)
   }
@@ -109,6 +123,8 @@ class Diff {
     if (isAtomic(value)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
     this.ancestors.set(value, pointer)
     try {
+      const via = viaToJSON(value)
+      if (via !== undefined) return new ViaNode(value, this.kidOf(via.value, pointer))
       const frozen = Object.isFrozen(value)
       if (Array.isArray(value)) {
         const kids: Kid[] = new Array<Kid>(value.length)
@@ -121,7 +137,11 @@ class Diff {
         return this.seal(value, sealed, () => new ArrayNode(value, kids))
       }
       const keys = Object.keys(value)
-      if (needsWrap(keys)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
+      if (needsWrap(keys)) {
+        // encode() would take the object, still among the ancestors, for a cycle to itself.
+        this.ancestors.delete(value)
+        return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
+      }
       const kids = new Map<string, Kid>()
       let sealed = frozen
       for (const key of keys) {
@@ -144,13 +164,21 @@ class Diff {
   /** Compares what a position held (`prev`) with what it holds now, recording operations; returns the new kid. */
   visit(prev: Kid, next: unknown, pointer: string): Kid {
     if (prev === next) return prev
+    if (isObject(next) && !this.sealed.has(next) && !this.ancestors.has(next) && !isAtomic(next)) {
+      const via = viaToJSON(next)
+      if (via !== undefined) return this.visitVia(prev, next, via.value, pointer)
+    }
+    // What an object with toJSON gave last time is what the new value is compared with.
+    if (prev instanceof ViaNode) prev = prev.inner
     if (!isObject(next)) {
       if (!isObject(prev) && primEqual(prev, next)) return next
       this.replace(pointer, encode(next), true)
       return next
     }
     const cycle = this.ancestors.get(next)
-    if (cycle !== undefined || isAtomic(next)) {
+    const keys = Array.isArray(next) ? undefined : Object.keys(next)
+    // An object wrapped in $object is compared whole, as tagged values are.
+    if (cycle !== undefined || isAtomic(next) || (keys !== undefined && needsWrap(keys))) {
       const value: Json = cycle !== undefined ? { $ref: cycle } : encode(next, pointer, this.ancestors)
       const json = JSON.stringify(value)
       if (prev instanceof AtomNode && prev.json === json) {
@@ -160,13 +188,29 @@ class Diff {
       this.replace(pointer, value, true)
       return new AtomNode(next, json)
     }
-    if (Array.isArray(next)) {
-      if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node))) return this.diffArray(prev, next, pointer)
+    if (keys === undefined) {
+      if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node)))
+        return this.diffArray(prev, next as unknown[], pointer)
     } else if (prev instanceof ObjectNode || (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev))) {
-      const keys = Object.keys(next)
-      if (!needsWrap(keys)) return this.diffObject(prev, next, keys, pointer)
+      return this.diffObject(prev, next, keys, pointer)
     }
     return this.replaceWith(next, pointer)
+  }
+
+  /** An object with `toJSON` is diffed as its result, at its own position. */
+  private visitVia(prev: Kid, next: object, result: unknown, pointer: string): Kid {
+    this.ancestors.set(next, pointer)
+    try {
+      const inner = this.visit(prev instanceof ViaNode ? prev.inner : prev, result, pointer)
+      if (prev instanceof ViaNode) {
+        prev.raw = next
+        prev.inner = inner
+        return prev
+      }
+      return new ViaNode(next, inner)
+    } finally {
+      this.ancestors.delete(next)
+    }
   }
 
   private replaceWith(next: object, pointer: string): Kid {
@@ -186,10 +230,10 @@ class Diff {
     try {
       // The hot loop: for sealed children and primitives, a reference comparison is the whole check.
       for (let i = 0; i < common; i++) {
-        const x = next[i]
+        const x = read(next, i)
         const k = prevKids[i]
         if (x === k) continue
-        const kid = this.visit(k, read(next, i), pointer + '/' + i)
+        const kid = this.visit(k, x, pointer + '/' + i)
         if (!isSealedKid(kid)) sealed = false
         if (kid === k) continue
         ;(changedAt ??= []).push(i)
