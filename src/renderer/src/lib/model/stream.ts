@@ -84,7 +84,7 @@ export class EventStream {
       stall = setTimeout(() => abort.abort(), stallMs)
     }
     try {
-      const res = await doFetch(`${origin}/events${resuming ? '' : '?since=0'}`, { headers, signal: abort.signal, cache: 'no-store' })
+      const res = await doFetch(`${origin}/events${resuming ? '' : '?since=0'}`, { headers, signal: abort.signal })
       if (res.status === 401 || res.status === 403) {
         this.handlers.onStatus(
           'offline',

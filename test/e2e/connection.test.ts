@@ -1,0 +1,50 @@
+import { createServer } from 'node:net'
+import { afterAll, expect, test } from 'vitest'
+import { openWindow, startHost, type RunningHost, type Window } from './harness'
+
+let host: RunningHost | undefined
+let win: Window | undefined
+
+afterAll(async () => {
+  await win?.close()
+  await host?.stop()
+})
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+test('reconnects by itself after the host restarts, and says what was lost', async () => {
+  const port = await freePort()
+  const args = ['--port', String(port), '--token', 'a-fixed-token-for-this-test-only']
+  host = await startHost('examples/counter.mjs', args)
+  win = await openWindow(host)
+  const { page } = win
+  const dispatch = (h: RunningHost): Promise<Response> =>
+    h.api('/actions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'counter/increment' })
+    })
+  for (let i = 0; i < 5; i++) await dispatch(host)
+  await page.getByText('following the newest entry').waitFor()
+  const lastSeq = async (): Promise<number> => Number((await page.locator('.count').textContent())?.match(/seq \d+–(\d+)/)?.[1])
+  await expect.poll(lastSeq).toBeGreaterThan(5)
+
+  await host.stop()
+  await page.locator('header .pill', { hasText: /reconnecting|offline/ }).waitFor()
+
+  // The same address and token, but a new history: the window's last entry is newer than any.
+  host = await startHost('examples/counter.mjs', args)
+  await page.locator('header .pill', { hasText: 'live' }).waitFor({ timeout: 20_000 })
+  await page.getByText('Some entries were dropped').waitFor()
+  const { seq } = (await (await dispatch(host)).json()) as { seq: number }
+  const state = (await (await host.api('/state')).json()) as { count: number }
+  expect(state.count).toBe(1)
+  await expect.poll(lastSeq).toBe(seq)
+  expect(win.errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e))).toEqual([])
+})
