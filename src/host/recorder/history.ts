@@ -1,17 +1,18 @@
 /**
  * The retained history: every entry with its global seq, as the SSE frames the events route sends.
  *
- * Entries live in segments of `SEGMENT_ENTRIES`; each segment starts with a checkpoint (the state
- * just before its first entry, sharing structure with its neighbours), so the state right after any
- * retained entry is a checkpoint plus a replay of at most one segment. When the history outgrows
- * its limits, the oldest segments are dropped and the base moves up to the next checkpoint: their
- * entries are folded into the base, never lost from the state.
+ * Entries live in segments of at most `SEGMENT_ENTRIES`; each segment starts with a checkpoint (the
+ * state just before its first entry, sharing structure with its neighbours), so the state right
+ * after any retained entry is a checkpoint plus a replay of at most one segment. Before an entry
+ * would take the history past its limits, the oldest segments are dropped (the segment being
+ * written is closed early if need be) and the base moves up to the next checkpoint: their entries
+ * are folded into the base, never lost from the state.
  *
  * The history knows no transport: consumers `subscribe` and read.
  */
 import type { HistoryEvent, HistoryEventType, Slices } from '../../shared/protocol'
 import { applyEvent, newEdit } from '../../shared/state'
-import { KINDS, kindOf, Segment, SEGMENT_ENTRIES } from './segment'
+import { KINDS, kindOf, Segment } from './segment'
 
 /** How much history is kept; past either bound the oldest entries fold into the base. */
 export interface HistoryLimits {
@@ -45,6 +46,8 @@ export class History {
   #entries = 0
   #sealedBytes = 0
   #head: { seq: number; state: Slices }
+  /** The last state computed away from the head (see `stateAt`). */
+  #cursor: { seq: number; state: Slices } | undefined
   #listeners = new Set<() => void>()
 
   constructor({ base = {}, baseSeq = 0, limits = {} }: HistoryOptions = {}) {
@@ -91,10 +94,19 @@ export class History {
    * `type` and `seq`; `slice` names the slice of a `state.update`.
    */
   append(type: HistoryEventType, slice: string | null, body: string): number {
-    let seg = this.#last
-    if (seg.full) seg = this.#nextSegment()
+    if (this.#last.full || (this.#last.count > 0 && this.#over(body.length))) this.#nextSegment()
+    while (this.#segments.length > 1 && this.#over(body.length)) {
+      const dropped = this.#segments.shift() as Segment
+      this.#entries -= dropped.count
+      this.#sealedBytes -= dropped.bytes
+    }
     this.#entries++
-    return seg.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body)
+    return this.#last.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body)
+  }
+
+  /** True when one more entry, with a body this long, would take the history past a limit. */
+  #over(bodyLength: number): boolean {
+    return this.#entries + 1 > this.#limits.maxEntries || this.#sealedBytes + this.#last.bytesAfter(bodyLength) > this.#limits.maxBytes
   }
 
   /** Records an entry given as an event without its seq. */
@@ -104,18 +116,13 @@ export class History {
     return this.append(type, type === 'state.update' ? (rest as { slice: string }).slice : null, body)
   }
 
-  #nextSegment(): Segment {
+  /** Closes the segment being written and starts the next one, at a checkpoint. */
+  #nextSegment(): void {
     const full = this.#last
     const seg = new Segment(full.lastSeq + 1, this.stateAt(full.lastSeq))
     full.trim()
     this.#sealedBytes += full.bytes
     this.#segments.push(seg)
-    while (this.#segments.length > 1 && (this.#entries > this.#limits.maxEntries || this.bytes > this.#limits.maxBytes)) {
-      const dropped = this.#segments.shift() as Segment
-      this.#entries -= dropped.count
-      this.#sealedBytes -= dropped.bytes
-    }
-    return seg
   }
 
   /** Tells every subscriber that entries were appended (or the history replaced). */
@@ -142,7 +149,7 @@ export class History {
   /** The segment holding `seq`, which must be retained. */
   segment(seq: number): Segment {
     this.#check(seq, this.baseSeq + 1)
-    return this.#segments[Math.floor((seq - this.#first.firstSeq) / SEGMENT_ENTRIES)] as Segment
+    return findSegment(this.#segments, seq)
   }
 
   /** The type of a retained entry. */
@@ -166,14 +173,19 @@ export class History {
     if (head.seq === seq) return head.state
     if (seq === this.baseSeq) return this.base()
     const seg = this.segment(seq)
-    const fromHead = head.seq < seq && head.seq >= seg.firstSeq - 1
-    let state = fromHead ? head.state : seg.start
+    // Replay from the latest known state at or before seq in its segment: the checkpoint, the
+    // head, or the state last asked for (so stepping through old entries costs one entry a step).
+    let from = { seq: seg.firstSeq - 1, state: seg.start }
+    for (const known of [head, this.#cursor]) if (known !== undefined && known.seq <= seq && known.seq > from.seq) from = known
+    if (from.seq === seq) return from.state
+    let state = from.state
     const owned = newEdit()
-    for (let q = fromHead ? head.seq + 1 : seg.firstSeq; q <= seq; q++) {
+    for (let q = from.seq + 1; q <= seq; q++) {
       const kind = seg.kind(q)
       if (kind === 0 || kind === 1) state = applyEvent(state, JSON.parse(seg.data(q)) as HistoryEvent, owned)
     }
-    if (seq === this.lastSeq || fromHead) this.#head = { seq, state }
+    if (seq === this.lastSeq || from === head) this.#head = { seq, state }
+    else this.#cursor = { seq, state }
     return state
   }
 
@@ -189,7 +201,7 @@ export class History {
       baseSeq: first.firstSeq - 1,
       lastSeq,
       base: first.start,
-      segment: (seq) => segments[Math.floor((seq - first.firstSeq) / SEGMENT_ENTRIES)] as Segment
+      segment: (seq) => findSegment(segments, seq)
     }
   }
 
@@ -197,6 +209,7 @@ export class History {
   restart(base: Slices, baseSeq: number): void {
     this.#segments = [new Segment(baseSeq + 1, base)]
     this.#head = { seq: baseSeq, state: base }
+    this.#cursor = undefined
     this.#entries = 0
     this.#sealedBytes = 0
   }
@@ -205,6 +218,7 @@ export class History {
   adopt(other: History): void {
     this.#segments = other.#segments
     this.#head = other.#head
+    this.#cursor = other.#cursor
     this.#entries = other.#entries
     this.#sealedBytes = other.#sealedBytes
     this.#sliceIds = other.#sliceIds
@@ -220,6 +234,20 @@ export class History {
       )
     }
   }
+}
+
+/** The segment holding `seq` (segments are in order, and may hold fewer than `SEGMENT_ENTRIES`). */
+function findSegment(segments: readonly Segment[], seq: number): Segment {
+  let lo = 0
+  let hi = segments.length - 1
+  // Most reads are of the newest entries.
+  if ((segments[hi] as Segment).firstSeq <= seq) return segments[hi] as Segment
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if ((segments[mid] as Segment).firstSeq <= seq) lo = mid
+    else hi = mid - 1
+  }
+  return segments[lo] as Segment
 }
 
 /** What `History.view` gives. */

@@ -23,6 +23,14 @@ function headerLength(seq: number, kind: number): number {
   return 4 + String(seq).length + 8 + (KINDS[kind] as string).length + 7
 }
 
+/**
+ * The most bytes the frame of an entry whose body has `bodyLength` characters can take: the body
+ * and at most 128 characters of header and `type`/`seq`, at 3 bytes of UTF-8 a UTF-16 unit at most.
+ */
+function maxFrameBytes(bodyLength: number): number {
+  return (bodyLength + 128) * 3
+}
+
 export class Segment {
   count = 0
   #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES)
@@ -53,6 +61,14 @@ export class Segment {
     return this.#buf.length
   }
 
+  /** What `bytes` will be once an entry whose body has `bodyLength` characters is appended. */
+  bytesAfter(bodyLength: number): number {
+    const needed = this.#used + maxFrameBytes(bodyLength)
+    let size = this.#buf.length
+    while (size < needed) size *= 2
+    return size
+  }
+
   /**
    * Stores the entry with the next seq. `body` is its JSON without the opening brace and without
    * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`.
@@ -61,8 +77,7 @@ export class Segment {
     const seq = this.firstSeq + this.count
     const type = KINDS[kind] as string
     const frame = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},${body}\n\n`
-    // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
-    this.#reserve(frame.length * 3)
+    this.#reserve(maxFrameBytes(body.length))
     this.#used += this.#buf.write(frame, this.#used, 'utf8')
     this.#ends[this.count] = this.#used
     this.#kinds[this.count] = kind
