@@ -1,0 +1,98 @@
+/**
+ * What the bench process and a host it starts in a child process say to each other over IPC.
+ * The host runs in its own process so that its CPU and memory are its own: the clients that
+ * mirror the state run in the bench process, and their work is not counted as the host's.
+ */
+
+/** Sent once by the child when its server listens. */
+export interface Ready {
+  t: 'ready'
+  origin: string
+  token: string
+}
+
+/** Sent once by the child when it cannot start. */
+export interface StartFailed {
+  t: 'failed'
+  error: string
+}
+
+/** CPU and memory of the whole child process (every thread). */
+export interface Usage {
+  /** User + system CPU time since the process started, in microseconds. */
+  cpuUs: number
+  rss: number
+  /** Peak RSS since the process started, in bytes. */
+  maxRss: number
+  heapUsed: number
+  external: number
+  /** Entries the host's history retains (Patchscope only). */
+  entries?: number
+  /** Bytes of frames the history holds (Patchscope only). */
+  historyBytes?: number
+  lastSeq?: number
+  baseSeq?: number
+}
+
+/** Timings of `History.stateAt` for random retained entries, in milliseconds. */
+export interface TimeTravel {
+  samples: number
+  p50: number
+  p99: number
+  max: number
+  baseSeq: number
+  lastSeq: number
+}
+
+/** Bench → child. */
+export type Request =
+  | { id: number; t: 'usage' }
+  | { id: number; t: 'gc' }
+  | { id: number; t: 'time-travel'; samples: number; seed: number; budgetMs: number }
+  | { id: number; t: 'workload'; options: { freeze: boolean; startStep: number }; steps: number; burst: number }
+  | { id: number; t: 'close' }
+
+/** Child → bench, in answer to a request with the same id. */
+export type Reply = { t: 'reply'; id: number; ok: true; value: unknown } | { t: 'reply'; id: number; ok: false; error: string }
+
+export type ChildMessage = Ready | StartFailed | Reply
+
+/** Answers requests from the bench process with `handle`; every child host calls this once. */
+export function serveRequests(handle: (request: Request) => Promise<unknown> | unknown): void {
+  process.on('message', (raw: unknown) => {
+    const request = raw as Request
+    void (async () => {
+      let reply: Reply
+      try {
+        reply = { t: 'reply', id: request.id, ok: true, value: await handle(request) }
+      } catch (e) {
+        reply = { t: 'reply', id: request.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }
+      }
+      process.send?.(reply)
+      if (request.t === 'close') process.exit(0)
+    })()
+  })
+  // The bench process went away without saying goodbye: end too.
+  process.on('disconnect', () => process.exit(0))
+}
+
+/** CPU and memory of this process. */
+export function usage(): Usage {
+  const cpu = process.cpuUsage()
+  const mem = process.memoryUsage()
+  return {
+    cpuUs: cpu.user + cpu.system,
+    rss: mem.rss,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    heapUsed: mem.heapUsed,
+    external: mem.external
+  }
+}
+
+/** Runs a full garbage collection twice (the bench runs with --expose-gc). */
+export function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('start the child with --expose-gc')
+  gc()
+  gc()
+}

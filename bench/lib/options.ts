@@ -1,0 +1,56 @@
+/**
+ * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only steady,growth,scale,patches] [--out FILE]`.
+ * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
+ */
+import { parseArgs } from 'node:util'
+
+export const PHASES = ['patches', 'steady', 'growth', 'scale'] as const
+export type Phase = (typeof PHASES)[number]
+
+export interface BenchOptions {
+  quick: boolean
+  /** Runs of each measurement; the table shows their median. */
+  runs: number
+  /** Runs of the 1,000,000-change phase (the second one has a client that stops reading). */
+  scaleRuns: number
+  /** State changes of the scale phase. */
+  scaleChanges: number
+  phases: Set<Phase>
+  /** Where the table is written (nothing is written for --quick or --only unless this is given). */
+  out: string | undefined
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      'scale-runs': { type: 'string' },
+      'scale-changes': { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' }
+    },
+    strict: true
+  })
+  const quick = values.quick === true
+  const count = (raw: string | undefined, name: string, fallback: number): number => {
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of 1 or more (got "${raw}")`)
+    return n
+  }
+  const only = values.only?.split(',').filter((s) => s !== '')
+  for (const p of only ?? []) {
+    if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join(', ')} (got "${p}")`)
+  }
+  const complete = !quick && only === undefined
+  return {
+    quick,
+    runs: count(values.runs, 'runs', quick ? 1 : 3),
+    scaleRuns: count(values['scale-runs'], 'scale-runs', quick ? 2 : 3),
+    scaleChanges: count(values['scale-changes'], 'scale-changes', quick ? 100_000 : 1_000_000),
+    phases: new Set((only ?? PHASES) as Phase[]),
+    out: values.out ?? (complete ? 'BENCHMARKS.md' : undefined)
+  }
+}

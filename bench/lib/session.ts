@@ -1,0 +1,156 @@
+/**
+ * One measured run: a host in a child process (Patchscope or a baseline) with the workload, real
+ * SSE clients that mirror the state in this process, the workload driven through `POST /actions`
+ * in bursts, and at the end every mirror checked against `GET /state`.
+ */
+import { performance } from 'node:perf_hooks'
+import { isDeepStrictEqual } from 'node:util'
+import { STEP_ACTION } from '../workloads/agent.mjs'
+import type { Usage } from '../hosts/protocol'
+import { Child } from './child'
+import { json, type Endpoint } from './http'
+import { Mirror } from './mirror'
+
+export type System = 'patchscope' | 'seed' | 'full-state'
+
+export interface WorkloadOptions {
+  /** Freeze what the workload creates, as Immer does. */
+  freeze: boolean
+  /** The step the workload starts at (its state is the one that many steps produce). */
+  startStep: number
+}
+
+export interface SessionOptions extends WorkloadOptions {
+  system: System
+  /** Clients that mirror the state. */
+  clients: number
+  /** History limits for Patchscope's host. */
+  limits?: { maxEntries?: number; maxBytes?: number }
+}
+
+/** Changes every step makes: the conversation, the usage counter and the step counter. */
+export const CHANGES_PER_STEP = 3
+
+/** A host with its clients, ready to be driven. */
+export class Session {
+  readonly mirrors: Mirror[]
+  /** Each mirror's update count when the current drive started. */
+  #startUpdates: number[]
+
+  private constructor(
+    readonly options: SessionOptions,
+    readonly child: Child,
+    mirrors: Mirror[]
+  ) {
+    this.mirrors = mirrors
+    this.#startUpdates = mirrors.map((m) => m.updates)
+  }
+
+  get endpoint(): Endpoint {
+    return { origin: this.child.origin, token: this.child.token }
+  }
+
+  static async open(options: SessionOptions): Promise<Session> {
+    const env: Record<string, string> = {
+      PATCHSCOPE_BENCH_WORKLOAD: JSON.stringify({ freeze: options.freeze, startStep: options.startStep })
+    }
+    if (options.limits !== undefined) env.PATCHSCOPE_BENCH_LIMITS = JSON.stringify(options.limits)
+    if (options.system !== 'patchscope') env.PATCHSCOPE_BENCH_BASELINE = options.system
+    const child = await Child.start(options.system === 'patchscope' ? 'patchscope' : 'baseline', env)
+    try {
+      const endpoint = { origin: child.origin, token: child.token }
+      const mirrors: Mirror[] = []
+      for (let i = 0; i < options.clients; i++) mirrors.push(await Mirror.connect(endpoint))
+      return new Session(options, child, mirrors)
+    } catch (e) {
+      await child.close()
+      throw e
+    }
+  }
+
+  /**
+   * Runs `steps` steps in bursts of `burst`, stopping early after `timeLimitMs`, and waits until
+   * every mirror has every change. Host CPU is the child's, from before the first action to the
+   * moment the last mirror caught up.
+   */
+  async drive({ steps, burst, timeLimitMs, onBurst }: DriveOptions): Promise<Drive> {
+    const before = await this.child.usage()
+    const clientCpu = process.cpuUsage()
+    const t0 = performance.now()
+    let done = 0
+    let lastSeq = -1
+    while (done < steps && performance.now() - t0 < timeLimitMs) {
+      const n = Math.min(burst, steps - done)
+      const answer = await json<{ seq?: number }>(this.endpoint, 'POST', '/actions', { type: STEP_ACTION, payload: { steps: n } })
+      done += n
+      if (typeof answer.seq === 'number') lastSeq = answer.seq
+      await onBurst?.(done)
+    }
+    const sent = performance.now()
+    const changes = done * CHANGES_PER_STEP
+    const startUpdates = this.#startUpdates
+    await Promise.all(
+      this.mirrors.map((m, i) =>
+        m.until((x) => x.updates - (startUpdates[i] ?? 0) >= changes && x.lastSeq >= lastSeq, Math.max(60_000, timeLimitMs))
+      )
+    )
+    const end = performance.now()
+    const client = process.cpuUsage(clientCpu)
+    const after = await this.child.usage()
+    this.#startUpdates = this.mirrors.map((m) => m.updates)
+    return {
+      steps: done,
+      changes,
+      wallMs: end - t0,
+      catchUpMs: end - sent,
+      hostCpuUs: after.cpuUs - before.cpuUs,
+      clientCpuUs: client.user + client.system,
+      before,
+      after
+    }
+  }
+
+  /** Compares every mirror with `GET /state`; returns how many differ. */
+  async verify(mirrors: readonly Mirror[] = this.mirrors): Promise<number> {
+    const state = await json<Record<string, unknown>>(this.endpoint, 'GET', '/state')
+    return mirrors.filter((m) => !isDeepStrictEqual(m.slices, state)).length
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.mirrors) m.close()
+    await this.child.close()
+  }
+}
+
+export interface DriveOptions {
+  steps: number
+  burst: number
+  timeLimitMs: number
+  /** Called after each burst's answer, with the steps done so far. */
+  onBurst?: (done: number) => Promise<void> | void
+}
+
+export interface Drive {
+  steps: number
+  changes: number
+  /** From the first action to the last mirror having every change. */
+  wallMs: number
+  /** From the last action's answer to the last mirror having every change. */
+  catchUpMs: number
+  hostCpuUs: number
+  /** CPU of this process (the clients parsing and applying) over the same time. */
+  clientCpuUs: number
+  before: Usage
+  after: Usage
+}
+
+/** What the workload alone costs for the same run, in a child process of its own. */
+export async function workloadCpu(options: WorkloadOptions, steps: number, burst: number): Promise<number> {
+  const child = await Child.start('workload', {})
+  try {
+    const r = (await child.request({ t: 'workload', options, steps, burst }, 600_000)) as { cpuUs: number }
+    return r.cpuUs
+  } finally {
+    await child.close()
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Repeated runs of one configuration, each in a fresh host: host CPU per state change (gross, and
+ * net of what the workload alone costs for the same steps), end-to-end changes per second, and
+ * whether every mirror ended equal to `GET /state`.
+ */
+import { median } from '../lib/stats'
+import { Session, workloadCpu, type System } from '../lib/session'
+
+export interface Config {
+  system: System
+  freeze: boolean
+  clients: number
+  /** The step the workload starts at. */
+  startStep: number
+  steps: number
+  burst: number
+  timeLimitMs: number
+}
+
+export interface Sample {
+  steps: number
+  changes: number
+  /** Host process CPU (every thread) per state change, µs. */
+  grossUs: number
+  /** The same, less the workload's own CPU measured alone for the same steps, µs. */
+  netUs: number
+  /** The workload's own CPU per state change, µs. */
+  workloadUs: number
+  /** State changes per second, from the first action until every mirror had every change. */
+  rate: number
+  catchUpMs: number
+  /** CPU of the bench process (the clients) per state change, µs. */
+  clientUs: number
+  /** Mirrors that did not end equal to `GET /state`. */
+  mismatches: number
+  /** Host RSS at the end, after a full GC, bytes. */
+  rss: number
+}
+
+export interface Measured {
+  config: Config
+  samples: Sample[]
+  /** Each figure's median over the samples. */
+  median: Sample
+}
+
+export function describeConfig(c: Config): string {
+  const state = c.startStep > 0 ? `from step ${c.startStep.toLocaleString('en-US')}` : 'from step 0'
+  return `${c.system}${c.freeze ? '' : ' (unfrozen)'}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps ${state}`
+}
+
+export async function measure(config: Config, runs: number, log: (line: string) => void): Promise<Measured> {
+  const samples: Sample[] = []
+  for (let run = 1; run <= runs; run++) {
+    const session = await Session.open(config)
+    let d: Awaited<ReturnType<Session['drive']>>
+    let mismatches: number
+    let rss: number
+    try {
+      d = await session.drive(config)
+      mismatches = await session.verify()
+      rss = (await session.child.usageAfterGc()).rss
+    } finally {
+      await session.close()
+    }
+    // Measured after the host has ended, so that the two do not share the CPU.
+    const workload = await workloadCpu({ freeze: config.freeze, startStep: config.startStep }, d.steps, config.burst)
+    const sample: Sample = {
+      steps: d.steps,
+      changes: d.changes,
+      grossUs: d.hostCpuUs / d.changes,
+      netUs: (d.hostCpuUs - workload) / d.changes,
+      workloadUs: workload / d.changes,
+      rate: (d.changes / d.wallMs) * 1000,
+      catchUpMs: d.catchUpMs,
+      clientUs: d.clientCpuUs / d.changes,
+      mismatches,
+      rss
+    }
+    samples.push(sample)
+    log(
+      `  ${describeConfig(config)} run ${run}/${runs}: ${sample.changes} changes, host ${sample.grossUs.toFixed(1)} µs/change ` +
+        `(net ${sample.netUs.toFixed(1)}), ${Math.round(sample.rate)} changes/s, clients ${sample.clientUs.toFixed(1)} µs/change` +
+        (sample.mismatches > 0 ? `, ${sample.mismatches} MIRRORS DIFFER` : ', mirrors equal GET /state')
+    )
+  }
+  const pick = (f: (s: Sample) => number): number => median(samples.map(f))
+  return {
+    config,
+    samples,
+    median: {
+      steps: pick((s) => s.steps),
+      changes: pick((s) => s.changes),
+      grossUs: pick((s) => s.grossUs),
+      netUs: pick((s) => s.netUs),
+      workloadUs: pick((s) => s.workloadUs),
+      rate: pick((s) => s.rate),
+      catchUpMs: pick((s) => s.catchUpMs),
+      clientUs: pick((s) => s.clientUs),
+      mismatches: Math.max(...samples.map((s) => s.mismatches)),
+      rss: pick((s) => s.rss)
+    }
+  }
+}

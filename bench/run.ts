@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: the benchmark of issue 6. Patchscope's host and two baselines (the seed's
+ * route, and the full-state style) record the same workload, each in a child process of its own,
+ * while real SSE clients in this process mirror the state; every figure is printed next to its
+ * budget and the baselines', and the table is written to BENCHMARKS.md.
+ *
+ *   npm run bench                      the full run (about a quarter of an hour on 2 cores)
+ *   npm run bench -- --quick           small sizes, once: for working on the harness
+ *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale)
+ */
+import { writeFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { parseOptions } from './lib/options'
+import { load, machine } from './lib/report'
+import { differ, scan } from './phases/patches'
+import { measure, type Config } from './phases/measure'
+import { baselineStalled, scaleRun } from './phases/scale'
+import { summarize, type Results } from './summary'
+
+/** The step the growth phase ends at: the issue's "1,000,000 steps (about 50,000 messages)". */
+const GROWTH_END = 1_000_000
+
+const options = parseOptions(process.argv.slice(2))
+const log = (line: string): void => void process.stderr.write(line + '\n')
+const tenth = (n: number): number => (options.quick ? Math.max(1, Math.round(n / 10)) : n)
+const started = performance.now()
+const results: Results = {
+  options,
+  machine: machine(),
+  loadBefore: load(),
+  loadAfter: '',
+  date: new Date().toISOString(),
+  steady: [],
+  growth: [],
+  scale: [],
+  baselineStalled: [],
+  seconds: 0
+}
+
+const run = async (config: Omit<Config, 'burst' | 'timeLimitMs'> & { burst?: number }): Promise<void> => {
+  const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...config }, options.runs, log)
+  ;(config.startStep > 0 ? results.growth : results.steady).push(measured)
+}
+
+if (options.phases.has('patches')) {
+  log('patches: the differ alone, against fast-json-patch, in this process')
+  results.differ = [differ(true, 0, tenth(3000)), differ(false, 0, tenth(3000))]
+  results.differ.push(differ(true, GROWTH_END - tenth(300), tenth(300)), differ(false, GROWTH_END - 30, 30))
+  results.scan = scan(50_000, 200)
+  for (const d of results.differ) log(`  ${JSON.stringify(d)}`)
+  log(`  ${JSON.stringify(results.scan)}`)
+}
+
+if (options.phases.has('steady')) {
+  log('steady: host CPU per change and end-to-end rate, from step 0')
+  for (const clients of [1, 8]) {
+    await run({ system: 'patchscope', freeze: true, clients, startStep: 0, steps: tenth(20_000) })
+    await run({ system: 'seed', freeze: true, clients, startStep: 0, steps: tenth(20_000) })
+    await run({ system: 'full-state', freeze: true, clients, startStep: 0, steps: tenth(2_000) })
+    await run({ system: 'patchscope', freeze: false, clients, startStep: 0, steps: tenth(3_000) })
+  }
+}
+
+if (options.phases.has('growth')) {
+  log(`growth: host CPU per change at step ${GROWTH_END.toLocaleString('en-US')}, the workload started just before it`)
+  const at = (steps: number): number => GROWTH_END - steps
+  await run({ system: 'patchscope', freeze: true, clients: 1, startStep: at(tenth(3000)), steps: tenth(3000) })
+  await run({ system: 'seed', freeze: true, clients: 1, startStep: at(tenth(300)), steps: tenth(300) })
+  await run({ system: 'full-state', freeze: true, clients: 1, startStep: at(tenth(30)), steps: tenth(30), burst: 10 })
+  await run({ system: 'patchscope', freeze: false, clients: 1, startStep: at(tenth(30)), steps: tenth(30), burst: 10 })
+}
+
+if (options.phases.has('scale')) {
+  log(`scale: ${options.scaleChanges.toLocaleString('en-US')} changes into Patchscope's host, ${options.scaleRuns} runs`)
+  const scaleOptions = {
+    changes: options.scaleChanges,
+    burst: 2000,
+    timeLimitMs: 1_800_000,
+    timeTravelSamples: 2000,
+    httpAtSamples: options.quick ? 10 : 30
+  }
+  for (let i = 0; i < options.scaleRuns; i++) {
+    const stalled = i % 2 === 1
+    log(`  run ${i + 1}/${options.scaleRuns}${stalled ? ', with a client that stops reading' : ''}`)
+    results.scale.push(await scaleRun(scaleOptions, stalled, log))
+  }
+  results.baselineStalled.push(await baselineStalled('seed', tenth(10_000), log))
+}
+
+results.loadAfter = load()
+results.seconds = (performance.now() - started) / 1000
+const markdown = summarize(results)
+process.stdout.write(markdown + '\n')
+if (options.out !== undefined) {
+  writeFileSync(options.out, markdown + '\n')
+  log(`written to ${options.out}`)
+}

@@ -1,0 +1,331 @@
+/**
+ * The bench's results as Markdown: the budget table first (each figure of Patchscope next to its
+ * budget and the baselines'), then the details every figure comes from, and how they were taken.
+ */
+import type { BenchOptions } from './lib/options'
+import { count, mb, ms, rate, ratio, s, table, us } from './lib/report'
+import type { System } from './lib/session'
+import { median } from './lib/stats'
+import { describeConfig, type Measured } from './phases/measure'
+import type { DifferFigures, ScanFigures } from './phases/patches'
+import type { BaselineStalled, ScaleRun } from './phases/scale'
+
+export interface Results {
+  options: BenchOptions
+  machine: string
+  loadBefore: string
+  loadAfter: string
+  date: string
+  differ?: DifferFigures[]
+  scan?: ScanFigures
+  steady: Measured[]
+  growth: Measured[]
+  scale: ScaleRun[]
+  baselineStalled: BaselineStalled[]
+  seconds: number
+}
+
+type Verdict = string
+
+/** At most `budget`: met with its margin, or missed by how much. */
+function atMost(value: number, budget: number, unit: (v: number) => string): Verdict {
+  if (!Number.isFinite(value)) return 'not measured'
+  if (value <= budget) return `met (${unit(budget - value)} under, ${((1 - value / budget) * 100).toFixed(0)} %)`
+  return `**missed** by ${unit(value - budget)} (${(value / budget).toFixed(1)}× the budget)`
+}
+
+/** At least `budget` times: met or missed, with the factor reached. */
+function atLeastTimes(factor: number, budget: number): Verdict {
+  if (!Number.isFinite(factor)) return 'not measured'
+  return factor >= budget
+    ? `met (${ratio(factor)}, budget ${budget}×)`
+    : `**missed**: ${ratio(factor)} of ${budget}× (${((factor / budget) * 100).toFixed(0)} % of it)`
+}
+
+function find(list: readonly Measured[], system: System, freeze: boolean, clients: number): Measured | undefined {
+  return list.find((m) => m.config.system === system && m.config.freeze === freeze && m.config.clients === clients)
+}
+
+/** A baseline's cost next to Patchscope's: the value, and how many times Patchscope's it is. */
+function costCell(base: Measured | undefined, ours: Measured | undefined): string {
+  if (base === undefined) return 'not run'
+  const factor = ours !== undefined ? base.median.netUs / ours.median.netUs : Number.NaN
+  return `${us(base.median.netUs)} (${ratio(factor)})`
+}
+
+function rateCell(base: Measured | undefined, ours: Measured | undefined): string {
+  if (base === undefined) return 'not run'
+  const factor = ours !== undefined ? ours.median.rate / base.median.rate : Number.NaN
+  return `${rate(base.median.rate)} (${ratio(factor)})`
+}
+
+function budgetTable(r: Results): string {
+  const rows: string[][] = []
+  for (const clients of [1, 8]) {
+    const ours = find(r.steady, 'patchscope', true, clients)
+    rows.push([
+      `Host CPU per state change, ${clients} client${clients > 1 ? 's' : ''} (from step 0)`,
+      '≤ 10 µs',
+      ours ? `${us(ours.median.netUs)} (gross ${us(ours.median.grossUs)})` : 'not run',
+      costCell(find(r.steady, 'seed', true, clients), ours),
+      costCell(find(r.steady, 'full-state', true, clients), ours),
+      ours ? atMost(ours.median.netUs, 10, us) : 'not run'
+    ])
+  }
+  const grown = find(r.growth, 'patchscope', true, 1)
+  rows.push([
+    'Host CPU per state change at step 1,000,000 (50,200 messages), 1 client',
+    '≤ 100 µs',
+    grown ? `${us(grown.median.netUs)} (gross ${us(grown.median.grossUs)})` : 'not run',
+    costCell(find(r.growth, 'seed', true, 1), grown),
+    costCell(find(r.growth, 'full-state', true, 1), grown),
+    grown ? atMost(grown.median.netUs, 100, us) : 'not run'
+  ])
+  for (const [clients, times] of [
+    [1, 5],
+    [8, 20]
+  ] as const) {
+    const ours = find(r.steady, 'patchscope', true, clients)
+    const seed = find(r.steady, 'seed', true, clients)
+    rows.push([
+      `End-to-end state changes per second, ${clients} client${clients > 1 ? 's' : ''}`,
+      `≥ ${times}× the seed's`,
+      ours ? rate(ours.median.rate) : 'not run',
+      rateCell(seed, ours),
+      rateCell(find(r.steady, 'full-state', true, clients), ours),
+      ours && seed ? atLeastTimes(ours.median.rate / seed.median.rate, times) : 'not run'
+    ])
+  }
+  const scale = r.scale
+  const plain = scale.filter((x) => !x.stalledClient)
+  const withStalled = scale.filter((x) => x.stalledClient)
+  const retained = median(scale.map((x) => x.retained))
+  const fullState = find(r.steady, 'full-state', true, 1)
+  if (scale.length > 0) {
+    const p99 = median(scale.map((x) => x.timeTravel.p99))
+    rows.push([
+      `Time travel: state after a random entry, p99, in the host (history of ${count(retained)} entries)`,
+      '≤ 5 ms',
+      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
+      'n/a: keeps no history',
+      'n/a: a state per change, kept whole (see memory)',
+      atMost(p99, 5, ms)
+    ])
+    const rss = median(plain.map((x) => x.rss))
+    rows.push([
+      `Memory: host RSS holding the history of ${count(retained)} entries (after a full GC)`,
+      '≤ 600 MB',
+      `${mb(rss)} (peak while recording ${mb(median(plain.map((x) => x.peakRss)))}; frames ${mb(median(plain.map((x) => x.historyBytes)))})`,
+      'n/a: keeps no history',
+      fullState ? `${mb(fullState.median.rss)} after only ${count(fullState.median.changes)} changes` : 'not run',
+      atMost(rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
+    ])
+    if (withStalled.length > 0) {
+      const extra = median(withStalled.map((x) => x.rss)) - rss
+      const stalled = withStalled.map((x) => x.stalled)
+      const toldOrResumed = stalled.every((x) => x !== undefined && x.equal)
+      const gap = stalled.every((x) => x?.toldOfGap === true)
+      const seed = r.baselineStalled.find((b) => b.system === 'seed')
+      rows.push([
+        `A client stops reading while ${count(median(scale.map((x) => x.changes)))} changes flow: host RSS above the run without it`,
+        '≤ 100 MB; others keep up; it resumes or is told of the gap',
+        `${mb(extra)}; the other client caught up ${ms(median(withStalled.map((x) => x.catchUpMs)))} after the last action ` +
+          `(${ms(median(plain.map((x) => x.catchUpMs)))} without); it was ${gap ? 'told of the gap' : 'resumed'} and ${toldOrResumed ? 'ended equal to GET /state' : 'did NOT end equal to GET /state'}`,
+        seed ? `+${mb(seed.rssWith - seed.rssWithout)} after ${count(seed.changes)} changes, and growing` : 'not run',
+        'not run',
+        extra <= 100 * 2 ** 20 && toldOrResumed
+          ? `met (${mb(100 * 2 ** 20 - extra)} under)`
+          : `**missed** (${mb(extra)}, equal: ${toldOrResumed})`
+      ])
+    }
+    const exportMs = median(scale.map((x) => x.exportMs))
+    const importMs = median(scale.map((x) => x.importMs))
+    rows.push([
+      `Export of the session (${count(retained)} entries, ${mb(median(scale.map((x) => x.exportBytes)))}), GET /history`,
+      '≤ 5 s',
+      s(exportMs),
+      'n/a: no export',
+      'n/a: no export',
+      atMost(exportMs, 5000, s)
+    ])
+    rows.push([
+      'Import of that session, POST /history',
+      '≤ 5 s',
+      `${s(importMs)}${scale.every((x) => x.importMirrorEqual) ? '' : ' (a mirror did NOT end equal)'}`,
+      'n/a: no import',
+      'n/a: no import',
+      atMost(importMs, 5000, s)
+    ])
+  }
+  return table(['Figure', 'Budget', 'Patchscope', 'Seed route (× = Patchscope better)', 'Full-state style (×)', 'Verdict'], rows)
+}
+
+function unfrozenTable(r: Results): string {
+  const rows: string[][] = []
+  for (const m of [...r.steady, ...r.growth].filter((x) => x.config.system === 'patchscope' && !x.config.freeze)) {
+    const budget = m.config.startStep > 0 ? 100 : 10
+    rows.push([
+      describeConfig(m.config),
+      `${us(m.median.netUs)} (gross ${us(m.median.grossUs)})`,
+      `≤ ${budget} µs: ${atMost(m.median.netUs, budget, us)}`,
+      rate(m.median.rate)
+    ])
+  }
+  return table(['Workload unfrozen', 'Host CPU per change', 'Against the frozen budget', 'End-to-end'], rows)
+}
+
+function runsTable(list: readonly Measured[]): string {
+  return table(
+    [
+      'Configuration',
+      'Runs',
+      'Changes',
+      'Host CPU/change gross',
+      'Workload alone',
+      'Net',
+      'Clients CPU/change',
+      'End-to-end',
+      'Catch-up',
+      'RSS',
+      'Mirrors'
+    ],
+    list.map((m) => [
+      describeConfig(m.config),
+      String(m.samples.length),
+      count(m.median.changes),
+      `${us(m.median.grossUs)} (${m.samples.map((x) => x.grossUs.toFixed(1)).join(', ')})`,
+      us(m.median.workloadUs),
+      us(m.median.netUs),
+      us(m.median.clientUs),
+      rate(m.median.rate),
+      ms(m.median.catchUpMs),
+      mb(m.median.rss),
+      m.median.mismatches === 0 ? 'equal' : `${m.median.mismatches} DIFFER`
+    ])
+  )
+}
+
+function scaleTable(list: readonly ScaleRun[]): string {
+  return table(
+    [
+      'Run',
+      'Changes',
+      'Entries (retained)',
+      'Host CPU/change gross',
+      'End-to-end',
+      'RSS after GC',
+      'Peak RSS',
+      'Time travel p50 / p99 / max',
+      'Export',
+      'Import',
+      'Mirror'
+    ],
+    list.map((x, i) => [
+      `${i + 1}${x.stalledClient ? ' (stalled client)' : ''}`,
+      count(x.changes),
+      `${count(x.lastSeq)} (${count(x.retained)})`,
+      us(x.grossUs),
+      rate(x.rate),
+      mb(x.rss),
+      mb(x.peakRss),
+      `${ms(x.timeTravel.p50)} / ${ms(x.timeTravel.p99)} / ${ms(x.timeTravel.max)}`,
+      s(x.exportMs),
+      s(x.importMs),
+      x.mismatches === 0 && x.importMirrorEqual ? 'equal' : 'DIFFERS'
+    ])
+  )
+}
+
+function differTable(list: readonly DifferFigures[]): string {
+  return table(
+    ['Workload', 'Messages', 'Changes', 'Snapshot.update', "fast-json-patch's compare", 'Wrong effect', 'Ops differ from compare'],
+    list.map((d) => [
+      d.freeze ? 'frozen' : 'unfrozen',
+      count(d.messages),
+      count(d.changes),
+      us(d.snapshotUs),
+      us(d.compareUs),
+      String(d.wrong),
+      String(d.differentOps)
+    ])
+  )
+}
+
+export function summarize(r: Results): string {
+  const parts = [
+    '# Benchmarks (issue 6, host side)',
+    '',
+    `Run ${r.date} with \`npm run bench${r.options.quick ? ' -- --quick' : ''}\` on ${r.machine}.`,
+    `Load average (1/5/15 min) ${r.loadBefore} before and ${r.loadAfter} after; the run took ${(r.seconds / 60).toFixed(1)} min.` +
+      ` Every figure is the median of ${r.options.runs} runs (the scale phase: ${r.options.scaleRuns} runs).`,
+    '',
+    budgetTable(r),
+    '',
+    '"Net" is the host process\'s CPU less what the workload alone costs for the same steps (see Method); the gross figure includes it.',
+    '',
+    '## The same workload, unfrozen',
+    '',
+    "Patchscope's differ skips unchanged subtrees only when they are deeply frozen (as Immer and Redux Toolkit leave them);",
+    'unfrozen state is compared in full on every change. The budgets are not claimed for it.',
+    '',
+    unfrozenTable(r),
+    '',
+    '## Details',
+    '',
+    '### Steady (from step 0: 200 messages, growing by one every 20 steps)',
+    '',
+    runsTable(r.steady),
+    '',
+    '### Growth (the workload starts just before step 1,000,000: 50,200 messages)',
+    '',
+    runsTable(r.growth),
+    '',
+    '### Scale (1,000,000 changes, Patchscope only)',
+    '',
+    scaleTable(r.scale),
+    ''
+  ]
+  if (r.differ !== undefined) {
+    parts.push('### The differ alone (in the bench process, no host)', '', differTable(r.differ), '')
+  }
+  if (r.scan !== undefined) {
+    parts.push(
+      `A plain reference scan of two arrays of ${count(r.scan.elements)} elements: ${us(r.scan.plainUs)} when the arrays are plain, ` +
+        `${us(r.scan.frozenUs)} when they are frozen (V8 ${process.versions.v8} reads elements of frozen arrays on a slow path).`,
+      ''
+    )
+  }
+  parts.push(METHOD)
+  return parts.join('\n')
+}
+
+const METHOD = `## Method
+
+- **Hosts in child processes.** Patchscope's host (\`Host.create\` + \`startServer\`, from source through tsx, the
+  runtime in its worker thread) and each baseline run in a child process of the bench; the SSE clients run in the
+  bench process. Host CPU is the child's \`process.cpuUsage()\` (user + system, every thread of the process), read
+  over IPC before the first action and after the last client has every change; memory is the child's RSS.
+- **Net of the workload.** The workload runs inside the host (in Patchscope's worker thread; in the baselines'
+  main thread), so the host's CPU includes the workload's own immutable updates. The same steps are run again in a
+  process of their own with nothing listening, and that CPU is subtracted: "net" is what recording and serving
+  cost. The budgets are judged on the net figure; the gross one is shown beside it.
+- **Workload** (\`bench/workloads/agent.mjs\`): 200 messages of 400 characters, 50 tool definitions, a usage
+  counter and a step counter; a step streams a token into the last message (every 20th starts a new one), bumps
+  both counters (3 state changes a step) and every 100th reports an execution status. Updates are immutable and
+  frozen as Immer freezes; \`startStep\` builds the state that many steps produce directly, so the growth phase
+  measures the state of step 1,000,000 without spending the time to grow it through the host.
+- **Driving.** \`POST /actions\` \`{"type": "bench/steps", "payload": {"steps": N}}\` in bursts (1,000 steps; 2,000 in
+  the scale phase), one after the other. End-to-end rate: state changes over the time from the first action until
+  every client has applied every change.
+- **Clients** are real SSE connections (\`GET /events\`, own socket each) that parse every frame and apply every
+  patch with fast-json-patch's \`applyPatch\`; at the end each mirror is compared with \`GET /state\`
+  (\`isDeepStrictEqual\`). The stalled client reads its first event, then stops reading its socket until the end.
+- **Baselines** (\`bench/baselines/\`): the seed's route, ported as it is (per connection: fast-json-patch
+  \`compare\` against its own last state, \`JSON.stringify\` per client, hono's \`writeSSE\`); and the full-state style
+  (the whole slice on every change, serialized once and written to every client, every state kept by reference).
+  Both run the workload in their own main thread, as the seed does. Their sizes are smaller where they are slow
+  (see Details); every loop is bounded in steps and time.
+- **Time travel** is \`History.stateAt(seq)\` for random retained entries, timed in the host process;
+  \`GET /state?at=\` over HTTP is shown beside it (it adds serializing the state as JSON).
+- **Noise.** The machine has 2 cores shared with other work; the load averages above say how busy it was.
+`

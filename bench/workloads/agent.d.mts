@@ -1,0 +1,47 @@
+import type { EventEmitter } from 'node:events'
+
+export interface AgentOptions {
+  /** Freeze what each step creates, as Immer does. @default true */
+  freeze?: boolean
+  /** Start with the state that this many steps produce. @default 0 */
+  startStep?: number
+}
+
+export interface AgentMessage {
+  readonly id: string
+  readonly role: 'user' | 'assistant'
+  readonly content: string
+}
+
+export interface AgentState {
+  readonly conversation: { readonly id: string; readonly messages: readonly AgentMessage[] }
+  readonly tools: readonly unknown[]
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly totalTokens: number }
+  readonly steps: { readonly count: number }
+}
+
+export interface AgentAction {
+  type: string
+  payload?: { steps?: number }
+}
+
+export interface Agent {
+  readonly bus: EventEmitter
+  readonly slices: string[]
+  getState(): AgentState
+  readonly step: number
+  readonly changes: number
+  dispatch(action: AgentAction): { step: number; changes: number }
+}
+
+export const STEP_ACTION: 'bench/steps'
+export const INITIAL_MESSAGES: number
+export const MESSAGE_CHARS: number
+export const TOOL_COUNT: number
+export const STEPS_PER_MESSAGE: number
+export const STEPS_PER_STATUS: number
+export const SLICES: string[]
+export function token(step: number): string
+export function createAgent(options?: AgentOptions): Agent
+export function optionsFromEnv(env?: NodeJS.ProcessEnv): AgentOptions
+export default function createRuntime(): Agent
