@@ -52,12 +52,18 @@ export class SseClient {
       return undefined
     }
     return new Promise<void>((resolve) => {
-      this.#waiter = () => {
-        this.#waiter = undefined
-        const later = this.#chunk()
-        if (later !== undefined) controller.enqueue(later)
-        resolve()
+      const wait = (): void => {
+        this.#waiter = () => {
+          this.#waiter = undefined
+          const later = this.#chunk()
+          // A stream pulls again only after something was enqueued: with nothing for this client
+          // yet (entries of slices it did not ask for), it must go on waiting, or it stalls for good.
+          if (later === undefined) return wait()
+          controller.enqueue(later)
+          resolve()
+        }
       }
+      wait()
     })
   }
 
