@@ -23,7 +23,7 @@ const kind = (v: Json | undefined): string => (Array.isArray(v) ? 'array' : v ==
 /** Applies an update to the mirror after checking it is one the protocol allows. */
 function applyChecked(mirror: Mirror, e: HistoryEvent): void {
   if (e.type === 'state.update') {
-    const prev = mirror.state[e.slice]
+    const prev = mirror.state[e.slice] as Json
     const existed = Object.hasOwn(mirror.state, e.slice)
     if (e.patches !== undefined) {
       expect(e.patches.length, 'an empty update').toBeGreaterThan(0)
