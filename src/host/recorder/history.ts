@@ -214,15 +214,18 @@ export class History {
     this.#sealedBytes = 0
   }
 
-  /** Takes over everything `other` holds; `other` must not be used afterwards. */
+  /**
+   * Takes over every entry `other` holds; `other` must not be used afterwards. Its entries are
+   * renumbered to this history's slice numbers, which filters of open streams already hold.
+   */
   adopt(other: History): void {
+    const table = other.#sliceNames.map((name) => this.sliceId(name))
+    for (const seg of other.#segments) seg.remapSlices(table)
     this.#segments = other.#segments
     this.#head = other.#head
     this.#cursor = other.#cursor
     this.#entries = other.#entries
     this.#sealedBytes = other.#sealedBytes
-    this.#sliceIds = other.#sliceIds
-    this.#sliceNames = other.#sliceNames
   }
 
   #check(seq: number, min: number): void {

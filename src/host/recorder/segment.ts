@@ -86,6 +86,14 @@ export class Segment {
     return seq
   }
 
+  /** Renumbers the slice of every entry: `table[old]` is the new number. */
+  remapSlices(table: readonly number[]): void {
+    for (let i = 0; i < this.count; i++) {
+      const id = this.#slices[i] as number
+      if (id >= 0) this.#slices[i] = table[id] as number
+    }
+  }
+
   /** Gives back the room a full segment no longer needs. */
   trim(): void {
     if (this.#buf.length - this.#used < 4096) return

@@ -14,6 +14,7 @@ import {
 } from '../../shared/protocol'
 import { applyEvent, newEdit } from '../../shared/state'
 import { History, type HistoryLimits } from './history'
+import { kindOf } from './segment'
 
 /** A session file that cannot be imported; `line` is 1-based. */
 export class SessionError extends Error {
@@ -31,7 +32,12 @@ const EXPORT_CHUNK = 1 << 20
 /** The longest line an import reads. */
 export const MAX_LINE_CHARS = 256 * 1024 * 1024
 
-/** The session file of a history, as a stream of bytes. */
+/**
+ * The session file of a history, as a stream of bytes. It starts with the base as a
+ * `state.initial`, unless the first retained entry is one (a load, a reload or an import), which
+ * then starts it: the base before it counts for nothing, and an imported session exported again
+ * gives back the same timeline instead of one with an empty state in front.
+ */
 export function exportSession(history: History, runtime: RuntimeInfo, now = Date.now()): ReadableStream<Uint8Array> {
   const view = history.view()
   const header: SessionHeader = {
@@ -40,9 +46,10 @@ export function exportSession(history: History, runtime: RuntimeInfo, now = Date
     runtime: { path: runtime.path, name: runtime.name },
     createdAt: new Date(now).toISOString()
   }
-  const initial = { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
   let next = view.baseSeq + 1
-  let head: string | undefined = `${JSON.stringify(header)}\n${JSON.stringify(initial)}\n`
+  const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === kindOf('state.initial')
+  const initial = { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
+  let head: string | undefined = `${JSON.stringify(header)}\n${startsWithInitial ? '' : `${JSON.stringify(initial)}\n`}`
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (head !== undefined) {

@@ -137,6 +137,19 @@ describe('History', () => {
     expect(calls).toBe(1)
   })
 
+  test('keeps its own slice numbers when it adopts another history, which open filters hold', () => {
+    const h = new History()
+    const a = h.sliceId('a')
+    const other = new History({ baseSeq: 0 })
+    other.appendEvent({ type: 'state.update', slice: 'z', value: 1, cause: { type: 'x' }, timestamp: 0 })
+    other.appendEvent({ type: 'state.update', slice: 'a', value: 1, cause: { type: 'x' }, timestamp: 0 })
+    h.adopt(other)
+    expect(h.sliceId('a')).toBe(a)
+    expect(h.segment(2).sliceId(2)).toBe(a)
+    expect(h.segment(1).sliceId(1)).toBe(h.sliceId('z'))
+    expect(h.stateAt(2)).toEqual({ z: 1, a: 1 })
+  })
+
   test('starts again from a new base on restart', () => {
     const h = new History()
     fill(h, 10)

@@ -1,0 +1,192 @@
+import { describe, expect, test } from 'vitest'
+import { History } from '../../../src/host/recorder/history'
+import { exportSession, importSession, lines, SessionError } from '../../../src/host/recorder/session-file'
+import type { HistoryEvent, RuntimeInfo } from '../../../src/shared/protocol'
+
+const RUNTIME: RuntimeInfo = { path: '/work/app/runtime.mjs', name: 'runtime.mjs', status: 'loaded' }
+const HEADER = JSON.stringify({ format: 'patchscope-session', version: 1, runtime: { path: '/x.mjs', name: 'x.mjs' }, createdAt: 'now' })
+
+async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
+
+async function* ofLines(text: string): AsyncGenerator<string> {
+  yield* text.split('\n')
+}
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text()
+}
+
+/** Imports text, expecting a SessionError; gives its line and message. */
+async function importError(text: string): Promise<SessionError> {
+  try {
+    await importSession(ofLines(text), { baseSeq: 7 })
+  } catch (e) {
+    expect(e).toBeInstanceOf(SessionError)
+    return e as SessionError
+  }
+  throw new Error('the import did not fail')
+}
+
+describe('lines', () => {
+  test('splits on newlines, drops a CR before them, and keeps a last line without one', async () => {
+    expect(await collect(lines(chunks('a\r\nb', '\nc\n\nd')))).toEqual(['a', 'b', 'c', '', 'd'])
+  })
+
+  test('decodes a character split between chunks', async () => {
+    const bytes = new TextEncoder().encode('"é"\n')
+    expect(await collect(lines(chunks(bytes.subarray(0, 2), bytes.subarray(2))))).toEqual(['"é"'])
+  })
+})
+
+describe('exportSession', () => {
+  test('writes a header, the base as a state.initial, then every retained entry as it is stored', async () => {
+    const h = new History({ base: { a: 1 }, baseSeq: 3 })
+    h.appendEvent({ type: 'state.update', slice: 'a', value: 2, cause: { type: 'set' }, timestamp: 1 })
+    h.appendEvent({ type: 'custom-event', data: { n: 1 }, timestamp: 2 })
+    const text = await read(exportSession(h, RUNTIME, Date.UTC(2025, 0, 1)))
+    expect(text.endsWith('\n')).toBe(true)
+    const [header, ...events] = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown)
+    expect(header).toEqual({
+      format: 'patchscope-session',
+      version: 1,
+      runtime: { path: RUNTIME.path, name: RUNTIME.name },
+      createdAt: '2025-01-01T00:00:00.000Z'
+    })
+    expect(events).toEqual([
+      { type: 'state.initial', seq: 3, slices: { a: 1 }, timestamp: Date.UTC(2025, 0, 1) },
+      { type: 'state.update', seq: 4, slice: 'a', value: 2, cause: { type: 'set' }, timestamp: 1 },
+      { type: 'custom-event', seq: 5, data: { n: 1 }, timestamp: 2 }
+    ])
+  })
+
+  test('starts with the first retained entry when it is a state.initial itself', async () => {
+    const h = new History({ base: {}, baseSeq: 3 })
+    h.appendEvent({ type: 'state.initial', slices: { a: 1 }, timestamp: 1, reset: true })
+    const [, first, ...rest] = (await read(exportSession(h, RUNTIME))).trimEnd().split('\n')
+    expect(JSON.parse(first as string)).toEqual({ type: 'state.initial', seq: 4, slices: { a: 1 }, timestamp: 1, reset: true })
+    expect(rest).toEqual([])
+  })
+})
+
+describe('importSession', () => {
+  test('renumbers the events after the base seq, the first state.initial becoming a reset entry', async () => {
+    const text = [
+      HEADER,
+      JSON.stringify({ type: 'state.initial', seq: 100, slices: { a: [1] }, timestamp: 1, gap: true }),
+      '',
+      JSON.stringify({
+        type: 'state.update',
+        seq: 101,
+        slice: 'a',
+        patches: [{ op: 'add', path: '/-', value: 2 }],
+        cause: { type: 'x' },
+        timestamp: 2
+      }),
+      JSON.stringify({ type: 'execution.status', seq: 102, status: 'done', executionId: 'e', timestamp: 3 })
+    ].join('\n')
+    const { header, history, events } = await importSession(ofLines(text), { baseSeq: 7 })
+    expect(header.runtime).toEqual({ path: '/x.mjs', name: 'x.mjs' })
+    expect(events).toBe(3)
+    expect(history.baseSeq).toBe(7)
+    expect(history.lastSeq).toBe(10)
+    expect(history.event(8)).toEqual({ type: 'state.initial', seq: 8, slices: { a: [1] }, timestamp: 1, reset: true })
+    expect(history.event(9)).toMatchObject({ seq: 9, slice: 'a' })
+    expect(history.stateAt(10)).toEqual({ a: [1, 2] })
+  })
+
+  test.each<[string, string, number, RegExp]>([
+    ['an empty file', '', 1, /empty/],
+    ['a file that is not JSON', 'hello', 1, /not valid JSON/],
+    ['a JSON file that is not a session', '{"format":"other"}', 1, /not a Patchscope session file/],
+    ['another version', '{"format":"patchscope-session","version":2}', 1, /version 2 is not supported/],
+    ['a header and no events', HEADER, 2, /no events/],
+    [
+      'a first event that is not a state.initial',
+      `${HEADER}\n{"type":"custom-event","data":1,"timestamp":1}`,
+      2,
+      /must be a state.initial/
+    ],
+    [
+      'a patch that does not apply',
+      `${HEADER}\n{"type":"state.initial","slices":{"a":{}},"timestamp":1}\n\n{"type":"state.update","slice":"a","patches":[{"op":"replace","path":"/missing","value":1}],"cause":{"type":"x"},"timestamp":2}`,
+      4,
+      /does not apply.*\/missing/
+    ],
+    [
+      'patches for a slice that does not exist',
+      `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"state.update","slice":"a","patches":[],"cause":{"type":"x"},"timestamp":2}`,
+      3,
+      /slice "a" does not exist/
+    ],
+    ['a truncated last line', `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"custom-ev`, 3, /truncated/],
+    [
+      'an unknown event type',
+      `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"other","timestamp":1}`,
+      3,
+      /unknown event type "other"/
+    ],
+    ['an event that is not an object', `${HEADER}\n[1]`, 2, /must be a JSON object/],
+    ['a state.initial without slices', `${HEADER}\n{"type":"state.initial","timestamp":1}`, 2, /"slices"/],
+    ['an event without a timestamp', `${HEADER}\n{"type":"state.initial","slices":{}}`, 2, /"timestamp"/],
+    [
+      'an update with both patches and a value',
+      `${HEADER}\n{"type":"state.initial","slices":{"a":1},"timestamp":1}\n{"type":"state.update","slice":"a","value":1,"patches":[],"cause":{"type":"x"},"timestamp":2}`,
+      3,
+      /exactly one of/
+    ],
+    [
+      'a patch operation without a path',
+      `${HEADER}\n{"type":"state.initial","slices":{"a":{}},"timestamp":1}\n{"type":"state.update","slice":"a","patches":[{"op":"add","value":1}],"cause":{"type":"x"},"timestamp":2}`,
+      3,
+      /operation 0 has no "path"/
+    ],
+    [
+      'a status with a numeric executionId',
+      `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"execution.status","status":"x","executionId":1,"timestamp":1}`,
+      3,
+      /"executionId"/
+    ]
+  ])('refuses %s, naming the line', async (_name, text, line, message) => {
+    const e = await importError(text)
+    expect(e.line).toBe(line)
+    expect(e.message).toMatch(new RegExp(`^line ${line}: `))
+    expect(e.message).toMatch(message)
+  })
+
+  test('reads a session it exported back to the same events and states', async () => {
+    const h = new History({ base: { list: [] } })
+    const events: Parameters<History['appendEvent']>[0][] = [
+      {
+        type: 'state.update',
+        slice: 'list',
+        patches: [{ op: 'add', path: '/0', value: { 'a/b': null } }],
+        cause: { type: 'add' },
+        timestamp: 1
+      },
+      { type: 'execution.status', status: 'failed', executionId: 'e1', turnId: 't1', error: 'boom', timestamp: 2 },
+      { type: 'state.initial', slices: { other: 1 }, timestamp: 3, reset: true },
+      { type: 'state.update', slice: '', value: { $bigint: '1' }, cause: { type: 'x', id: 'i', payload: [1] }, timestamp: 4 },
+      { type: 'custom-event', data: null, timestamp: 5 }
+    ]
+    for (const e of events) h.appendEvent(e)
+    const text = await read(exportSession(h, RUNTIME))
+    const { history } = await importSession(lines(chunks(text)), { baseSeq: 50 })
+    const original: HistoryEvent[] = []
+    for (let seq = 1; seq <= h.lastSeq; seq++) original.push(h.event(seq))
+    const imported: HistoryEvent[] = []
+    for (let seq = 52; seq <= history.lastSeq; seq++) imported.push(history.event(seq))
+    expect(imported.map(({ seq: _seq, ...e }) => e)).toEqual(original.map(({ seq: _seq, ...e }) => e))
+    for (let i = 0; i <= h.lastSeq; i++) expect(history.stateAt(51 + i)).toEqual(h.stateAt(i))
+  })
+})

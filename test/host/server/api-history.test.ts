@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import type { HistoryEvent, Slices, StateInitialEvent } from '../../../src/shared/protocol'
+import { fixture, startTestHost, type TestHost } from '../../helpers/host'
+import { Mirror } from '../../helpers/mirror'
+
+let h: TestHost | undefined
+
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+async function start(): Promise<TestHost> {
+  h = await startTestHost({ runtime: fixture('bus-runtime.mjs') })
+  expect(h.loadError).toBeUndefined()
+  return h
+}
+
+/** Gives the host a varied history: values, patches, removals, a reload, statuses, custom events. */
+async function record(host: TestHost): Promise<void> {
+  const actions = [
+    { type: 'increment' },
+    { type: 'push', payload: { item: { 'a/b': [1n.toString()], '': null } } },
+    { type: 'set', payload: { slice: 'c', value: { $only: true } } },
+    { type: 'status', payload: { status: 'failed', executionId: 'e1', turnId: 't1', error: { message: 'boom' } } },
+    { type: 'custom', payload: { tool: 'search', args: ['x'] } },
+    { type: 'remove', payload: { slice: 'b' } }
+  ]
+  for (const action of actions) expect((await host.dispatch(action)).status).toBe(200)
+  const reload = await host.fetch('/runtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reload":true}' })
+  expect(reload.status).toBe(200)
+  for (const action of actions.slice(0, 3)) expect((await host.dispatch(action)).status).toBe(200)
+}
+
+async function exportText(host: TestHost): Promise<string> {
+  const res = await host.fetch('/history')
+  expect(res.status).toBe(200)
+  expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/)
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w.-]+\.patchscope\.ndjson"$/)
+  return res.text()
+}
+
+async function importText(host: TestHost, body: string, type = 'application/x-ndjson'): Promise<Response> {
+  return host.fetch('/history', { method: 'POST', headers: { 'content-type': type }, body })
+}
+
+/** The events of a session file, with the state after each (applied from the first). */
+function timeline(text: string): { events: HistoryEvent[]; states: Slices[] } {
+  const [, ...rest] = text.trimEnd().split('\n')
+  const events = rest.map((line) => JSON.parse(line) as HistoryEvent)
+  const mirror = new Mirror()
+  const states = events.map((e) => {
+    mirror.apply(e)
+    return mirror.state
+  })
+  return { events, states }
+}
+
+/** An event as the timeline shows it: what it is, whatever its seq, and whether it was a reset. */
+function shown(e: HistoryEvent): unknown {
+  const { seq: _seq, ...rest } = e as HistoryEvent & { reset?: true; gap?: true }
+  delete rest.reset
+  delete rest.gap
+  return rest
+}
+
+describe('GET /history and POST /history', () => {
+  test('import what was exported: the same timeline and the same state at every point, renumbered after the last seq', async () => {
+    const host = await start()
+    await record(host)
+    const text = await exportText(host)
+    const exported = timeline(text)
+    const header = JSON.parse(text.split('\n')[0] as string) as { runtime: { name: string } }
+    expect(header.runtime.name).toBe('bus-runtime.mjs')
+    const lastBefore = host.host.history.lastSeq
+    const sse = await host.events()
+    await sse.waitFor((e) => e.type === 'state.initial')
+
+    const res = await importText(host, text)
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { events: number; lastSeq: number; runtime: { status: string } }
+    expect(body.events).toBe(exported.events.length)
+    expect(body.lastSeq).toBe(lastBefore + exported.events.length)
+    expect(body.runtime.status).toBe('session')
+    expect(await host.getJson('/runtime')).toMatchObject({ status: 'session', name: 'bus-runtime.mjs' })
+
+    const { history } = host.host
+    expect(history.baseSeq).toBe(lastBefore)
+    for (let i = 0; i < exported.events.length; i++) {
+      const seq = lastBefore + 1 + i
+      expect(shown(history.event(seq))).toEqual(shown(exported.events[i] as HistoryEvent))
+      expect(await host.state(`?at=${seq}`), `state at ${seq}`).toEqual(exported.states[i])
+    }
+    expect(history.event(lastBefore + 1)).toMatchObject({ type: 'state.initial', reset: true })
+    expect(await host.state()).toEqual(exported.states[exported.states.length - 1])
+
+    // A client that was connected goes on, with the import's reset state.initial.
+    await sse.waitForSeq(history.lastSeq)
+    const mirror = new Mirror()
+    for (const e of sse.entries) mirror.apply(e as HistoryEvent)
+    expect(mirror.state).toEqual(await host.state())
+    const reset = sse.events.find(
+      (e): e is StateInitialEvent & (typeof sse.events)[number] => e.type === 'state.initial' && e.reset === true
+    )
+    expect(reset?.seq).toBe(lastBefore + 1)
+
+    // The runtime is stopped.
+    expect((await host.dispatch({ type: 'increment' })).status).toBe(409)
+  })
+
+  test('export an imported session as the same timeline again', async () => {
+    const host = await start()
+    await record(host)
+    const first = await exportText(host)
+    expect((await importText(host, first)).status).toBe(200)
+    const second = await exportText(host)
+    expect((await importText(host, second)).status).toBe(200)
+    const third = await exportText(host)
+    const events = (text: string): unknown[] => timeline(text).events.map(shown)
+    expect(events(second)).toEqual(events(first))
+    expect(events(third)).toEqual(events(first))
+    expect(timeline(third).states).toEqual(timeline(first).states)
+  })
+
+  test('keep a filtered stream on its slices across an import', async () => {
+    const host = await start()
+    const text = [
+      JSON.stringify({ format: 'patchscope-session', version: 1, runtime: { path: null, name: null }, createdAt: '' }),
+      JSON.stringify({ type: 'state.initial', seq: 0, slices: { z: 0, c: 'c', a: 0 }, timestamp: 1 }),
+      JSON.stringify({ type: 'state.update', seq: 1, slice: 'z', value: 1, cause: { type: 'x' }, timestamp: 2 }),
+      JSON.stringify({ type: 'state.update', seq: 2, slice: 'c', value: 'c2', cause: { type: 'x' }, timestamp: 3 }),
+      JSON.stringify({ type: 'state.update', seq: 3, slice: 'a', value: 5, cause: { type: 'x' }, timestamp: 4 })
+    ].join('\n')
+    const sse = await host.events('?slices=a')
+    await sse.waitFor((e) => e.type === 'state.initial')
+    expect((await importText(host, text)).status).toBe(200)
+    await sse.waitFor((e) => e.type === 'state.update' && e.slice === 'a' && e.value === 5)
+    const updates = sse.events.flatMap((e) => (e.type === 'state.update' ? [e.slice] : []))
+    expect(updates).toEqual(['a'])
+    const reset = sse.events.find((e) => e.type === 'state.initial' && e.reset === true) as StateInitialEvent | undefined
+    expect(reset?.slices).toEqual({ a: 0 })
+  })
+
+  test('tell a client resuming from before the import that entries are missing', async () => {
+    const host = await start()
+    await record(host)
+    const text = await exportText(host)
+    expect((await importText(host, text)).status).toBe(200)
+    const sse = await host.events('', { headers: { 'last-event-id': '1' } })
+    const first = await sse.waitFor((e) => e.type === 'state.initial')
+    expect(first).toMatchObject({ gap: true, seq: host.host.history.baseSeq })
+    await sse.waitForSeq(host.host.history.lastSeq)
+    const mirror = new Mirror()
+    for (const e of sse.entries) mirror.apply(e as HistoryEvent)
+    expect(mirror.state).toEqual(await host.state())
+  })
+
+  const bad: [string, string, RegExp][] = [
+    ['an empty file', '', /line 1|empty/],
+    ['a file that is not JSON', 'not json at all\n', /line 1: not valid JSON/],
+    ['another format', '{"format":"redux-devtools"}\n', /line 1: not a Patchscope session file/],
+    ['another version', '{"format":"patchscope-session","version":9}\n', /line 1: session file version 9/],
+    [
+      'a first event that is not a state.initial',
+      '{"format":"patchscope-session","version":1}\n{"type":"custom-event","data":1,"timestamp":1}\n',
+      /line 2: .*state.initial/
+    ],
+    [
+      'a patch that does not apply',
+      '{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{"a":[]},"timestamp":1}\n{"type":"state.update","slice":"a","patches":[{"op":"remove","path":"/3"}],"cause":{"type":"x"},"timestamp":1}\n',
+      /line 3: state.update does not apply/
+    ],
+    [
+      'a truncated last line',
+      '{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{"a":[]},"timestamp":1}\n{"type":"state.up',
+      /line 3: .*truncated/
+    ]
+  ]
+
+  test.each(bad)('refuse %s with 400 naming the line, and change nothing', async (_name, body, message) => {
+    const host = await start()
+    await record(host)
+    const sse = await host.events()
+    await sse.waitFor((e) => e.type === 'state.initial')
+    const before = await exportText(host)
+    const lastSeq = host.host.history.lastSeq
+    // The export's own state.initial is stamped with the time of the export.
+    const events = (text: string): HistoryEvent[] => timeline(text).events.map((e, i) => (i === 0 ? { ...e, timestamp: 0 } : e))
+    const res = await importText(host, body)
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
+    expect(host.host.history.lastSeq).toBe(lastSeq)
+    expect(events(await exportText(host))).toEqual(events(before))
+    expect(await host.getJson('/runtime')).toMatchObject({ status: 'loaded' })
+    // The runtime keeps running, and its client keeps receiving.
+    const next = await host.dispatch({ type: 'increment' })
+    expect(next.status).toBe(200)
+    expect(next.body.seq).toBe(lastSeq + 1)
+    await sse.waitForSeq(lastSeq + 1)
+  })
+
+  test('refuse a body that is not sent as NDJSON with 415', async () => {
+    const host = await start()
+    const res = await importText(host, '{}', 'text/plain')
+    expect(res.status).toBe(415)
+  })
+})
