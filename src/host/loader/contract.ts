@@ -72,7 +72,7 @@ export function whyNotHandle(v: unknown): string | undefined {
   if (typeof v.getState !== 'function') missing.push('getState()')
   if (typeof v.dispatch !== 'function') missing.push('dispatch(action)')
   if (!(isRecord(v.bus) && typeof v.bus.on === 'function') && typeof v.subscribe !== 'function') {
-    missing.push(isRecord(v.bus) ? 'bus.on() (the bus is not an EventEmitter)' : 'a bus (EventEmitter) or subscribe(listener)')
+    missing.push(isRecord(v.bus) ? 'bus.on() (the bus is not an EventEmitter)' : 'bus (an EventEmitter) or subscribe(listener)')
   }
   return `it has no ${missing.join(', no ')}`
 }

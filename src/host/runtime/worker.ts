@@ -142,8 +142,8 @@ async function run(cmd: Command): Promise<void> {
   }
 }
 
-/** Loads the runtime, subscribes to its bus, and answers commands; on failure says why and ends. */
-async function main(): Promise<void> {
+/** Loads the runtime and subscribes to its bus; on failure says why (the host then ends the thread). */
+async function main(): Promise<boolean> {
   try {
     runtime = await loadRuntime(path, abort.signal)
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
@@ -151,12 +151,17 @@ async function main(): Promise<void> {
     runtime.bus.on('execution-lifecycle', guard(onLifecycle))
     runtime.bus.on('custom-event', guard(onCustom))
     post({ t: 'ready', slices: JSON.stringify(snapshot.reset(readSlices())) })
+    return true
   } catch (e) {
     const error = e instanceof LoadError ? e.message : `Cannot load ${path}: reading its state failed: ${errorText(e)}`
     post({ t: 'failed', error })
-    return
+    return false
   }
-  port.on('message', (cmd: Command) => void run(cmd))
 }
 
-await main()
+const loaded = main()
+// Listening from the start keeps the thread alive while it loads: a factory whose promise never
+// settles, with nothing else pending, would otherwise end the thread (as if the module had exited)
+// instead of running into the load time limit. The host sends no command before `ready`.
+port.on('message', (cmd: Command) => void loaded.then((ok) => (ok ? run(cmd) : undefined)))
+await loaded
