@@ -8,6 +8,7 @@
  *   npm run bench -- --quick           small sizes, once: for working on the harness
  *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale)
  */
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { parseOptions } from './lib/options'
@@ -26,6 +27,7 @@ const tenth = (n: number): number => (options.quick ? Math.max(1, Math.round(n /
 const started = performance.now()
 const results: Results = {
   options,
+  commit: commit(),
   machine: machine(),
   loadBefore: load(),
   loadAfter: '',
@@ -37,7 +39,21 @@ const results: Results = {
   seconds: 0
 }
 
+/** The commit measured, and whether src/ differs from it (other engineers work there meanwhile). */
+function commit(): string {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim()
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src')
+      .split('\n')
+      .filter((l) => l !== '').length
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty > 0 ? ` with ${dirty} uncommitted file${dirty > 1 ? 's' : ''} in src/` : ''}`
+  } catch {
+    return 'an unknown commit (git failed)'
+  }
+}
+
 const run = async (config: Omit<Config, 'burst' | 'timeLimitMs'> & { burst?: number }): Promise<void> => {
+  if (!options.systems.has(config.system)) return
   const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...config }, options.runs, log)
   ;(config.startStep > 0 ? results.growth : results.steady).push(measured)
 }
@@ -52,22 +68,24 @@ if (options.phases.has('patches')) {
 }
 
 if (options.phases.has('steady')) {
-  log('steady: host CPU per change and end-to-end rate, from step 0')
+  log('steady: host CPU per change and end-to-end rate, from step 0 (after a warm-up)')
   for (const clients of [1, 8]) {
-    await run({ system: 'patchscope', freeze: true, clients, startStep: 0, steps: tenth(20_000) })
-    await run({ system: 'seed', freeze: true, clients, startStep: 0, steps: tenth(20_000) })
-    await run({ system: 'full-state', freeze: true, clients, startStep: 0, steps: tenth(2_000) })
-    await run({ system: 'patchscope', freeze: false, clients, startStep: 0, steps: tenth(3_000) })
+    await run({ system: 'patchscope', freeze: true, clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+    await run({ system: 'seed', freeze: true, clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+    await run({ system: 'full-state', freeze: true, clients, startStep: 0, warmup: tenth(200), steps: tenth(2_000) })
+    await run({ system: 'patchscope', freeze: false, clients, startStep: 0, warmup: tenth(300), steps: tenth(3_000) })
   }
 }
 
 if (options.phases.has('growth')) {
-  log(`growth: host CPU per change at step ${GROWTH_END.toLocaleString('en-US')}, the workload started just before it`)
-  const at = (steps: number): number => GROWTH_END - steps
-  await run({ system: 'patchscope', freeze: true, clients: 1, startStep: at(tenth(3000)), steps: tenth(3000) })
-  await run({ system: 'seed', freeze: true, clients: 1, startStep: at(tenth(300)), steps: tenth(300) })
-  await run({ system: 'full-state', freeze: true, clients: 1, startStep: at(tenth(30)), steps: tenth(30), burst: 10 })
-  await run({ system: 'patchscope', freeze: false, clients: 1, startStep: at(tenth(30)), steps: tenth(30), burst: 10 })
+  log(`growth: host CPU per change up to step ${GROWTH_END.toLocaleString('en-US')}, the workload started just before it`)
+  // The measured steps end at step 1,000,000; the warm-up runs just before them.
+  const upTo = (warmup: number, steps: number, burst = 1000) =>
+    ({ clients: 1, startStep: GROWTH_END - warmup - steps, warmup, steps, burst }) as const
+  await run({ system: 'patchscope', freeze: true, ...upTo(tenth(1000), tenth(3000)) })
+  await run({ system: 'seed', freeze: true, ...upTo(tenth(100), tenth(300)) })
+  await run({ system: 'full-state', freeze: true, ...upTo(3, tenth(30), 10) })
+  await run({ system: 'patchscope', freeze: false, ...upTo(3, tenth(30), 10) })
 }
 
 if (options.phases.has('scale')) {

@@ -12,6 +12,8 @@ import type { BaselineStalled, ScaleRun } from './phases/scale'
 
 export interface Results {
   options: BenchOptions
+  /** The commit measured, and whether src/ had changes not yet committed (others work there). */
+  commit: string
   machine: string
   loadBefore: string
   loadAfter: string
@@ -106,7 +108,8 @@ function budgetTable(r: Results): string {
     rows.push([
       `Time travel: state after a random entry, p99, in the host (history of ${count(retained)} entries)`,
       '≤ 5 ms',
-      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
+      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; in CPU time p99 ${ms(median(scale.map((x) => x.timeTravel.cpuP99)))}; ` +
+        `over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
       'n/a: keeps no history',
       'n/a: a state per change, kept whole (see memory)',
       atMost(p99, 5, ms)
@@ -117,7 +120,9 @@ function budgetTable(r: Results): string {
       '≤ 600 MB',
       `${mb(rss)} (peak while recording ${mb(median(plain.map((x) => x.peakRss)))}; frames ${mb(median(plain.map((x) => x.historyBytes)))})`,
       'n/a: keeps no history',
-      fullState ? `${mb(fullState.median.rss)} after only ${count(fullState.median.changes)} changes` : 'not run',
+      fullState
+        ? `≈ ${mb(fullState.median.rssPerChange * retained)} for as many entries (extrapolated: +${mb(fullState.median.rssPerChange * fullState.median.changes)} over ${count(fullState.median.changes)} changes)`
+        : 'not run',
       atMost(rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
     ])
     if (withStalled.length > 0) {
@@ -160,6 +165,27 @@ function budgetTable(r: Results): string {
   return table(['Figure', 'Budget', 'Patchscope', 'Seed route (× = Patchscope better)', 'Full-state style (×)', 'Verdict'], rows)
 }
 
+/**
+ * What the clients alone allow: the mirrors run in one thread of the bench process, on the same two
+ * cores as the host, so their own CPU per change caps the end-to-end rate whatever the host costs.
+ */
+function clientBound(r: Results): string[] {
+  const lines: string[] = []
+  for (const clients of [1, 8]) {
+    const ours = find(r.steady, 'patchscope', true, clients)
+    const seed = find(r.steady, 'seed', true, clients)
+    if (ours === undefined || seed === undefined) continue
+    const cap = 1e6 / ours.median.clientUs
+    const both = 2e6 / (ours.median.grossUs + ours.median.clientUs)
+    lines.push(
+      `With ${clients} mirroring client${clients > 1 ? 's' : ''}, the clients cost ${us(ours.median.clientUs)} of the bench's one thread per change: ` +
+        `${rate(cap)} at most even with a host that cost nothing (${ratio(cap / seed.median.rate)} the seed's rate); host and clients together ` +
+        `cost ${us(ours.median.grossUs + ours.median.clientUs)} per change on 2 cores: ${rate(both)} at most (${ratio(both / seed.median.rate)}).`
+    )
+  }
+  return lines.length > 0 ? [...lines.flatMap((l) => [l, '']), ''] : []
+}
+
 function unfrozenTable(r: Results): string {
   const rows: string[][] = []
   for (const m of [...r.steady, ...r.growth].filter((x) => x.config.system === 'patchscope' && !x.config.freeze)) {
@@ -180,13 +206,14 @@ function runsTable(list: readonly Measured[]): string {
       'Configuration',
       'Runs',
       'Changes',
-      'Host CPU/change gross',
+      'Host CPU/change gross (each run)',
+      'Main / busiest other / rest of threads',
       'Workload alone',
       'Net',
       'Clients CPU/change',
       'End-to-end',
       'Catch-up',
-      'RSS',
+      'RSS (growth/change)',
       'Mirrors'
     ],
     list.map((m) => [
@@ -194,12 +221,13 @@ function runsTable(list: readonly Measured[]): string {
       String(m.samples.length),
       count(m.median.changes),
       `${us(m.median.grossUs)} (${m.samples.map((x) => x.grossUs.toFixed(1)).join(', ')})`,
+      `${us(m.median.mainUs)} / ${us(m.median.workerUs)} / ${us(m.median.otherUs)}`,
       us(m.median.workloadUs),
       us(m.median.netUs),
       us(m.median.clientUs),
       rate(m.median.rate),
       ms(m.median.catchUpMs),
-      mb(m.median.rss),
+      `${mb(m.median.rss)} (${count(m.median.rssPerChange)} B)`,
       m.median.mismatches === 0 ? 'equal' : `${m.median.mismatches} DIFFER`
     ])
   )
@@ -215,7 +243,7 @@ function scaleTable(list: readonly ScaleRun[]): string {
       'End-to-end',
       'RSS after GC',
       'Peak RSS',
-      'Time travel p50 / p99 / max',
+      'Time travel p50 / p99 / max (CPU p99)',
       'Export',
       'Import',
       'Mirror'
@@ -228,7 +256,7 @@ function scaleTable(list: readonly ScaleRun[]): string {
       rate(x.rate),
       mb(x.rss),
       mb(x.peakRss),
-      `${ms(x.timeTravel.p50)} / ${ms(x.timeTravel.p99)} / ${ms(x.timeTravel.max)}`,
+      `${ms(x.timeTravel.p50)} / ${ms(x.timeTravel.p99)} / ${ms(x.timeTravel.max)} (${ms(x.timeTravel.cpuP99)})`,
       s(x.exportMs),
       s(x.importMs),
       x.mismatches === 0 && x.importMirrorEqual ? 'equal' : 'DIFFERS'
@@ -238,7 +266,16 @@ function scaleTable(list: readonly ScaleRun[]): string {
 
 function differTable(list: readonly DifferFigures[]): string {
   return table(
-    ['Workload', 'Messages', 'Changes', 'Snapshot.update', "fast-json-patch's compare", 'Wrong effect', 'Ops differ from compare'],
+    [
+      'Workload',
+      'Messages',
+      'Changes',
+      'Snapshot.update',
+      "fast-json-patch's compare",
+      'Wrong effect',
+      "compare's ops reordered",
+      'Ops otherwise different'
+    ],
     list.map((d) => [
       d.freeze ? 'frozen' : 'unfrozen',
       count(d.messages),
@@ -246,6 +283,7 @@ function differTable(list: readonly DifferFigures[]): string {
       us(d.snapshotUs),
       us(d.compareUs),
       String(d.wrong),
+      String(d.reordered),
       String(d.differentOps)
     ])
   )
@@ -255,7 +293,7 @@ export function summarize(r: Results): string {
   const parts = [
     '# Benchmarks (issue 6, host side)',
     '',
-    `Run ${r.date} with \`npm run bench${r.options.quick ? ' -- --quick' : ''}\` on ${r.machine}.`,
+    `Run ${r.date} with \`npm run bench${r.options.quick ? ' -- --quick' : ''}\` on ${r.machine}, at ${r.commit}.`,
     `Load average (1/5/15 min) ${r.loadBefore} before and ${r.loadAfter} after; the run took ${(r.seconds / 60).toFixed(1)} min.` +
       ` Every figure is the median of ${r.options.runs} runs (the scale phase: ${r.options.scaleRuns} runs).`,
     '',
@@ -263,6 +301,7 @@ export function summarize(r: Results): string {
     '',
     '"Net" is the host process\'s CPU less what the workload alone costs for the same steps (see Method); the gross figure includes it.',
     '',
+    ...clientBound(r),
     '## The same workload, unfrozen',
     '',
     "Patchscope's differ skips unchanged subtrees only when they are deeply frozen (as Immer and Redux Toolkit leave them);",
@@ -327,5 +366,20 @@ const METHOD = `## Method
   (see Details); every loop is bounded in steps and time.
 - **Time travel** is \`History.stateAt(seq)\` for random retained entries, timed in the host process;
   \`GET /state?at=\` over HTTP is shown beside it (it adds serializing the state as JSON).
+- **Threads.** Each thread's CPU is read from \`/proc/self/task/*/stat\` (10 ms ticks): the main thread, the busiest
+  other thread (in Patchscope's host the runtime's worker) and the rest (V8's GC and compiler helpers, I/O).
+- **Warm-up.** Each run first drives some steps unmeasured (the workload-alone run does the same; the Details say
+  at which step measuring starts), so that the figures are not the JIT compiler warming up.
 - **Noise.** The machine has 2 cores shared with other work; the load averages above say how busy it was.
+
+## What this does not measure
+
+- The renderer's model (time travel in the window): a later part of issue 6.
+- The host as the desktop app runs it: Electron's Node and V8 (its binary is not installed here) and the built
+  bundle. From source, tsx's esbuild output wraps closures created in hot paths in \`__name(...)\` calls
+  (\`keepNames\`); in the profiles that is about 3–5 % of the worker thread's time.
+- The growth phase's history holds only its own few thousand entries: the state is the one of step 1,000,000,
+  the history is not. The scale phase has the full 1,000,000-change history, at 16,900 messages.
+- The full-state style at 1,000,000 entries: its memory is extrapolated from its own run, linearly (its states
+  grow with the conversation, so that underestimates it).
 `

@@ -31,14 +31,27 @@ function timeTravel(samples: number, seed: number, budgetMs: number): TimeTravel
   const next = random(seed)
   const { baseSeq, lastSeq } = h
   const times: number[] = []
+  const cpu: number[] = []
   const deadline = performance.now() + budgetMs
   for (let i = 0; i < samples && performance.now() < deadline; i++) {
     const seq = baseSeq + 1 + Math.floor(next() * (lastSeq - baseSeq))
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     h.stateAt(seq)
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  return { samples: times.length, p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times), baseSeq, lastSeq }
+  return {
+    samples: times.length,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max: Math.max(...times),
+    cpuP50: percentile(cpu, 50),
+    cpuP99: percentile(cpu, 99),
+    baseSeq,
+    lastSeq
+  }
 }
 
 serveRequests(async (request: Request) => {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+
 /**
  * What the bench process and a host it starts in a child process say to each other over IPC.
  * The host runs in its own process so that its CPU and memory are its own: the clients that
@@ -26,6 +28,10 @@ export interface Usage {
   maxRss: number
   heapUsed: number
   external: number
+  /** CPU time of each thread (by its Linux thread id), µs, at the kernel's tick resolution; empty elsewhere. */
+  threads: Record<string, number>
+  /** The main thread's id. */
+  mainThread: string
   /** Entries the host's history retains (Patchscope only). */
   entries?: number
   /** Bytes of frames the history holds (Patchscope only). */
@@ -37,9 +43,13 @@ export interface Usage {
 /** Timings of `History.stateAt` for random retained entries, in milliseconds. */
 export interface TimeTravel {
   samples: number
+  /** Wall time. */
   p50: number
   p99: number
   max: number
+  /** Process CPU time over the same calls: what the wall time is without waiting for a core. */
+  cpuP50: number
+  cpuP99: number
   baseSeq: number
   lastSeq: number
 }
@@ -49,7 +59,7 @@ export type Request =
   | { id: number; t: 'usage' }
   | { id: number; t: 'gc' }
   | { id: number; t: 'time-travel'; samples: number; seed: number; budgetMs: number }
-  | { id: number; t: 'workload'; options: { freeze: boolean; startStep: number }; steps: number; burst: number }
+  | { id: number; t: 'workload'; options: { freeze: boolean; startStep: number }; warmup: number; steps: number; burst: number }
   | { id: number; t: 'close' }
 
 /** Child → bench, in answer to a request with the same id. */
@@ -85,8 +95,48 @@ export function usage(): Usage {
     rss: mem.rss,
     maxRss: process.resourceUsage().maxRSS * 1024,
     heapUsed: mem.heapUsed,
-    external: mem.external
+    external: mem.external,
+    threads: threadCpu(),
+    mainThread: String(process.pid)
   }
+}
+
+/** Clock ticks a second in /proc's stat files (USER_HZ, 100 on Linux). */
+const TICKS = 100
+
+/** Each thread's user + system CPU from /proc/self/task/<tid>/stat (Linux only). */
+function threadCpu(): Record<string, number> {
+  const out: Record<string, number> = {}
+  let tids: string[]
+  try {
+    tids = readdirSync('/proc/self/task')
+  } catch {
+    return out
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      // The fields after the command name, which may itself hold spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out[tid] = ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICKS
+    } catch {
+      // The thread ended between the listing and the read: its time is no longer counted anywhere.
+    }
+  }
+  return out
+}
+
+/**
+ * Where the CPU between two readings went: the main thread, the busiest other thread (in
+ * Patchscope's host, the runtime's worker), and every other thread (GC helpers, compiler, I/O).
+ */
+export function threadSplit(before: Usage, after: Usage): { mainUs: number; busiestUs: number; otherUs: number } {
+  const deltas = Object.entries(after.threads).map(([tid, t]) => [tid, t - (before.threads[tid] ?? 0)] as const)
+  const main = deltas.find(([tid]) => tid === after.mainThread)?.[1] ?? 0
+  const others = deltas.filter(([tid]) => tid !== after.mainThread).map(([, t]) => t)
+  const busiest = others.length > 0 ? Math.max(...others) : 0
+  const total = others.reduce((a, b) => a + b, 0)
+  return { mainUs: main, busiestUs: busiest, otherUs: total - busiest }
 }
 
 /** Runs a full garbage collection twice (the bench runs with --expose-gc). */

@@ -1,8 +1,12 @@
 /**
- * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only steady,growth,scale,patches] [--out FILE]`.
+ * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only steady,growth,scale,patches]
+ * [--systems patchscope,seed,full-state] [--scale-runs N] [--scale-changes N] [--out FILE]`.
  * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
  */
 import { parseArgs } from 'node:util'
+import type { System } from './session'
+
+const SYSTEMS: readonly System[] = ['patchscope', 'seed', 'full-state']
 
 export const PHASES = ['patches', 'steady', 'growth', 'scale'] as const
 export type Phase = (typeof PHASES)[number]
@@ -16,6 +20,8 @@ export interface BenchOptions {
   /** State changes of the scale phase. */
   scaleChanges: number
   phases: Set<Phase>
+  /** The hosts measured in the steady and growth phases. */
+  systems: Set<System>
   /** Where the table is written (nothing is written for --quick or --only unless this is given). */
   out: string | undefined
 }
@@ -29,6 +35,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'scale-runs': { type: 'string' },
       'scale-changes': { type: 'string' },
       only: { type: 'string' },
+      systems: { type: 'string' },
       out: { type: 'string' }
     },
     strict: true
@@ -44,13 +51,18 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const p of only ?? []) {
     if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join(', ')} (got "${p}")`)
   }
-  const complete = !quick && only === undefined
+  const systems = values.systems?.split(',').filter((x) => x !== '')
+  for (const x of systems ?? []) {
+    if (!(SYSTEMS as readonly string[]).includes(x)) throw new Error(`--systems takes ${SYSTEMS.join(', ')} (got "${x}")`)
+  }
+  const complete = !quick && only === undefined && systems === undefined
   return {
     quick,
     runs: count(values.runs, 'runs', quick ? 1 : 3),
     scaleRuns: count(values['scale-runs'], 'scale-runs', quick ? 2 : 3),
     scaleChanges: count(values['scale-changes'], 'scale-changes', quick ? 100_000 : 1_000_000),
     phases: new Set((only ?? PHASES) as Phase[]),
+    systems: new Set((systems ?? SYSTEMS) as System[]),
     out: values.out ?? (complete ? 'BENCHMARKS.md' : undefined)
   }
 }

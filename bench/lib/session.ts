@@ -144,11 +144,11 @@ export interface Drive {
   after: Usage
 }
 
-/** What the workload alone costs for the same run, in a child process of its own. */
-export async function workloadCpu(options: WorkloadOptions, steps: number, burst: number): Promise<number> {
+/** What the workload alone costs for the same run (after the same warm-up), in a child process of its own. */
+export async function workloadCpu(options: WorkloadOptions, warmup: number, steps: number, burst: number): Promise<number> {
   const child = await Child.start('workload', {})
   try {
-    const r = (await child.request({ t: 'workload', options, steps, burst }, 600_000)) as { cpuUs: number }
+    const r = (await child.request({ t: 'workload', options, warmup, steps, burst }, 600_000)) as { cpuUs: number }
     return r.cpuUs
   } finally {
     await child.close()

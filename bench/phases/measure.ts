@@ -3,6 +3,7 @@
  * net of what the workload alone costs for the same steps), end-to-end changes per second, and
  * whether every mirror ended equal to `GET /state`.
  */
+import { threadSplit } from '../hosts/protocol'
 import { median } from '../lib/stats'
 import { Session, workloadCpu, type System } from '../lib/session'
 
@@ -12,6 +13,8 @@ export interface Config {
   clients: number
   /** The step the workload starts at. */
   startStep: number
+  /** Steps run before measuring, so that what is measured is not the JIT compiler warming up. */
+  warmup: number
   steps: number
   burst: number
   timeLimitMs: number
@@ -29,12 +32,18 @@ export interface Sample {
   /** State changes per second, from the first action until every mirror had every change. */
   rate: number
   catchUpMs: number
+  /** Host CPU per state change by thread, µs: main thread, busiest other thread (the runtime's worker), the rest. */
+  mainUs: number
+  workerUs: number
+  otherUs: number
   /** CPU of the bench process (the clients) per state change, µs. */
   clientUs: number
   /** Mirrors that did not end equal to `GET /state`. */
   mismatches: number
   /** Host RSS at the end, after a full GC, bytes. */
   rss: number
+  /** How much that RSS grew over the measured steps, per state change, bytes. */
+  rssPerChange: number
 }
 
 export interface Measured {
@@ -45,8 +54,8 @@ export interface Measured {
 }
 
 export function describeConfig(c: Config): string {
-  const state = c.startStep > 0 ? `from step ${c.startStep.toLocaleString('en-US')}` : 'from step 0'
-  return `${c.system}${c.freeze ? '' : ' (unfrozen)'}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps ${state}`
+  const from = (c.startStep + c.warmup).toLocaleString('en-US')
+  return `${c.system}${c.freeze ? '' : ' (unfrozen)'}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps from step ${from}`
 }
 
 export async function measure(config: Config, runs: number, log: (line: string) => void): Promise<Measured> {
@@ -56,7 +65,10 @@ export async function measure(config: Config, runs: number, log: (line: string) 
     let d: Awaited<ReturnType<Session['drive']>>
     let mismatches: number
     let rss: number
+    let rssStart: number
     try {
+      await session.drive({ ...config, steps: config.warmup })
+      rssStart = (await session.child.usageAfterGc()).rss
       d = await session.drive(config)
       mismatches = await session.verify()
       rss = (await session.child.usageAfterGc()).rss
@@ -64,8 +76,12 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       await session.close()
     }
     // Measured after the host has ended, so that the two do not share the CPU.
-    const workload = await workloadCpu({ freeze: config.freeze, startStep: config.startStep }, d.steps, config.burst)
+    const workload = await workloadCpu({ freeze: config.freeze, startStep: config.startStep }, config.warmup, d.steps, config.burst)
+    const split = threadSplit(d.before, d.after)
     const sample: Sample = {
+      mainUs: split.mainUs / d.changes,
+      workerUs: split.busiestUs / d.changes,
+      otherUs: split.otherUs / d.changes,
       steps: d.steps,
       changes: d.changes,
       grossUs: d.hostCpuUs / d.changes,
@@ -75,7 +91,8 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       catchUpMs: d.catchUpMs,
       clientUs: d.clientCpuUs / d.changes,
       mismatches,
-      rss
+      rss,
+      rssPerChange: (rss - rssStart) / d.changes
     }
     samples.push(sample)
     log(
@@ -97,8 +114,12 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       rate: pick((s) => s.rate),
       catchUpMs: pick((s) => s.catchUpMs),
       clientUs: pick((s) => s.clientUs),
+      mainUs: pick((s) => s.mainUs),
+      workerUs: pick((s) => s.workerUs),
+      otherUs: pick((s) => s.otherUs),
       mismatches: Math.max(...samples.map((s) => s.mismatches)),
-      rss: pick((s) => s.rss)
+      rss: pick((s) => s.rss),
+      rssPerChange: pick((s) => s.rssPerChange)
     }
   }
 }

@@ -18,7 +18,9 @@ export interface DifferFigures {
   compareUs: number
   /** Changes whose patches, applied with fast-json-patch, did not give the state after. */
   wrong: number
-  /** Changes whose patches differ from `compare`'s as operations (not as effect). */
+  /** Changes whose operations are `compare`'s in another order (fast-json-patch walks an object's keys last to first). */
+  reordered: number
+  /** Changes whose operations differ from `compare`'s in more than their order (not in effect: see `wrong`). */
   differentOps: number
 }
 
@@ -34,6 +36,7 @@ export function differ(freeze: boolean, startStep: number, steps: number): Diffe
   let compareNs = 0
   let changes = 0
   let wrong = 0
+  let reordered = 0
   let differentOps = 0
   agent.bus.on('state-changed', (e: { slice: string; after: unknown }) => {
     const before = previous.get(e.slice) as object
@@ -56,7 +59,10 @@ export function differ(freeze: boolean, startStep: number, steps: number): Diffe
     }
     const applied = jsonpatch.applyPatch(jsonpatch.deepClone(before), ours, true, false).newDocument
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(applied)), JSON.parse(JSON.stringify(e.after)))) wrong++
-    if (!isDeepStrictEqual(ours, ops)) differentOps++
+    if (isDeepStrictEqual(ours, ops)) return
+    const sorted = (list: readonly Operation[]): string[] => list.map((op) => JSON.stringify(op)).sort()
+    if (isDeepStrictEqual(sorted(ours), sorted(ops))) reordered++
+    else differentOps++
   })
   agent.dispatch({ type: STEP_ACTION, payload: { steps } })
   measuring = true
@@ -68,6 +74,7 @@ export function differ(freeze: boolean, startStep: number, steps: number): Diffe
     snapshotUs: snapshotNs / changes / 1000,
     compareUs: compareNs / changes / 1000,
     wrong,
+    reordered,
     differentOps
   }
 }

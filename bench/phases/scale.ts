@@ -11,6 +11,7 @@ import { json, send } from '../lib/http'
 import { Mirror } from '../lib/mirror'
 import { random } from '../lib/random'
 import { CHANGES_PER_STEP, Session, type System } from '../lib/session'
+import { mb } from '../lib/report'
 import { percentile } from '../lib/stats'
 
 export interface ScaleRun {
@@ -29,6 +30,7 @@ export interface ScaleRun {
   /** Host RSS right after recording, after a full GC, and its peak while recording. */
   rss: number
   heapUsed: number
+  external: number
   peakRss: number
   mismatches: number
   timeTravel: TimeTravel
@@ -80,7 +82,8 @@ export async function scaleRun(options: ScaleOptions, stalledClient: boolean, lo
     const after = await session.child.usageAfterGc()
     const mismatches = await session.verify([mirror])
     log(
-      `    recorded: ${d.changes} changes, RSS ${(after.rss / 2 ** 20).toFixed(0)} MB after GC, peak ${(d.after.maxRss / 2 ** 20).toFixed(0)} MB`
+      `    recorded: ${d.changes} changes, RSS ${mb(after.rss)} after GC (heap ${mb(after.heapUsed)}, external ${mb(after.external)}, ` +
+        `frames ${mb(after.historyBytes ?? 0)}), peak ${mb(d.after.maxRss)}`
     )
 
     let stalledResult: StalledResult | undefined
@@ -135,6 +138,7 @@ export async function scaleRun(options: ScaleOptions, stalledClient: boolean, lo
       catchUpMs: d.catchUpMs,
       rss: after.rss,
       heapUsed: after.heapUsed,
+      external: after.external,
       peakRss: d.after.maxRss,
       mismatches,
       timeTravel,
