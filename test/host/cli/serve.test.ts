@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { fixture } from '../../helpers/host'
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const running = new Set<ChildProcess>()
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'patchscope-cli-'))
+})
+
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL')
+  running.clear()
+})
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+interface Cli {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  /** The first line on stdout, once there is one. */
+  firstLine: Promise<string>
+  exited: Promise<number | null>
+}
+
+/** Runs the headless host from its sources, as `npm run serve` would run the built one. */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Cli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli/serve.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, INIT_CWD: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  running.add(child)
+  let out = ''
+  let err = ''
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  const firstLine = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk
+      const at = out.indexOf('\n')
+      if (at !== -1) resolve(out.slice(0, at))
+    })
+    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code} before printing a line; stderr: ${err}`)))
+  })
+  firstLine.catch(() => undefined)
+  child.stderr.on('data', (chunk: string) => (err += chunk))
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', (code) => {
+      running.delete(child)
+      resolve(code)
+    })
+  })
+  return { child, stdout: () => out, stderr: () => err, firstLine, exited }
+}
+
+/** Resolves once the CLI has printed `text` on stdout. */
+function printed(run: Cli, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!run.stdout().includes(text)) return
+      run.child.stdout?.off('data', check)
+      resolve()
+    }
+    run.child.stdout?.on('data', check)
+    check()
+  })
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('the headless CLI', () => {
+  test('prints exactly one line of JSON with the url and the token once it accepts connections, and nothing the runtime prints', async () => {
+    const run = cli([fixture('noisy.mjs'), '--json'])
+    const line = await run.firstLine
+    const info = JSON.parse(line) as { url: string; token: string }
+    expect(Object.keys(info).sort()).toEqual(['token', 'url'])
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const auth = { authorization: `Bearer ${info.token}` }
+    const runtime = await fetch(`${info.url}/runtime`, { headers: auth })
+    expect(await runtime.json()).toMatchObject({ status: 'loaded', name: 'noisy.mjs' })
+    const res = await fetch(`${info.url}/actions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"type":"speak"}'
+    })
+    expect(res.status).toBe(200)
+    expect(await (await fetch(`${info.url}/state`, { headers: auth })).json()).toEqual({ said: 1 })
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    expect(run.stdout()).toBe(`${line}\n`)
+    expect(run.stderr()).toContain('noisy: printed while the module loads')
+    expect(run.stderr()).toContain('noisy: written to stdout directly')
+    expect(run.stderr()).toContain('noisy: dispatching speak')
+  })
+
+  test('takes --port and --token, and prints a URL to open without --json', async () => {
+    const port = await freePort()
+    const token = 'a-token-for-this-test'
+    const run = cli(['--port', String(port), '--token', token])
+    await run.firstLine
+    await printed(run, 'Ctrl+C')
+    expect(run.stdout()).toContain(`http://127.0.0.1:${port}/?token=${token}`)
+    expect(run.stdout()).toMatch(/with no runtime/)
+    const res = await fetch(`http://127.0.0.1:${port}/runtime`, { headers: { authorization: `Bearer ${token}` } })
+    expect(await res.json()).toMatchObject({ status: 'none' })
+    run.child.kill('SIGINT')
+    expect(await run.exited).toBe(0)
+  })
+
+  test('resolves a relative module path against INIT_CWD, where the user ran npm', async () => {
+    const run = cli(['bus-runtime.mjs', '--json'], { INIT_CWD: dirname(fixture('bus-runtime.mjs')) })
+    const info = JSON.parse(await run.firstLine) as { url: string; token: string }
+    const res = await fetch(`${info.url}/runtime`, { headers: { authorization: `Bearer ${info.token}` } })
+    expect(await res.json()).toMatchObject({ status: 'loaded', path: fixture('bus-runtime.mjs') })
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  })
+
+  test.each<[string, () => Promise<{ args: string[]; env?: Record<string, string> }>, RegExp]>([
+    [
+      'a factory that throws',
+      async () => ({ args: [fixture('loader/factory-throws.mjs'), '--json'] }),
+      /factory-throws\.mjs: the factory threw Error: the factory cannot start/
+    ],
+    [
+      'a syntax error',
+      async () => {
+        const path = join(dir, 'broken.mjs')
+        await writeFile(path, 'export default {\n  a: 1,,\n}\n')
+        return { args: [path] }
+      },
+      /broken\.mjs: SyntaxError.*line 2/
+    ],
+    [
+      'a relative path that is not there',
+      async () => ({ args: ['nowhere.mjs'], env: { INIT_CWD: dir } }),
+      /nowhere\.mjs: the file does not exist/
+    ]
+  ])('exits with 2 and says on stderr which file failed and why, for %s', async (_name, make, message) => {
+    const { args, env } = await make()
+    const run = cli(args, env)
+    expect(await run.exited).toBe(2)
+    expect(run.stdout()).toBe('')
+    expect(run.stderr()).toMatch(message)
+    if (env?.INIT_CWD !== undefined) expect(run.stderr()).toContain(join(env.INIT_CWD, 'nowhere.mjs'))
+  })
+
+  test.each([[['--bogus']], [['--port', 'abc']], [['a.mjs', 'b.mjs']], [['--token', 'short']]])(
+    'exits with 1 and the usage for wrong arguments: %j',
+    async (args) => {
+      const run = cli(args)
+      expect(await run.exited).toBe(1)
+      expect(run.stderr()).toMatch(/^patchscope: /)
+      expect(run.stderr()).toContain('Usage: npm run serve')
+      expect(run.stdout()).toBe('')
+    }
+  )
+
+  test('prints the usage and exits with 0 for --help', async () => {
+    const run = cli(['--help'])
+    expect(await run.exited).toBe(0)
+    expect(run.stdout()).toContain('Usage: npm run serve')
+  })
+})
