@@ -5,7 +5,7 @@
  * this one wires them to Electron.
  */
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { app, dialog, Menu } from 'electron'
 import { Host, newToken, startServer } from '../host'
 import { CHANNELS, type Connection } from '../shared/api'
@@ -124,10 +124,11 @@ async function start(): Promise<void> {
     await Promise.all([settings.flush(), server.close(), host.close()])
   }
 
-  await win.loadURL(`${connection.origin}/`)
+  // A page that fails to load is the window's to report (View › Reload Window); the app goes on.
+  await win.loadURL(`${connection.origin}/`).catch((e: unknown) => log(`[patchscope] the window did not load: ${String(e)}\n`))
   commands = shell
   if (error !== undefined && initial !== undefined) {
-    await ports.showMessageBox(errorPrompt(`Cannot load ${initial}`, error).options)
+    await ports.showMessageBox(errorPrompt(`Cannot load ${basename(initial)}`, error).options)
   }
   for (const file of [...(launch.file !== null && launch.file !== initial ? [launch.file] : []), ...waiting.splice(0)]) {
     await shell.openFile(file)
