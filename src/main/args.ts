@@ -45,6 +45,7 @@ export type HandOver = {
   file: string | null
 }
 
+/** The hand-over a launch gives the first instance when it is the second. */
 export function handOver(request: LaunchRequest): HandOver {
   return { patchscope: 1, file: request.file }
 }

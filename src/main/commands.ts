@@ -51,6 +51,7 @@ export interface CommandsOptions {
 
 export type Commands = ReturnType<typeof createCommands>
 
+/** The app's commands over a host, the settings and the ports; see the file's comment for who reports what. */
 export function createCommands({ host, settings, ports, documentsDir, now = () => new Date() }: CommandsOptions) {
   // One dialog at a time: a second menu click while one is open is ignored, not queued behind it.
   let dialogOpen = false

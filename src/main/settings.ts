@@ -101,6 +101,7 @@ export interface SettingsStoreOptions {
   log: (text: string) => void
 }
 
+/** The settings of `file`: defaults until `load`, each change written atomically, one write at a time. */
 export function createSettingsStore({ file, log }: SettingsStoreOptions): SettingsStore {
   let settings: Settings = { ...DEFAULT_SETTINGS }
   let writing: Promise<void> = Promise.resolve()

@@ -18,6 +18,7 @@ export interface WindowOptions {
   log: (text: string) => void
 }
 
+/** Makes the window (not yet loaded) with its session and its page held to `origin`. */
 export function createWindow({ origin, preload, saved, title, log }: WindowOptions): BrowserWindow {
   guardSession(session.fromPartition(WINDOW_PARTITION), origin, log)
   const primary = screen.getPrimaryDisplay()
