@@ -50,12 +50,12 @@ function update(s: Span, e: ExecutionStatusEvent, index: number): void {
 export class Executions {
   #byId = new Map<string, Execution>()
   #order: Execution[] = []
-  /** Turns running now, newest last (by interned id). */
-  #active: number[] = []
+  /** Turns running now, newest last: the execution's id and the turn's interned id (two executions may both have a "turn-1"). */
+  #active: { execution: string; turn: number }[] = []
 
   /** The turn that started most recently and has not ended, as an interned id, or -1. */
   get activeTurn(): number {
-    return this.#active.length > 0 ? (this.#active[this.#active.length - 1] as number) : -1
+    return this.#active.at(-1)?.turn ?? -1
   }
 
   /** Every execution, in the order they started. */
@@ -83,7 +83,7 @@ export class Executions {
     }
     if (e.turnId === undefined) {
       update(x, e, index)
-      if (x.ended) this.#active = this.#active.filter((t) => !x.turns.some((turn) => names.find(turn.id) === t))
+      if (x.ended) this.#active = this.#active.filter((a) => a.execution !== e.executionId)
       return
     }
     x.last = index
@@ -96,7 +96,7 @@ export class Executions {
       update(turn, e, index)
     }
     const id = names.id(e.turnId)
-    this.#active = this.#active.filter((t) => t !== id)
-    if (!turn.ended) this.#active.push(id)
+    this.#active = this.#active.filter((a) => a.execution !== e.executionId || a.turn !== id)
+    if (!turn.ended) this.#active.push({ execution: e.executionId, turn: id })
   }
 }

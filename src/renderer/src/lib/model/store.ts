@@ -33,10 +33,17 @@ export class HistoryStore {
   #turn = new Column(Int32Array)
   #time = new Column(Float64Array)
   #checkpoints: Slices[] = []
+  /** The newest state. `#owned` names what in it no one else holds, which ingest changes in place. */
   #head: Slices = {}
   #owned: Owned = newEdit()
   #parsed = new Map<number, HistoryEvent>()
   #cached: { index: number; state: Slices } | undefined
+  #generation = 0
+
+  /** Counts `reset()` calls, so that a view can tell a history that started over from one that grew. */
+  get generation(): number {
+    return this.#generation
+  }
 
   /** The seq of entry 0 (the base). */
   get baseSeq(): number {
@@ -65,20 +72,33 @@ export class HistoryStore {
     this.sliceNames.clear()
     this.actionTypes.clear()
     this.#head = {}
+    this.#owned = newEdit()
+    this.#generation++
     this.ingest(base, raw)
   }
 
   /**
-   * Appends the next entry.
+   * Appends the next entry; the first one a store receives must be a `state.initial`, and sets the base seq.
+   * An entry that throws leaves the store as it was.
    * @throws {RangeError} when its seq is not the next one (the caller reconnects)
    * @throws {PatchError} when it does not apply to the state (the caller reconnects)
    */
   ingest(event: HistoryEvent, raw: string): void {
     const index = this.#raw.length
-    if (index > 0 && event.seq !== this.#baseSeq + index) {
+    if (index === 0) {
+      if (event.type !== 'state.initial') throw new RangeError(`the history starts with a state.initial, not a ${event.type}`)
+      // The first entry may be a reset one that reached a new store: its seq is the base's.
+      this.#baseSeq = event.seq
+    } else if (event.seq !== this.#baseSeq + index) {
       throw new RangeError(`expected entry ${this.#baseSeq + index}, got ${event.seq}`)
     }
-    this.#head = applyEvent(this.#head, event, this.#owned)
+    try {
+      this.#head = applyEvent(this.#head, event, this.#owned)
+    } catch (e) {
+      // The head is changed in place, so an entry that failed half-way may have left part of itself there.
+      this.#rebuildHead()
+      throw e
+    }
     this.#raw.push(raw)
     this.#type.push(TYPES.indexOf(event.type))
     if (event.type === 'state.update') {
@@ -89,7 +109,9 @@ export class HistoryStore {
     this.#cause.push(event.type === 'state.update' ? this.names.id(event.cause.type) : -1)
     this.#time.push(event.timestamp)
     if (event.type === 'execution.status') this.executions.record(event, index, this.names)
-    this.#turn.push(this.executions.activeTurn)
+    // A turn's own status entries are part of it, the one that ends it too.
+    const ownTurn = event.type === 'execution.status' ? event.turnId : undefined
+    this.#turn.push(ownTurn !== undefined ? this.names.id(ownTurn) : this.executions.activeTurn)
     if (index % CHECKPOINT_EVERY === 0) {
       this.#checkpoints.push(this.#head)
       // Later entries copy what they change, so the kept state stays as it is.
@@ -149,15 +171,22 @@ export class HistoryStore {
     if (e === undefined) {
       e = JSON.parse(this.raw(index)) as HistoryEvent
       if (this.#parsed.size >= PARSED_CACHE) this.#parsed.delete(this.#parsed.keys().next().value as number)
-      this.#parsed.set(index, e)
+    } else {
+      // Least recently used first: a Map iterates in insertion order, so a hit moves to the end.
+      this.#parsed.delete(index)
     }
+    this.#parsed.set(index, e)
     return e
   }
 
   /** The state right after entry `index`; shared with the store, never to be changed. */
   stateAt(index: number): Slices {
     if (index < 0 || index >= this.#raw.length) throw new RangeError(`no entry at index ${index} (the store holds ${this.#raw.length})`)
-    if (index === this.#raw.length - 1) return this.#head
+    if (index === this.#raw.length - 1) {
+      // Handed out, the head must no longer change in place: the next entry copies what it changes.
+      this.#owned = newEdit()
+      return this.#head
+    }
     const block = Math.floor(index / CHECKPOINT_EVERY)
     const c = this.#cached
     const fromCache = c !== undefined && c.index <= index && Math.floor(c.index / CHECKPOINT_EVERY) === block
@@ -169,5 +198,23 @@ export class HistoryStore {
     }
     this.#cached = { index, state }
     return state
+  }
+
+  /** Replays the newest block again from its checkpoint, into a head no one else holds. */
+  #rebuildHead(): void {
+    const last = this.#raw.length - 1
+    if (last < 0) {
+      this.#head = {}
+      return
+    }
+    const block = Math.floor(last / CHECKPOINT_EVERY)
+    const owned = newEdit()
+    let state = this.#checkpoints[block] ?? {}
+    for (let i = block * CHECKPOINT_EVERY + 1; i <= last; i++) {
+      const t = this.#type.get(i)
+      if (t === 0 || t === 1) state = applyEvent(state, this.event(i), owned)
+    }
+    this.#head = state
+    this.#owned = owned
   }
 }
