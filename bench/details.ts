@@ -4,6 +4,7 @@
  */
 import { count, mb, ms, rate, s, table, us } from './lib/report'
 import { describeConfig, type Measured } from './phases/measure'
+import type { Components } from './phases/components'
 import type { DifferFigures } from './phases/patches'
 import type { ScaleRun } from './phases/scale'
 
@@ -92,6 +93,37 @@ export function differTable(list: readonly DifferFigures[]): string {
       String(d.wrong),
       String(d.reordered),
       String(d.differentOps)
+    ])
+  )
+}
+
+export function componentsTable(list: readonly Components[]): string {
+  return table(
+    [
+      'From step',
+      'Messages at the end',
+      'Changes',
+      'Workload (not the host)',
+      'Diff',
+      'Cause',
+      'Serialize',
+      'Structured clone',
+      'History.append',
+      'Checkpoints',
+      'Host parts, sum'
+    ],
+    list.map((c) => [
+      count(c.startStep),
+      count(c.messages),
+      count(c.changes),
+      us(c.workload),
+      us(c.diff),
+      us(c.cause),
+      us(c.serialize),
+      us(c.clone),
+      us(c.append),
+      us(c.checkpoint),
+      us(c.diff + c.cause + c.serialize + c.clone + c.append + c.checkpoint)
     ])
   )
 }

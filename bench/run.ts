@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { parseOptions } from './lib/options'
 import { load, machine } from './lib/report'
+import { components } from './phases/components'
 import { differ, scan } from './phases/patches'
 import { measure, type Config } from './phases/measure'
 import { baselineStalled, scaleRun } from './phases/scale'
@@ -63,6 +64,8 @@ if (options.phases.has('patches')) {
   results.differ = [differ(true, 0, tenth(3000)), differ(false, 0, tenth(3000))]
   results.differ.push(differ(true, GROWTH_END - tenth(300), tenth(300)), differ(false, GROWTH_END - 30, 30))
   results.scan = scan(50_000, 200)
+  results.components = [components(0, tenth(20_000)), components(GROWTH_END - tenth(3000), tenth(3000), 100)]
+  for (const c of results.components) log(`  ${JSON.stringify(c)}`)
   for (const d of results.differ) log(`  ${JSON.stringify(d)}`)
   log(`  ${JSON.stringify(results.scan)}`)
 }

@@ -3,11 +3,12 @@
  * budget and the baselines'), then the details every figure comes from, and how they were taken.
  */
 import type { BenchOptions } from './lib/options'
-import { differTable, METHOD, runsTable, scaleTable } from './details'
+import { componentsTable, differTable, METHOD, runsTable, scaleTable } from './details'
 import { count, mb, ms, rate, ratio, s, table, us } from './lib/report'
 import type { System } from './lib/session'
 import { median } from './lib/stats'
 import { describeConfig, type Measured } from './phases/measure'
+import type { Components } from './phases/components'
 import type { DifferFigures, ScanFigures } from './phases/patches'
 import type { BaselineStalled, ScaleRun } from './phases/scale'
 
@@ -20,6 +21,7 @@ export interface Results {
   loadAfter: string
   date: string
   differ?: DifferFigures[]
+  components?: Components[]
   scan?: ScanFigures
   steady: Measured[]
   growth: Measured[]
@@ -238,6 +240,14 @@ export function summarize(r: Results): string {
   ]
   if (r.differ !== undefined) {
     parts.push('### The differ alone (in the bench process, no host)', '', differTable(r.differ), '')
+  }
+  if (r.components !== undefined) {
+    parts.push(
+      "### Where a change goes (the host's parts run in this process, one thread, frozen workload)",
+      '',
+      componentsTable(r.components),
+      ''
+    )
   }
   if (r.scan !== undefined) {
     parts.push(

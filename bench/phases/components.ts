@@ -1,0 +1,113 @@
+/**
+ * Where a recorded change's CPU goes, counted in one thread with the host's own parts run in
+ * process (no worker, no sockets): the diff (`Snapshot.update`), the cause's encoding, the entry's
+ * serialization (as the worker's outbox does it), a structured clone of it (the batch message to
+ * the main thread), and `History.append`, with the checkpoint each full segment takes apart.
+ * The sum is less than the host's figure: the SSE fan-out, the HTTP actions and the main thread's
+ * side of the message are not in it.
+ */
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
+import { encode } from '../../src/host/recorder/encode'
+import { History } from '../../src/host/recorder/history'
+import { SEGMENT_ENTRIES } from '../../src/host/recorder/segment'
+import { Snapshot } from '../../src/host/recorder/snapshot'
+import type { Json, Slices } from '../../src/shared/protocol'
+import { createAgent, STEP_ACTION } from '../workloads/agent.mjs'
+
+export interface Components {
+  startStep: number
+  messages: number
+  changes: number
+  /** Mean CPU µs per change of each part (garbage collection falls in the part that caused it). */
+  workload: number
+  diff: number
+  cause: number
+  serialize: number
+  clone: number
+  append: number
+  /** `History.append` calls that closed a segment (replaying it for the next checkpoint), spread over every change. */
+  checkpoint: number
+}
+
+interface Change {
+  slice: string
+  after: unknown
+  causingAction: { type: string; payload?: unknown }
+}
+
+/** CPU time of the current process, µs. */
+function cpu(): number {
+  const c = process.cpuUsage()
+  return c.user + c.system
+}
+
+/**
+ * Runs the workload in chunks of `chunk` steps; each chunk's changes go through each part in turn,
+ * timed in CPU time over the whole chunk (so that the figures do not count waiting for a core).
+ */
+export function components(startStep: number, steps: number, chunk = 500): Components {
+  const agent = createAgent({ freeze: true, startStep })
+  const snapshot = new Snapshot()
+  const history = new History({ base: snapshot.reset(agent.getState() as unknown as Record<string, unknown>) as Slices })
+  const { port1, port2 } = new MessageChannel()
+  const us = { workload: 0, diff: 0, cause: 0, serialize: 0, clone: 0, append: 0, checkpoint: 0 }
+  let collected: Change[] = []
+  agent.bus.on('state-changed', (e: Change) => void collected.push(e))
+  let changes = 0
+  const pass = (measure: boolean): void => {
+    for (let done = 0; done < steps; done += chunk) {
+      collected = []
+      let t = cpu()
+      agent.dispatch({ type: STEP_ACTION, payload: { steps: Math.min(chunk, steps - done) } })
+      const lap = (part: keyof typeof us): void => {
+        const now = cpu()
+        if (measure) us[part] += now - t
+        t = now
+      }
+      lap('workload')
+      const diffs = collected.map((e) => snapshot.update(e.slice, e.after))
+      lap('diff')
+      const causes = collected.map((e): { type: string; payload?: Json } => ({
+        type: e.causingAction.type,
+        payload: encode(e.causingAction.payload)
+      }))
+      lap('cause')
+      const bodies = collected.map((e, i) =>
+        JSON.stringify({ slice: e.slice, ...diffs[i], cause: causes[i], timestamp: Date.now() }).slice(1)
+      )
+      lap('serialize')
+      port1.postMessage({ t: 'entries', types: bodies.map(() => 'state.update'), slices: collected.map((e) => e.slice), bodies })
+      receiveMessageOnPort(port2)
+      lap('clone')
+      let checkpoint = 0
+      for (let i = 0; i < bodies.length; i++) {
+        const closing = history.lastSeq % SEGMENT_ENTRIES === 0
+        const c0 = closing ? cpu() : 0
+        history.append('state.update', (collected[i] as Change).slice, bodies[i] as string)
+        if (closing) checkpoint += cpu() - c0
+      }
+      lap('append')
+      if (measure) {
+        us.append -= checkpoint
+        us.checkpoint += checkpoint
+        changes += collected.length
+      }
+    }
+  }
+  pass(false)
+  pass(true)
+  port1.close()
+  const per = (v: number): number => v / changes
+  return {
+    startStep,
+    messages: agent.getState().conversation.messages.length,
+    changes,
+    workload: per(us.workload),
+    diff: per(us.diff),
+    cause: per(us.cause),
+    serialize: per(us.serialize),
+    clone: per(us.clone),
+    append: per(us.append),
+    checkpoint: per(us.checkpoint)
+  }
+}
