@@ -3,7 +3,7 @@
  * (columns, the raw JSON) come before the one that parses (path).
  */
 import { parsePointer } from '../../../../shared/pointer'
-import type { HistoryEventType } from '../../../../shared/protocol'
+import type { HistoryEvent, HistoryEventType, Json } from '../../../../shared/protocol'
 import type { HistoryStore } from './store'
 import { touches } from './summary'
 
@@ -46,15 +46,63 @@ export function matcher(store: HistoryStore, f: Filter): (index: number) => bool
   const types = new Set(f.types)
   const action = f.action.toLowerCase()
   const text = f.text.toLowerCase()
-  const sliceId = f.slice === '' ? -1 : store.names.find(f.slice)
+  // Looked up again until the slice shows up: the matcher also tests entries that arrive later.
+  let sliceId = -1
   const tokens = f.path === '' ? undefined : parsePointer(f.path.startsWith('/') ? f.path : `/${f.path}`)
   return (i) => {
     const type = store.type(i)
     if (types.size > 0 && !types.has(type)) return false
     if (action !== '' && (type !== 'state.update' || !(store.causeType(i) ?? '').toLowerCase().includes(action))) return false
-    if (f.slice !== '' && (type !== 'state.update' || store.sliceId(i) !== sliceId)) return false
-    if (text !== '' && !store.raw(i).toLowerCase().includes(text)) return false
+    if (f.slice !== '') {
+      if (sliceId < 0) sliceId = store.names.find(f.slice)
+      if (type !== 'state.update' || sliceId < 0 || store.sliceId(i) !== sliceId) return false
+    }
+    if (text !== '') {
+      const raw = store.raw(i)
+      // Without escapes, the JSON holds every string of the entry as it is: a cheap test before the parse.
+      if (!raw.includes('\\') && !raw.toLowerCase().includes(text)) return false
+      if (!entryText(store.event(i)).toLowerCase().includes(text)) return false
+    }
     if (tokens !== undefined && (type !== 'state.update' || !touches(store.event(i), tokens))) return false
     return true
   }
+}
+
+/**
+ * What a text search looks through: the slice, paths, values, cause, statuses, ids, errors and
+ * data of an entry (keys and values alike), but not the protocol's own fields (seq, timestamp,
+ * type, the names of fields), which every entry has.
+ */
+export function entryText(e: HistoryEvent): string {
+  const out: string[] = []
+  const walk = (v: Json | undefined): void => {
+    if (v === undefined) return
+    if (v === null || typeof v !== 'object') out.push(String(v))
+    else if (Array.isArray(v)) for (const x of v) walk(x)
+    else
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k)
+        walk(x)
+      }
+  }
+  switch (e.type) {
+    case 'state.initial':
+      walk(e.slices)
+      break
+    case 'state.update':
+      out.push(e.slice, e.cause.type, e.cause.id ?? '')
+      walk(e.cause.payload)
+      walk(e.value)
+      for (const op of e.patches ?? []) {
+        out.push(op.path, 'from' in op ? op.from : '')
+        if ('value' in op) walk(op.value)
+      }
+      break
+    case 'execution.status':
+      out.push(e.status, e.executionId, e.turnId ?? '', e.error ?? '')
+      break
+    case 'custom-event':
+      walk(e.data)
+  }
+  return out.join('\n')
 }
