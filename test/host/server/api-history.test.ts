@@ -1,19 +1,36 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { HistoryEvent, Slices, StateInitialEvent } from '../../../src/shared/protocol'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { Mirror } from '../../helpers/mirror'
 
-let h: TestHost | undefined
+const hosts: TestHost[] = []
+/** A host that recorded a varied history, and the session file it exported then. */
+let recorded: TestHost
+let sessionText: string
 
-afterEach(async () => {
-  await h?.close()
-  h = undefined
+beforeAll(async () => {
+  recorded = await start()
+  await record(recorded)
+  sessionText = await exportText(recorded)
 })
 
+afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.close()))
+})
+
+/** A host running the bus runtime. */
 async function start(): Promise<TestHost> {
-  h = await startTestHost({ runtime: fixture('bus-runtime.mjs') })
-  expect(h.loadError).toBeUndefined()
-  return h
+  const host = await startTestHost({ runtime: fixture('bus-runtime.mjs') })
+  hosts.push(host)
+  expect(host.loadError).toBeUndefined()
+  return host
+}
+
+/** A host with no runtime (it starts at once: no worker). */
+async function startEmpty(): Promise<TestHost> {
+  const host = await startTestHost()
+  hosts.push(host)
+  return host
 }
 
 /** Gives the host a varied history: values, patches, removals, a reload, statuses, custom events. */
@@ -66,9 +83,8 @@ function shown(e: HistoryEvent): unknown {
 
 describe('GET /history and POST /history', () => {
   test('import what was exported: the same timeline and the same state at every point, renumbered after the last seq', async () => {
-    const host = await start()
-    await record(host)
-    const text = await exportText(host)
+    const host = recorded
+    const text = sessionText
     const exported = timeline(text)
     const header = JSON.parse(text.split('\n')[0] as string) as { runtime: { name: string } }
     expect(header.runtime.name).toBe('bus-runtime.mjs')
@@ -109,9 +125,8 @@ describe('GET /history and POST /history', () => {
   })
 
   test('export an imported session as the same timeline again', async () => {
-    const host = await start()
-    await record(host)
-    const first = await exportText(host)
+    const host = await startEmpty()
+    const first = sessionText
     expect((await importText(host, first)).status).toBe(200)
     const second = await exportText(host)
     expect((await importText(host, second)).status).toBe(200)
@@ -123,7 +138,7 @@ describe('GET /history and POST /history', () => {
   })
 
   test('keep a filtered stream on its slices across an import', async () => {
-    const host = await start()
+    const host = await startEmpty()
     const text = [
       JSON.stringify({ format: 'patchscope-session', version: 1, runtime: { path: null, name: null }, createdAt: '' }),
       JSON.stringify({ type: 'state.initial', seq: 0, slices: { z: 0, c: 'c', a: 0 }, timestamp: 1 }),
@@ -142,10 +157,9 @@ describe('GET /history and POST /history', () => {
   })
 
   test('tell a client resuming from before the import that entries are missing', async () => {
-    const host = await start()
-    await record(host)
-    const text = await exportText(host)
-    expect((await importText(host, text)).status).toBe(200)
+    const host = await startEmpty()
+    expect((await importText(host, sessionText)).status).toBe(200)
+    expect((await importText(host, sessionText)).status).toBe(200)
     const sse = await host.events('', { headers: { 'last-event-id': '1' } })
     const first = await sse.waitFor((e) => e.type === 'state.initial')
     expect(first).toMatchObject({ gap: true, seq: host.host.history.baseSeq })
@@ -177,31 +191,40 @@ describe('GET /history and POST /history', () => {
     ]
   ]
 
-  test.each(bad)('refuse %s with 400 naming the line, and change nothing', async (_name, body, message) => {
-    const host = await start()
-    await record(host)
-    const sse = await host.events()
-    await sse.waitFor((e) => e.type === 'state.initial')
-    const before = await exportText(host)
-    const lastSeq = host.host.history.lastSeq
-    // The export's own state.initial is stamped with the time of the export.
-    const events = (text: string): HistoryEvent[] => timeline(text).events.map((e, i) => (i === 0 ? { ...e, timestamp: 0 } : e))
-    const res = await importText(host, body)
-    expect(res.status).toBe(400)
-    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
-    expect(host.host.history.lastSeq).toBe(lastSeq)
-    expect(events(await exportText(host))).toEqual(events(before))
-    expect(await host.getJson('/runtime')).toMatchObject({ status: 'loaded' })
-    // The runtime keeps running, and its client keeps receiving.
-    const next = await host.dispatch({ type: 'increment' })
-    expect(next.status).toBe(200)
-    expect(next.body.seq).toBe(lastSeq + 1)
-    await sse.waitForSeq(lastSeq + 1)
+  describe('a bad file', () => {
+    let live: TestHost
+
+    beforeAll(async () => {
+      live = await start()
+      await record(live)
+    })
+
+    test.each(bad)('is refused (%s) with 400 naming the line, and nothing changes', async (_name, body, message) => {
+      const host = live
+      const sse = await host.events()
+      await sse.waitFor((e) => e.type === 'state.initial')
+      const before = await exportText(host)
+      const lastSeq = host.host.history.lastSeq
+      // The export's own state.initial is stamped with the time of the export.
+      const events = (text: string): HistoryEvent[] => timeline(text).events.map((e, i) => (i === 0 ? { ...e, timestamp: 0 } : e))
+      const res = await importText(host, body)
+      expect(res.status).toBe(400)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
+      expect(host.host.history.lastSeq).toBe(lastSeq)
+      expect(events(await exportText(host))).toEqual(events(before))
+      expect(await host.getJson('/runtime')).toMatchObject({ status: 'loaded' })
+      // The runtime keeps running, and its client keeps receiving.
+      const next = await host.dispatch({ type: 'increment' })
+      expect(next.status).toBe(200)
+      expect(next.body.seq).toBe(lastSeq + 1)
+      await sse.waitForSeq(lastSeq + 1)
+      await sse.close()
+    })
   })
 
   test('refuse a body that is not sent as NDJSON with 415', async () => {
-    const host = await start()
+    const host = await startEmpty()
     const res = await importText(host, '{}', 'text/plain')
     expect(res.status).toBe(415)
   })

@@ -1,24 +1,28 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import type { HistoryEvent, StateInitialEvent } from '../../../src/shared/protocol'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { Mirror } from '../../helpers/mirror'
 import type { Received, SseTestClient } from '../../helpers/sse'
 
-let h: TestHost | undefined
+/** A host that keeps all its history (and sends heartbeats often), and one that keeps 10 entries. */
+let plain: TestHost
+let small: TestHost
 
-afterEach(async () => {
-  await h?.close()
-  h = undefined
+beforeAll(async () => {
+  ;[plain, small] = await Promise.all([
+    startTestHost({ runtime: fixture('bus-runtime.mjs'), server: { heartbeatMs: 50 } }),
+    startTestHost({ runtime: fixture('bus-runtime.mjs'), limits: { maxEntries: 10 } })
+  ])
+  expect(plain.loadError).toBeUndefined()
+  expect(small.loadError).toBeUndefined()
 })
 
-async function start(options: Parameters<typeof startTestHost>[0] = {}): Promise<TestHost> {
-  h = await startTestHost({ runtime: fixture('bus-runtime.mjs'), ...options })
-  expect(h.loadError).toBeUndefined()
-  return h
-}
+afterAll(async () => {
+  await Promise.all([plain.close(), small.close()])
+})
 
 /** Dispatches actions one after the other; gives the seq of the last entry after them. */
 async function dispatchAll(host: TestHost, actions: unknown[]): Promise<number> {
@@ -49,7 +53,7 @@ function mirrorOf(...clients: SseTestClient[]): Mirror {
 
 describe('GET /events', () => {
   test('sends the current state as a state.initial whose seq is the last entry, then live entries', async () => {
-    const host = await start()
+    const host = plain
     const before = await dispatchAll(host, increments(3))
     const sse = await host.events()
     const initial = await sse.waitFor<StateInitialEvent & Received>((e) => e.type === 'state.initial')
@@ -64,7 +68,7 @@ describe('GET /events', () => {
   })
 
   test('sends the retained base and then every retained entry for ?since=0, never a gap', async () => {
-    const host = await start({ limits: { maxEntries: 10 } })
+    const host = small
     const last = await dispatchAll(host, increments(35))
     const baseSeq = host.host.history.baseSeq
     expect(baseSeq).toBeGreaterThan(0)
@@ -78,7 +82,7 @@ describe('GET /events', () => {
   })
 
   test('resumes after Last-Event-ID without repeating or losing entries, and with no state.initial', async () => {
-    const host = await start()
+    const host = plain
     const first = await host.events()
     const seen = await dispatchAll(host, increments(4))
     await first.waitForSeq(seen)
@@ -95,7 +99,7 @@ describe('GET /events', () => {
   })
 
   test('resumes after ?since=N the same way', async () => {
-    const host = await start()
+    const host = plain
     const first = await host.events()
     const seen = await dispatchAll(host, increments(3))
     await first.waitForSeq(seen)
@@ -108,7 +112,7 @@ describe('GET /events', () => {
   })
 
   test('lets Last-Event-ID win over ?since', async () => {
-    const host = await start()
+    const host = plain
     const last = await dispatchAll(host, increments(5))
     const sse = await host.events('?since=1', { headers: { 'last-event-id': String(last - 1) } })
     await sse.waitForSeq(last)
@@ -116,7 +120,7 @@ describe('GET /events', () => {
   })
 
   test('gives every entry exactly once to a client that keeps reconnecting during a burst', async () => {
-    const host = await start()
+    const host = plain
     const burst = host.dispatch({ type: 'burst', payload: { count: 3000 } })
     const clients: SseTestClient[] = []
     let lastId: string | undefined
@@ -140,7 +144,7 @@ describe('GET /events', () => {
     ['older than the retained base', (base: number) => Math.max(0, base - 3)],
     ['newer than the last entry (the host restarted)', (_base: number, last: number) => last + 100]
   ])('sends the retained base with gap: true, then every retained entry, for an id %s', async (_name, pick) => {
-    const host = await start({ limits: { maxEntries: 10 } })
+    const host = small
     const last = await dispatchAll(host, increments(40))
     const baseSeq = host.host.history.baseSeq
     expect(baseSeq).toBeGreaterThan(3)
@@ -156,7 +160,7 @@ describe('GET /events', () => {
   })
 
   test('resumes without a gap from the base itself', async () => {
-    const host = await start({ limits: { maxEntries: 10 } })
+    const host = small
     const last = await dispatchAll(host, increments(30))
     const baseSeq = host.host.history.baseSeq
     const sse = await host.events('', { headers: { 'last-event-id': String(baseSeq) } })
@@ -165,7 +169,7 @@ describe('GET /events', () => {
   })
 
   test('filters updates to ?slices=a,b and cuts state.initial down to them', async () => {
-    const host = await start()
+    const host = plain
     await dispatchAll(host, [{ type: 'set', payload: { slice: 'c', value: 'before' } }])
     for (const query of ['?slices=a,b', '?slices=a&slices=b']) {
       const sse = await host.events(query)
@@ -197,7 +201,8 @@ describe('GET /events', () => {
     try {
       const path = join(dir, 'runtime.mjs')
       await copyFile(fixture('bus-runtime.mjs'), path)
-      const host = await start({ runtime: path })
+      const host = await startTestHost({ runtime: path })
+      onTestFinished(() => host.close())
       const sse = await host.events()
       const filtered = await host.events('?slices=a')
       const before = await dispatchAll(host, increments(3))
@@ -225,7 +230,7 @@ describe('GET /events', () => {
   })
 
   test('sends heartbeats without an id', async () => {
-    const host = await start({ server: { heartbeatMs: 20 } })
+    const host = plain
     const sse = await host.events()
     const beat = await sse.waitFor((e) => e.type === 'heartbeat')
     expect(beat.frame.id).toBeUndefined()
@@ -234,7 +239,7 @@ describe('GET /events', () => {
   })
 
   test('answers 400 in JSON to a Last-Event-ID or ?since that is not a whole number', async () => {
-    const host = await start()
+    const host = plain
     for (const [query, headers] of [
       ['', { 'last-event-id': 'abc' }],
       ['?since=-1', {}],
