@@ -16,7 +16,7 @@ import { load, machine } from './lib/report'
 import { components } from './phases/components'
 import { differ, scan } from './phases/patches'
 import { measure, type Config } from './phases/measure'
-import { baselineStalled, scaleRun } from './phases/scale'
+import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { summarize, type Results } from './summary'
 
 /** The step the growth phase ends at: the issue's "1,000,000 steps (about 50,000 messages)". */
@@ -105,7 +105,8 @@ if (options.phases.has('scale')) {
     log(`  run ${i + 1}/${options.scaleRuns}${stalled ? ', with a client that stops reading' : ''}`)
     results.scale.push(await scaleRun(scaleOptions, stalled, log))
   }
-  results.baselineStalled.push(await baselineStalled('seed', tenth(10_000), log))
+  results.gap = await gapCheck(tenth(300_000), tenth(50_000), log)
+  if (options.systems.has('seed')) results.baselineStalled.push(await baselineStalled('seed', tenth(10_000), log))
 }
 
 results.loadAfter = load()

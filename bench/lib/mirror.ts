@@ -35,6 +35,8 @@ export class Mirror {
   /** `state.initial` events applied, and how many of them said `gap`. */
   initials = 0
   gaps = 0
+  /** The seq the mirror had reached when it was first told of a gap. */
+  seqBeforeGap: number | undefined
   /** Characters of frames read. */
   chars = 0
   /** When the last frame was applied (performance.now()). */
@@ -151,7 +153,7 @@ export class Mirror {
       case 'state.initial':
         this.slices = { ...e.slices }
         this.initials++
-        if (e.gap === true) this.gaps++
+        if (e.gap === true && this.gaps++ === 0) this.seqBeforeGap = this.lastSeq
         break
       case 'state.update': {
         const slice = e.slice as string

@@ -168,6 +168,48 @@ async function httpTimeTravel(session: Session, baseSeq: number, lastSeq: number
   return percentile(times, 99)
 }
 
+export interface GapCheck {
+  changes: number
+  maxEntries: number
+  /** The seq the stalled client had read up to (its socket's buffers included) when told of the gap. */
+  stalledAt: number
+  baseSeq: number
+  toldOfGap: boolean
+  equal: boolean
+}
+
+/**
+ * A client that stops reading while the history drops more entries than its socket's buffers
+ * hold: with a history limited to `maxEntries`, it must be told of the gap when it reads again.
+ */
+export async function gapCheck(changes: number, maxEntries: number, log: (line: string) => void): Promise<GapCheck> {
+  const session = await Session.open({ system: 'patchscope', clients: 1, freeze: true, startStep: 0, limits: { maxEntries } })
+  try {
+    const stalled = await Mirror.connect(session.endpoint)
+    stalled.pause()
+    await session.drive({ steps: Math.ceil(changes / CHANGES_PER_STEP), burst: 1000, timeLimitMs: 600_000 })
+    const after = await session.child.usage()
+    stalled.resume()
+    await stalled.until((m) => m.lastSeq >= (after.lastSeq ?? 0), 300_000)
+    const state = await json<Record<string, unknown>>(session.endpoint, 'GET', '/state')
+    const result = {
+      changes: Math.ceil(changes / CHANGES_PER_STEP) * CHANGES_PER_STEP,
+      maxEntries,
+      stalledAt: stalled.seqBeforeGap ?? -1,
+      baseSeq: after.baseSeq ?? 0,
+      toldOfGap: stalled.gaps > 0,
+      equal: isDeepStrictEqual(stalled.slices, state)
+    }
+    stalled.close()
+    log(
+      `  gap check: ${result.toldOfGap ? 'told of the gap' : 'NOT told of the gap'}, ${result.equal ? 'equal' : 'NOT equal'} to GET /state`
+    )
+    return result
+  } finally {
+    await session.close()
+  }
+}
+
 export interface BaselineStalled {
   system: System
   changes: number
