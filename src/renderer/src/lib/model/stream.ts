@@ -97,6 +97,8 @@ export class EventStream {
       this.handlers.onStatus('live', 'live')
       const parser = createParser({
         onEvent: (m) => {
+          // After a resync, the rest of the chunk being parsed belongs to the connection given up.
+          if (abort.signal.aborted) return
           if (m.event === 'heartbeat' || m.event === undefined) return
           const event = JSON.parse(m.data) as HistoryEvent
           try {
