@@ -120,7 +120,10 @@ export class RuntimeController {
       )
     }
     try {
-      return await active.send(cmd, timeoutMs)
+      const reply = await active.send(cmd, timeoutMs)
+      // An answer is as good a sign of life as the watchdog's ping, and comes sooner.
+      this.#setResponsive(active, true)
+      return reply
     } catch (e) {
       if (e instanceof CommandTimeout) {
         if (timeoutIsAnswer) return undefined

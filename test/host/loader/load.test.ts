@@ -150,6 +150,21 @@ describe('a runtime module', () => {
     }
   )
 
+  test('answers 422 to a reload when no module was ever loaded', async () => {
+    const empty = await startTestHost()
+    try {
+      const res = await empty.fetch('/runtime', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"reload":true}'
+      })
+      expect(res.status).toBe(422)
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/nothing to reload/)
+    } finally {
+      await empty.close()
+    }
+  })
+
   test('answers 400 to a body without a path', async () => {
     for (const body of [{}, { path: '' }, { path: 3 }, null]) expect((await load(body)).status).toBe(400)
   })

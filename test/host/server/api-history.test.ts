@@ -223,6 +223,37 @@ describe('GET /history and POST /history', () => {
     })
   })
 
+  test('keep what the runtime recorded while a bad file was being read', async () => {
+    const host = await start()
+    const sse = await host.events()
+    await sse.waitFor((e) => e.type === 'state.initial')
+    const before = host.host.history.lastSeq
+    let send: (text: string | null) => void = () => undefined
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        send = (text) => (text === null ? controller.close() : controller.enqueue(new TextEncoder().encode(text)))
+      }
+    })
+    const importing = host.fetch('/history', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body,
+      duplex: 'half'
+    } as RequestInit)
+    send('{"format":"patchscope-session","version":1}\n')
+    // The runtime records an entry while the file is still coming.
+    expect((await host.dispatch({ type: 'increment' })).status).toBe(200)
+    send('{"type":"custom-event","data":1,"timestamp":1}\n')
+    send(null)
+    const res = await importing
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/line 2/)
+    expect(host.host.history.lastSeq).toBe(before + 1)
+    expect(host.host.history.event(before + 1)).toMatchObject({ type: 'state.update', slice: 'a', cause: { type: 'increment' } })
+    await sse.waitForSeq(before + 1)
+    expect(await host.state()).toMatchObject({ a: 1 })
+  })
+
   test('refuse a body that is not sent as NDJSON with 415', async () => {
     const host = await startEmpty()
     const res = await importText(host, '{}', 'text/plain')

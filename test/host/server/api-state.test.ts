@@ -91,6 +91,23 @@ describe('GET /state', () => {
     }
   })
 
+  test('answers 503 while the runtime does not answer, and the state once it does again', async () => {
+    const host = await start({ server: { stateTimeoutMs: 100, actionTimeoutMs: 50 } })
+    const sse = await host.events()
+    await sse.waitFor((e) => e.type === 'state.initial')
+    const busy = await host.dispatch({ type: 'spin', payload: { ms: 1500 } })
+    expect(busy.status).toBe(202)
+    const res = await host.fetch('/state')
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/did not answer/)
+    expect(await host.getJson('/runtime')).toMatchObject({ status: 'loaded', responsive: false })
+    // The history answers all the same.
+    expect(await host.state(`?at=${host.host.history.lastSeq}`)).toEqual({ a: 0, b: { list: [] }, c: 'c' })
+    await sse.waitFor((e) => e.type === 'state.update' && e.cause.type === 'spin')
+    expect(await host.state()).toMatchObject({ a: 1 })
+    expect(await host.getJson('/runtime')).toMatchObject({ status: 'loaded', responsive: true })
+  })
+
   test('gives the recorded state when no runtime runs', async () => {
     h = await startTestHost()
     expect(await h.state()).toEqual({})

@@ -238,6 +238,16 @@ describe('GET /events', () => {
     expect(typeof beat.timestamp).toBe('number')
   })
 
+  test('ends every open stream when the server closes', async () => {
+    const host = await startTestHost()
+    const sse = await host.events()
+    await sse.waitFor((e) => e.type === 'state.initial')
+    await host.server.close()
+    await sse.done
+    await expect(sse.waitFor((e) => e.type === 'heartbeat')).rejects.toThrow(/the stream ended|terminated/)
+    await host.host.close()
+  })
+
   test('answers 400 in JSON to a Last-Event-ID or ?since that is not a whole number', async () => {
     const host = plain
     for (const [query, headers] of [
