@@ -164,7 +164,9 @@ class Diff {
   /** Compares what a position held (`prev`) with what it holds now, recording operations; returns the new kid. */
   visit(prev: Kid, next: unknown, pointer: string): Kid {
     if (prev === next) return prev
-    if (isObject(next) && !this.sealed.has(next) && !this.ancestors.has(next) && !isAtomic(next)) {
+    const cycle = isObject(next) ? this.ancestors.get(next) : undefined
+    const atomic = isObject(next) && cycle === undefined && isAtomic(next)
+    if (isObject(next) && cycle === undefined && !atomic && !this.sealed.has(next)) {
       const via = viaToJSON(next)
       if (via !== undefined) return this.visitVia(prev, next, via.value, pointer)
     }
@@ -175,10 +177,9 @@ class Diff {
       this.replace(pointer, encode(next), true)
       return next
     }
-    const cycle = this.ancestors.get(next)
-    const keys = Array.isArray(next) ? undefined : Object.keys(next)
+    const keys = cycle !== undefined || atomic || Array.isArray(next) ? undefined : Object.keys(next)
     // An object wrapped in $object is compared whole, as tagged values are.
-    if (cycle !== undefined || isAtomic(next) || (keys !== undefined && needsWrap(keys))) {
+    if (cycle !== undefined || atomic || (keys !== undefined && needsWrap(keys))) {
       const value: Json = cycle !== undefined ? { $ref: cycle } : encode(next, pointer, this.ancestors)
       const json = JSON.stringify(value)
       if (prev instanceof AtomNode && prev.json === json) {
@@ -188,10 +189,9 @@ class Diff {
       this.replace(pointer, value, true)
       return new AtomNode(next, json)
     }
-    if (keys === undefined) {
-      if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node)))
-        return this.diffArray(prev, next as unknown[], pointer)
-    } else if (prev instanceof ObjectNode || (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev))) {
+    if (Array.isArray(next)) {
+      if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node))) return this.diffArray(prev, next, pointer)
+    } else if (keys !== undefined && (prev instanceof ObjectNode || (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev)))) {
       return this.diffObject(prev, next, keys, pointer)
     }
     return this.replaceWith(next, pointer)
