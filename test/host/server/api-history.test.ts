@@ -170,7 +170,7 @@ describe('GET /history and POST /history', () => {
   })
 
   const bad: [string, string, RegExp][] = [
-    ['an empty file', '', /line 1|empty/],
+    ['an empty file', '', /line 1: the file is empty/],
     ['a file that is not JSON', 'not json at all\n', /line 1: not valid JSON/],
     ['another format', '{"format":"redux-devtools"}\n', /line 1: not a Patchscope session file/],
     ['another version', '{"format":"patchscope-session","version":9}\n', /line 1: session file version 9/],
