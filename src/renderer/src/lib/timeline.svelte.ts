@@ -5,6 +5,9 @@
 import { isActive, matcher, NO_FILTER, type Filter } from './model/filter'
 import type { HistoryStore } from './model/store'
 
+/** The window's timers; under Node (the model's tests) there are no frames, and a timeout stands in. */
+const timers: { requestAnimationFrame?: (run: () => void) => unknown; setTimeout: (run: () => void, ms: number) => unknown } = globalThis
+
 export class Timeline {
   /** Bumped whenever the store or the rows change; read it to recompute. */
   version = $state(0)
@@ -20,8 +23,14 @@ export class Timeline {
   #scanned = 0
   #test: ((i: number) => boolean) | undefined
   #scheduled = false
+  /** The store's generation and base seq when the rows were last taken in. */
+  #generation: number
+  #baseSeq: number
 
-  constructor(private readonly store: HistoryStore) {}
+  constructor(private readonly store: HistoryStore) {
+    this.#generation = store.generation
+    this.#baseSeq = store.baseSeq
+  }
 
   /** The store changed: take the new entries in, once per frame at most. */
   changed(): void {
@@ -31,8 +40,8 @@ export class Timeline {
       this.#scheduled = false
       this.#refresh()
     }
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
-    else setTimeout(run, 0)
+    if (timers.requestAnimationFrame !== undefined) timers.requestAnimationFrame(run)
+    else timers.setTimeout(run, 0)
   }
 
   setFilter(filter: Filter): void {
@@ -70,15 +79,18 @@ export class Timeline {
     return found
   }
 
+  /** Selects an entry; selecting the newest row follows the new ones from then on. */
   select(index: number): void {
     this.selected = index
-    this.following = index === this.store.length - 1 && this.#rows === undefined
+    this.following = index >= 0 && this.rowCount > 0 && index === this.indexAt(this.rowCount - 1)
   }
 
   /** Moves the selection by `delta` rows. */
   step(delta: number): void {
     if (this.rowCount === 0) return
-    const row = this.selected < 0 ? this.rowCount - 1 : this.rowOf(this.selected)
+    let row = this.selected < 0 ? this.rowCount - 1 : this.rowOf(this.selected)
+    // An entry the filter hides sits between its row and the next: one step back is its own row.
+    if (this.selected >= 0 && delta < 0 && (row < 0 || this.indexAt(row) !== this.selected)) row++
     const next = Math.max(0, Math.min(this.rowCount - 1, row + delta))
     this.select(this.indexAt(next))
   }
@@ -96,11 +108,15 @@ export class Timeline {
 
   #refresh(): void {
     const n = this.store.length
-    if (this.#scanned > n) {
-      // The store started over (a gap or a resync).
+    if (this.store.generation !== this.#generation) {
+      // The store started over (a gap or a resync), maybe longer than before: every entry is new.
+      this.#generation = this.store.generation
       this.#scanned = 0
       if (this.#rows !== undefined) this.#rows = []
+      // Seqs name entries across connections: keep the selected one where the new history holds it.
+      if (this.selected >= 0) this.selected = this.store.indexOf(this.#baseSeq + this.selected)
     }
+    this.#baseSeq = this.store.baseSeq
     if (this.#rows !== undefined && this.#test !== undefined) {
       for (let i = this.#scanned; i < n; i++) if (this.#test(i)) this.#rows.push(i)
     }
