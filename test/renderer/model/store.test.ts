@@ -27,7 +27,11 @@ describe('stateAt', () => {
             held.push({ index: i, state, json: JSON.stringify(state) })
             // Now and then an earlier entry is looked at while the history grows.
             const earlier = (queries[i % queries.length] as number) % (i + 1)
-            if (i % 7 === 0) expect(at(earlier), `state after entry ${earlier}`).toBe(expected[earlier])
+            if (i % 7 === 0) {
+              const shown = store.stateAt(earlier)
+              expect(JSON.stringify(shown), `state after entry ${earlier}`).toBe(expected[earlier])
+              held.push({ index: earlier, state: shown, json: expected[earlier] as string })
+            }
           }
           expect(store.length).toBe(states.length)
           for (const q of queries) expect(at(q % store.length), `state after entry ${q % store.length}`).toBe(expected[q % store.length])
