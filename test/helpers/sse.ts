@@ -65,6 +65,15 @@ export class SseTestClient {
     return this.events.filter((e): e is Extract<Received, { seq: number }> => e.type !== 'heartbeat')
   }
 
+  /** The last `id:` received, as an EventSource keeps it for `Last-Event-ID` (heartbeats carry none). */
+  get lastEventId(): string | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const id = (this.events[i] as Received).frame.id
+      if (id !== undefined) return id
+    }
+    return undefined
+  }
+
   /** The seq of the last entry received, or undefined before the first. */
   get lastSeq(): number | undefined {
     const entries = this.entries

@@ -88,7 +88,7 @@ describe('GET /events', () => {
     await first.waitForSeq(seen)
     await first.close()
     const missed = await dispatchAll(host, [...increments(3), { type: 'push', payload: { item: 1 } }])
-    const lastId = first.events[first.events.length - 1]?.frame.id as string
+    const lastId = first.lastEventId as string
     const second = await host.events('', { headers: { 'last-event-id': lastId } })
     await second.waitForSeq(missed)
     const live = await dispatchAll(host, increments(2))
@@ -129,7 +129,7 @@ describe('GET /events', () => {
       await sse.waitFor((e) => e.type !== 'heartbeat')
       await sse.close()
       clients.push(sse)
-      lastId = sse.events[sse.events.length - 1]?.frame.id
+      lastId = sse.lastEventId
     }
     const last = (await burst).body.seq as number
     const tail = await host.events('', { headers: { 'last-event-id': lastId as string } })
