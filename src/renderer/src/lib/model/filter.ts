@@ -1,6 +1,6 @@
 /**
  * Narrowing the timeline: by kind of entry, action type, slice, path and text. Cheap checks
- * (columns, the raw JSON) come before the one that parses (path).
+ * (columns, the raw JSON) come before the ones that parse (text, path).
  */
 import { parsePointer } from '../../../../shared/pointer'
 import type { HistoryEvent, HistoryEventType, Json } from '../../../../shared/protocol'
