@@ -125,7 +125,7 @@ describe('POST /actions', () => {
     const sse = await h.events()
     await sse.waitFor((e) => e.type === 'state.initial')
     const before = (await h.state()).a as number
-    const res = await h.dispatch({ type: 'slow', payload: { ms: 600 } })
+    const res = await h.dispatch({ type: 'slow', payload: { ms: 500 } })
     expect(res.status).toBe(202)
     expect(res.body).toEqual({ seq: h.host.history.lastSeq, settled: false })
     const done = await sse.waitFor((e) => e.type === 'state.update' && e.cause.type === 'slow')

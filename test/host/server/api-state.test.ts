@@ -95,7 +95,7 @@ describe('GET /state', () => {
     const host = await start({ server: { stateTimeoutMs: 100, actionTimeoutMs: 50 } })
     const sse = await host.events()
     await sse.waitFor((e) => e.type === 'state.initial')
-    const busy = await host.dispatch({ type: 'spin', payload: { ms: 1500 } })
+    const busy = await host.dispatch({ type: 'spin', payload: { ms: 800 } })
     expect(busy.status).toBe(202)
     const res = await host.fetch('/state')
     expect(res.status).toBe(503)
