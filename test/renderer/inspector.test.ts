@@ -90,4 +90,21 @@ describe('Inspector', () => {
     timeline.select(3)
     expect(inspector.diff?.changes).toEqual([])
   })
+
+  test('forgets a pinned diff start once the store no longer holds that entry', async () => {
+    const { store, timeline, inspector } = await inspectorOf(todos())
+    timeline.select(1)
+    inspector.pinDiff()
+    timeline.select(3)
+    expect(inspector.diff).toBeDefined()
+    // The host dropped entries while the window was away: the store starts again from seq 40.
+    store.reset({ type: 'state.initial', seq: 40, slices: { todos: { items: [] } }, timestamp: 0, gap: true })
+    const next = { type: 'state.update', seq: 41, slice: 'todos', value: { items: ['tea'] }, cause: { type: 'add' }, timestamp: 1 } as const
+    store.ingest(next, JSON.stringify(next))
+    timeline.changed()
+    await tick()
+    // Index 1 exists again, but it is entry 41, not the entry 1 that was pinned.
+    timeline.select(1)
+    expect(inspector.diff).toBeUndefined()
+  })
 })

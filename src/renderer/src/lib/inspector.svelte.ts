@@ -23,7 +23,10 @@ export class Inspector {
   tab = $state<Tab>('entry')
   /** The path whose history is shown: the slice, then the tokens inside it. */
   path = $state<string[] | undefined>()
-  /** The entry the diff starts from (the selected entry is where it ends). */
+  /**
+   * The seq of the entry the diff starts from (the selected entry is where it ends). A seq, not an
+   * index: once the store starts over (a gap, a resync) an index would name another entry.
+   */
   diffFrom = $state<number | undefined>()
   /** Show the state as JSON text rather than as a tree. */
   asJson = $state(false)
@@ -64,9 +67,9 @@ export class Inspector {
 
   readonly diff: { changes: Change[]; truncated: boolean } | undefined = $derived.by(() => {
     void this.timeline.version
-    const from = this.diffFrom
+    const from = this.diffFrom === undefined ? -1 : this.store.indexOf(this.diffFrom)
     const to = this.timeline.selected
-    if (from === undefined || to < 0 || from >= this.store.length) return undefined
+    if (from < 0 || to < 0) return undefined
     const [a, b] = from <= to ? [from, to] : [to, from]
     return diffStates(this.store.stateAt(a), this.store.stateAt(b))
   })
@@ -79,7 +82,7 @@ export class Inspector {
 
   /** Pins the selected entry as the start of a diff. */
   pinDiff(): void {
-    if (this.timeline.selected >= 0) this.diffFrom = this.timeline.selected
+    if (this.timeline.selected >= 0) this.diffFrom = this.store.seqAt(this.timeline.selected)
     this.tab = 'diff'
   }
 }
