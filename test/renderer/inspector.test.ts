@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import type { HistoryEvent } from '../../src/shared/protocol'
 import { Inspector } from '../../src/renderer/src/lib/inspector.svelte'
 import { Timeline } from '../../src/renderer/src/lib/timeline.svelte'
 import { feed, Log } from './model/log'
@@ -99,7 +100,14 @@ describe('Inspector', () => {
     expect(inspector.diff).toBeDefined()
     // The host dropped entries while the window was away: the store starts again from seq 40.
     store.reset({ type: 'state.initial', seq: 40, slices: { todos: { items: [] } }, timestamp: 0, gap: true })
-    const next = { type: 'state.update', seq: 41, slice: 'todos', value: { items: ['tea'] }, cause: { type: 'add' }, timestamp: 1 } as const
+    const next: HistoryEvent = {
+      type: 'state.update',
+      seq: 41,
+      slice: 'todos',
+      value: { items: ['tea'] },
+      cause: { type: 'add' },
+      timestamp: 1
+    }
     store.ingest(next, JSON.stringify(next))
     timeline.changed()
     await tick()
