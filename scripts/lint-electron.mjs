@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs electronegativity (Doyensec's checks for Electron misconfigurations) over the desktop shell
-// and the window, and fails on any finding that is not in electronegativity-reviewed.json with the
+// and the window (SARIF output), and fails on any finding that is not in electronegativity-reviewed.json with the
 // reason it is safe. electronegativity itself never fails a run, and it reports "review this"
 // findings for options it cannot see (ours are built by a function, and tested there).
 import { spawnSync } from 'node:child_process'
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const reviewed = JSON.parse(readFileSync(new URL('electronegativity-reviewed.json', import.meta.url), 'utf8'))
 const electron = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version
 const out = mkdtempSync(join(tmpdir(), 'electronegativity-'))
-const csv = join(out, 'report.csv')
+const sarif = join(out, 'report.sarif')
 
 try {
   const run = spawnSync(
@@ -25,34 +25,31 @@ try {
       '-e',
       electron,
       '-o',
-      csv,
+      sarif,
       '-v',
       'false'
     ],
     // It looks for newer Electron releases and translations online; offline it says so and goes on.
     { cwd: root, encoding: 'utf8' }
   )
-  let text
+  let report
   try {
-    text = readFileSync(csv, 'utf8')
+    report = JSON.parse(readFileSync(sarif, 'utf8'))
   } catch {
     process.stderr.write(`electronegativity did not run:\n${run.stdout}\n${run.stderr}\n`)
     process.exit(1)
   }
-  const findings = text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [check, severity, , file, location] = line.match(/("([^"]|"")*"|[^,]*)/g).filter((_, i) => i % 2 === 0)
-      const unquote = (s) => s.replace(/^"|"$/g, '')
+  const findings = report.runs.flatMap((r) =>
+    r.results.map((result) => {
+      const where = result.locations?.[0]?.physicalLocation
       return {
-        check: unquote(check),
-        severity: unquote(severity),
-        file: file === 'N/A' ? 'N/A' : relative(root, unquote(file)),
-        location: unquote(location)
+        check: result.ruleId,
+        severity: result.level,
+        file: where ? relative(root, where.artifactLocation.uri) : 'N/A',
+        location: where ? `${where.region?.startLine}:${where.region?.startColumn}` : ''
       }
     })
+  )
   const open = findings.filter((f) => !reviewed.some((r) => r.check === f.check && r.file === f.file))
   for (const f of findings) {
     const ok = !open.includes(f)
