@@ -69,6 +69,16 @@ describe('pathHistory', () => {
     expect(pathHistory(store, ['user', 'email']).changes).toEqual([{ index: 10, before: undefined, after: undefined }])
   })
 
+  test('leaves out updates that could have moved or changed the value but left it as it was', () => {
+    const s = new Log({ messages: [{ content: '' }] })
+      .update('messages', { patches: [{ op: 'add', path: '/1', value: { content: 'hi' } }] }) // 1: an append after it
+      .update('messages', { patches: [{ op: 'replace', path: '/0/content', value: 'a' }] }) // 2: the change
+      .update('messages', { patches: [{ op: 'replace', path: '/0', value: { content: 'a' } }] }) // 3: the same value again
+      .update('messages', { patches: [{ op: 'add', path: '/-', value: { content: 'yo' } }] }) // 4: another append
+      .store()
+    expect(pathHistory(s, ['messages', '0', 'content'])).toEqual({ changes: [{ index: 2, before: '', after: 'a' }], total: 1 })
+  })
+
   test('follows an array element that moved because of an insertion or a removal before it', () => {
     const s = new Log({ list: ['a', 'b', 'c'] })
       .update('list', { patches: [{ op: 'remove', path: '/0' }] })

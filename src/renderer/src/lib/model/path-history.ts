@@ -4,7 +4,7 @@
  * Reactotron answers.
  */
 import type { Json } from '../../../../shared/protocol'
-import { valueAt } from '../../../../shared/state'
+import { deepEqual, valueAt } from '../../../../shared/state'
 import type { HistoryStore } from './store'
 import { touches } from './summary'
 
@@ -17,13 +17,16 @@ export interface PathChange {
 export interface PathHistory {
   /** Newest first. */
   changes: PathChange[]
-  /** How many entries touched the path in all (more than `changes` when cut at the limit). */
+  /**
+   * How many entries changed the value in all: more than `changes` when cut at the limit (then
+   * an upper bound, as entries past the limit are not looked into).
+   */
   total: number
 }
 
 /**
  * The history of the value at `tokens` (slice name first), up to entry `until`, newest first,
- * at most `limit` of them.
+ * at most `limit` of them: the updates after which the value differs from before, and resets.
  */
 export function pathHistory(store: HistoryStore, tokens: readonly string[], until = store.length - 1, limit = 200): PathHistory {
   const sliceId = store.names.find(tokens[0] ?? '')
@@ -43,7 +46,11 @@ export function pathHistory(store: HistoryStore, tokens: readonly string[], unti
   for (let k = hits.length - 1; k >= 0; k--) {
     const index = hits[k] as number
     const after = valueAt(store.stateAt(index), path)
-    changes.push({ index, before, after })
+    // An update that could have changed the value but left it as it was (an insertion elsewhere in
+    // the array, a write of the same value) is not a change of it. A reset stays: the history
+    // started over there.
+    if (store.type(index) === 'state.update' && deepEqual(before, after)) total--
+    else changes.push({ index, before, after })
     before = after
   }
   changes.reverse()
