@@ -9,7 +9,7 @@
  *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale)
  */
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { parseOptions } from './lib/options'
 import { load, machine } from './lib/report'
@@ -23,6 +23,12 @@ import { summarize, type Results } from './summary'
 const GROWTH_END = 1_000_000
 
 const options = parseOptions(process.argv.slice(2))
+if (options.render !== undefined) {
+  // The table again from an earlier run's raw results, e.g. after changing how it is written.
+  const earlier = JSON.parse(readFileSync(options.render, 'utf8')) as Results
+  writeFileSync(options.out ?? 'BENCHMARKS.md', summarize(earlier) + '\n')
+  process.exit(0)
+}
 const log = (line: string): void => void process.stderr.write(line + '\n')
 const tenth = (n: number): number => (options.quick ? Math.max(1, Math.round(n / 10)) : n)
 const started = performance.now()
@@ -116,4 +122,8 @@ process.stdout.write(markdown + '\n')
 if (options.out !== undefined) {
   writeFileSync(options.out, markdown + '\n')
   log(`written to ${options.out}`)
+}
+if (options.json !== undefined) {
+  writeFileSync(options.json, JSON.stringify(results, (key, value: unknown) => (value instanceof Set ? [...value] : value), 2) + '\n')
+  log(`raw results written to ${options.json}`)
 }

@@ -109,14 +109,15 @@ function budgetTable(r: Results): string {
   const fullState = find(r.steady, 'full-state', true, 1)
   if (scale.length > 0) {
     const p99 = median(scale.map((x) => x.timeTravel.p99))
+    const cpuP99 = median(scale.map((x) => x.timeTravel.cpuP99))
     rows.push([
       `Time travel: state after a random entry, p99, in the host (history of ${count(retained)} entries)`,
       '≤ 5 ms',
-      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; in CPU time p99 ${ms(median(scale.map((x) => x.timeTravel.cpuP99)))}; ` +
+      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; in CPU time p99 ${ms(cpuP99)}; ` +
         `over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
       'n/a: keeps no history',
       'n/a: a state per change, kept whole (see memory)',
-      atMost(p99, 5, ms)
+      `${atMost(p99, 5, ms)} in wall time; in CPU time (without waiting for a core) ${atMost(cpuP99, 5, ms)}`
     ])
     const rss = median(plain.map((x) => x.rss))
     rows.push([

@@ -1,6 +1,6 @@
 /**
  * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only steady,growth,scale,patches]
- * [--systems patchscope,seed,full-state] [--scale-runs N] [--scale-changes N] [--out FILE]`.
+ * [--systems patchscope,seed,full-state] [--scale-runs N] [--scale-changes N] [--out FILE] [--json FILE] [--render FILE]`.
  * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
  */
 import { parseArgs } from 'node:util'
@@ -24,6 +24,10 @@ export interface BenchOptions {
   systems: Set<System>
   /** Where the table is written (nothing is written for --quick or --only unless this is given). */
   out: string | undefined
+  /** Where the raw results are written as JSON, beside the table. */
+  json: string | undefined
+  /** Only render the table again from raw results written by an earlier run. */
+  render: string | undefined
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -36,7 +40,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'scale-changes': { type: 'string' },
       only: { type: 'string' },
       systems: { type: 'string' },
-      out: { type: 'string' }
+      out: { type: 'string' },
+      json: { type: 'string' },
+      render: { type: 'string' }
     },
     strict: true
   })
@@ -63,6 +69,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleChanges: count(values['scale-changes'], 'scale-changes', quick ? 100_000 : 1_000_000),
     phases: new Set((only ?? PHASES) as Phase[]),
     systems: new Set((systems ?? SYSTEMS) as System[]),
-    out: values.out ?? (complete ? 'BENCHMARKS.md' : undefined)
+    out: values.out ?? (complete || values.render !== undefined ? 'BENCHMARKS.md' : undefined),
+    json: values.json ?? (complete ? 'bench/results.json' : undefined),
+    render: values.render
   }
 }

@@ -1,8 +1,11 @@
 /** Small statistics over samples. */
 
-/** The median of the samples (NaN for none). */
+/** The median of the samples: the middle one, or the mean of the middle two (NaN for none). */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50)
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** The p-th percentile (nearest rank) of the samples (NaN for none). */
