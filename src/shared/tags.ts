@@ -18,7 +18,8 @@ export const TAGS = [
   '$regexp',
   '$symbol',
   '$bytes',
-  '$object'
+  '$object',
+  '$truncated'
 ] as const
 
 /** One tag. */

@@ -11,6 +11,18 @@ import { setOwn } from '../../shared/state'
 /** How many values of a typed array or buffer are kept (`$bytes.head`). */
 export const BYTES_HEAD = 64
 
+/**
+ * Objects nested deeper than this (in their slice) are recorded as `{"$truncated": "…"}`: deeper
+ * recursion would overflow the stack here, in `JSON.stringify` and in every client, and lose the
+ * whole update instead of its deepest part.
+ */
+export const MAX_DEPTH = 512
+
+/** The encoding of a value nested deeper than `MAX_DEPTH`. */
+export function truncated(): Json {
+  return { $truncated: `nested deeper than ${MAX_DEPTH} levels` }
+}
+
 /** The objects from the slice's root down to the value being encoded, with their pointers. */
 export type Ancestors = Map<object, string>
 
@@ -40,6 +52,7 @@ export function encode(value: unknown, pointer = '', ancestors: Ancestors = new 
   const obj = value as object
   const seen = ancestors.get(obj)
   if (seen !== undefined) return { $ref: seen }
+  if (ancestors.size >= MAX_DEPTH) return truncated()
   ancestors.set(obj, pointer)
   try {
     return encodeObject(obj, pointer, ancestors)

@@ -18,7 +18,7 @@
  */
 import { escapeToken } from '../../shared/pointer'
 import type { Json, Operation } from '../../shared/protocol'
-import { encode, isAtomic, needsWrap, read, viaToJSON, type Ancestors } from './encode'
+import { encode, isAtomic, needsWrap, read, viaToJSON, type Ancestors, MAX_DEPTH, truncated } from './encode'
 
 /** How a slice changed: patches, a whole new value, or its removal. */
 export type SliceChange = { patches: Operation[] } | { value: Json } | { removed: true }
@@ -72,6 +72,7 @@ class ViaNode extends Node {
 type Kid = unknown
 
 const ABSENT: unique symbol = Symbol('absent')
+const TRUNCATED_JSON = JSON.stringify(truncated())
 
 /** Primitive equality as the encoding sees it (NaN equals NaN; symbols and functions by their encoding). */
 function primEqual(a: unknown, b: unknown): boolean {
@@ -120,6 +121,7 @@ class Diff {
     if (this.sealed.has(value)) return value
     const cycle = this.ancestors.get(value)
     if (cycle !== undefined) return new AtomNode(value, JSON.stringify({ $ref: cycle }))
+    if (this.ancestors.size >= MAX_DEPTH) return new AtomNode(value, TRUNCATED_JSON)
     if (isAtomic(value)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
     this.ancestors.set(value, pointer)
     try {
@@ -164,6 +166,11 @@ class Diff {
   /** Compares what a position held (`prev`) with what it holds now, recording operations; returns the new kid. */
   visit(prev: Kid, next: unknown, pointer: string): Kid {
     if (prev === next) return prev
+    if (isObject(next) && this.ancestors.size >= MAX_DEPTH && !this.ancestors.has(next)) {
+      if (prev instanceof AtomNode && prev.json === TRUNCATED_JSON) return prev
+      this.replace(pointer, truncated(), true)
+      return new AtomNode(next, TRUNCATED_JSON)
+    }
     const cycle = isObject(next) ? this.ancestors.get(next) : undefined
     const atomic = isObject(next) && cycle === undefined && isAtomic(next)
     if (isObject(next) && cycle === undefined && !atomic && !this.sealed.has(next)) {

@@ -35,7 +35,8 @@ describe('describeTagged', () => {
     ['a RegExp', { $regexp: '/a+/g' }, '/a+/g'],
     ['a Symbol', { $symbol: 'token' }, 'Symbol(token)'],
     ['a typed array', { $bytes: { type: 'Uint8Array', length: 4, head: [1, 2, 3, 4] } }, 'Uint8Array(4)'],
-    ['an ArrayBuffer', { $bytes: { type: 'ArrayBuffer', length: 1024, head: [] } }, 'ArrayBuffer(1024)']
+    ['an ArrayBuffer', { $bytes: { type: 'ArrayBuffer', length: 1024, head: [] } }, 'ArrayBuffer(1024)'],
+    ['a value nested too deep', { $truncated: 'nested deeper than 512 levels' }, '… (nested deeper than 512 levels)']
   ]
 
   test.each(cases)('shows %s as the design says', (_, value, shown) => {

@@ -35,6 +35,8 @@ export function describeTagged(value: Json): string | undefined {
       return String(v)
     case '$symbol':
       return `Symbol(${String(v)})`
+    case '$truncated':
+      return `… (${String(v)})`
     case '$bytes': {
       const b = (v ?? {}) as JsonObject
       return `${String(b.type ?? 'bytes')}(${String(b.length ?? '?')})`
