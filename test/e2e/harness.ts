@@ -20,11 +20,12 @@ export interface RunningHost {
   stop(): Promise<void>
 }
 
-/** Starts the built host on a module and waits for its `--json` line. */
-export async function startHost(module: string, args: string[] = []): Promise<RunningHost> {
+/** Starts the built host (on a module, if given) and waits for its `--json` line. */
+export async function startHost(module: string | undefined, args: string[] = []): Promise<RunningHost> {
   const cli = `${ROOT}out/main/cli.js`
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run test:e2e builds)`)
-  const proc = spawn(process.execPath, [cli, module, '--json', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const argv = [cli, ...(module !== undefined ? [module] : []), '--json', ...args]
+  const proc = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const line = await new Promise<string>((resolve, reject) => {
