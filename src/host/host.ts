@@ -18,6 +18,8 @@ export interface HostOptions {
   limits?: Partial<HistoryLimits>
   /** @default 10_000 */
   loadTimeoutMs?: number
+  /** Unanswered for this long, a runtime is reported as not responding. @default 3_000 */
+  responseTimeoutMs?: number
   /** What runtimes print, and what the host reports. @default writes to stderr */
   log?: (text: string) => void
 }
@@ -45,7 +47,8 @@ export class Host {
       onLoaded: (slices) => this.#loaded(slices),
       onFault: (fault) => this.#fault(fault),
       log: this.#log,
-      ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {})
+      ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
+      ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {})
     })
   }
 
