@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { parseOptions } from './lib/options'
+import { CHANGES_PER_STEP } from './lib/session'
 import { load, machine } from './lib/report'
 import { components } from './phases/components'
 import { differ, scan } from './phases/patches'
@@ -42,6 +43,7 @@ const results: Results = {
   steady: [],
   growth: [],
   scale: [],
+  late: undefined,
   baselineStalled: [],
   seconds: 0
 }
@@ -111,6 +113,10 @@ if (options.phases.has('scale')) {
     log(`  run ${i + 1}/${options.scaleRuns}${stalled ? ', with a client that stops reading' : ''}`)
     results.scale.push(await scaleRun(scaleOptions, stalled, log))
   }
+  // The same number of changes once more, ending at step 1,000,000: the largest checkpoints.
+  const lateStart = GROWTH_END - Math.ceil(options.scaleChanges / CHANGES_PER_STEP)
+  log(`  late run: from step ${lateStart.toLocaleString('en-US')} to step ${GROWTH_END.toLocaleString('en-US')}`)
+  results.late = await scaleRun(scaleOptions, false, log, lateStart)
   results.gap = await gapCheck(tenth(300_000), tenth(50_000), log)
   if (options.systems.has('seed')) results.baselineStalled.push(await baselineStalled('seed', tenth(10_000), log))
 }

@@ -16,6 +16,9 @@ import { percentile } from '../lib/stats'
 
 export interface ScaleRun {
   stalledClient: boolean
+  /** The step the workload started at, and the conversation's length at the end. */
+  startStep: number
+  messages: number
   steps: number
   changes: number
   /** The seq of the last entry recorded, and the entries the history retains. */
@@ -61,8 +64,17 @@ export interface ScaleOptions {
   httpAtSamples: number
 }
 
-export async function scaleRun(options: ScaleOptions, stalledClient: boolean, log: (line: string) => void): Promise<ScaleRun> {
-  const session = await Session.open({ system: 'patchscope', clients: 1, freeze: true, startStep: 0 })
+/**
+ * One scale run. `startStep` 0 records the session's first changes; a later start records the same
+ * number of changes ending later in the session, where the conversation (and each checkpoint) is larger.
+ */
+export async function scaleRun(
+  options: ScaleOptions,
+  stalledClient: boolean,
+  log: (line: string) => void,
+  startStep = 0
+): Promise<ScaleRun> {
+  const session = await Session.open({ system: 'patchscope', clients: 1, freeze: true, startStep })
   const [mirror] = session.mirrors as [Mirror]
   try {
     const stalled = stalledClient ? await Mirror.connect(session.endpoint) : undefined
@@ -81,6 +93,7 @@ export async function scaleRun(options: ScaleOptions, stalledClient: boolean, lo
     })
     const after = await session.child.usageAfterGc()
     const mismatches = await session.verify([mirror])
+    const messages = (await json<{ conversation: { messages: unknown[] } }>(session.endpoint, 'GET', '/state')).conversation.messages.length
     log(
       `    recorded: ${d.changes} changes, RSS ${mb(after.rss)} after GC (heap ${mb(after.heapUsed)}, external ${mb(after.external)}, ` +
         `frames ${mb(after.historyBytes ?? 0)}), peak ${mb(d.after.maxRss)}`
@@ -128,6 +141,8 @@ export async function scaleRun(options: ScaleOptions, stalledClient: boolean, lo
 
     return {
       stalledClient,
+      startStep,
+      messages,
       steps: d.steps,
       changes: d.changes,
       lastSeq: after.lastSeq ?? 0,
