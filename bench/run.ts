@@ -130,6 +130,9 @@ if (options.out !== undefined) {
   log(`written to ${options.out}`)
 }
 if (options.json !== undefined) {
-  writeFileSync(options.json, JSON.stringify(results, (key, value: unknown) => (value instanceof Set ? [...value] : value), 2) + '\n')
+  const raw = JSON.stringify(results, (key, value: unknown) => (value instanceof Set ? [...value] : value))
+  // Written as the project's formatter writes JSON, so that the file stays as `prettier --check` wants it.
+  const prettier = await import('prettier')
+  writeFileSync(options.json, await prettier.format(raw, { ...(await prettier.resolveConfig(options.json)), parser: 'json' }))
   log(`raw results written to ${options.json}`)
 }
