@@ -17,6 +17,12 @@ export interface BusRuntime {
   dispatch(action: Action): unknown
   bus: BusLike
   slices?: string[]
+  /**
+   * The runtime promises never to change its state in place (only to replace what changes, as
+   * Redux asks): the recorder then takes an unchanged reference for an unchanged subtree, which
+   * makes large states cheap to record. A runtime that breaks the promise is recorded wrongly.
+   */
+  immutable?: boolean
   dispose?(): unknown
 }
 
@@ -62,6 +68,8 @@ export function describe(v: unknown): string {
 /** Why a handle is not one: names what is missing, or undefined when it is a handle. */
 export function whyNotHandle(v: unknown): string | undefined {
   if (isBusRuntime(v) || isStore(v)) {
+    const immutable = (v as { immutable?: unknown }).immutable
+    if (immutable !== undefined && typeof immutable !== 'boolean') return '`immutable` must be true or false'
     if (isBusRuntime(v) && v.slices !== undefined) {
       if (!Array.isArray(v.slices) || v.slices.some((s) => typeof s !== 'string')) return '`slices` must be an array of strings'
     }

@@ -63,11 +63,13 @@ export function adaptStore(store: Store): BusRuntime {
     // changes outside dispatch, still with the right state.
   }
 
+  const immutable = (store as { immutable?: unknown }).immutable
   return {
     getState: () => slicesOf(store.getState()),
     dispatch,
     bus,
-    dispose: () => (store as { dispose?: () => unknown }).dispose?.()
+    dispose: () => (store as { dispose?: () => unknown }).dispose?.(),
+    ...(typeof immutable === 'boolean' ? { immutable } : {})
   }
 }
 

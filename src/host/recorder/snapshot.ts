@@ -13,6 +13,11 @@
  *   dates, maps and other tagged values keep their encoded JSON; an object with `toJSON` keeps the
  *   kid of its result, which is diffed like any other value), compared in full every time.
  *
+ * A runtime that declares `immutable: true` promises never to change its state in place: then
+ * every object is sealed as it is seen, frozen or not, and an unchanged reference is an unchanged
+ * subtree. A plain (unfrozen) array then costs one fast reference comparison per element; V8 reads
+ * the elements of frozen arrays on a slower path.
+ *
  * Patches are RFC 6902, relative to the slice, with the same effect as fast-json-patch's `compare`
  * on the encoded values: index by index for arrays, then additions at or removals from the end.
  */
@@ -108,7 +113,11 @@ class Diff {
   /** Set when the slice's root itself was replaced (sent as `value`, not as patches). */
   rootValue: Json | typeof ABSENT = ABSENT
 
-  constructor(readonly sealed: WeakSet<object>) {}
+  constructor(
+    readonly sealed: WeakSet<object>,
+    /** The runtime never changes its state in place: a reference seen before is unchanged. */
+    readonly trust: boolean
+  ) {}
 
   replace(pointer: string, value: Json, existed: boolean): void {
     if (pointer === '') this.rootValue = value
@@ -122,12 +131,17 @@ class Diff {
     const cycle = this.ancestors.get(value)
     if (cycle !== undefined) return new AtomNode(value, JSON.stringify({ $ref: cycle }))
     if (this.ancestors.size >= MAX_DEPTH) return new AtomNode(value, TRUNCATED_JSON)
-    if (isAtomic(value)) return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
+    if (isAtomic(value)) {
+      const json = JSON.stringify(encode(value, pointer, this.ancestors))
+      // A trusted runtime does not change a date or a map in place either; its cycles stay positional.
+      if (this.trust && !json.includes('"$ref"')) return this.seal(value, true, () => new AtomNode(value, json))
+      return new AtomNode(value, json)
+    }
     this.ancestors.set(value, pointer)
     try {
       const via = viaToJSON(value)
       if (via !== undefined) return new ViaNode(value, this.kidOf(via.value, pointer))
-      const frozen = Object.isFrozen(value)
+      const frozen = this.trust || Object.isFrozen(value)
       if (Array.isArray(value)) {
         const kids: Kid[] = new Array<Kid>(value.length)
         let sealed = frozen
@@ -151,7 +165,7 @@ class Diff {
         kids.set(key, kid)
         if (sealed && !isSealedKid(kid)) sealed = false
       }
-      return this.seal(value, sealed && hasOnlyDataProps(value, keys), () => new ObjectNode(value, kids))
+      return this.seal(value, sealed && (this.trust || hasOnlyDataProps(value, keys)), () => new ObjectNode(value, kids))
     } finally {
       this.ancestors.delete(value)
     }
@@ -193,12 +207,21 @@ class Diff {
         prev.raw = next
         return prev
       }
+      // A trusted runtime's date or map was kept as itself: an equal new one is no change.
+      if (isObject(prev) && !(prev instanceof Node) && isAtomic(prev) && JSON.stringify(encode(prev, pointer, this.ancestors)) === json) {
+        return this.kidOf(next, pointer)
+      }
       this.replace(pointer, value, true)
-      return new AtomNode(next, json)
+      return cycle === undefined && this.trust ? this.kidOf(next, pointer) : new AtomNode(next, json)
     }
     if (Array.isArray(next)) {
       if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node))) return this.diffArray(prev, next, pointer)
-    } else if (keys !== undefined && (prev instanceof ObjectNode || (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev)))) {
+    } else if (
+      keys !== undefined &&
+      (prev instanceof ObjectNode ||
+        // A trusted runtime's date, map or regexp is kept as itself: it is a whole value, not an object to diff.
+        (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev) && !(this.trust && isAtomic(prev))))
+    ) {
       return this.diffObject(prev, next, keys, pointer)
     }
     return this.replaceWith(next, pointer)
@@ -256,7 +279,7 @@ class Diff {
         ;(tail ??= []).push(kid)
         if (!isSealedKid(kid)) sealed = false
       }
-      if (sealed && Object.isFrozen(next)) {
+      if (sealed && (this.trust || Object.isFrozen(next))) {
         this.sealed.add(next)
         return next
       }
@@ -284,7 +307,7 @@ class Diff {
         const kid = prevKids.get(key)
         return kid !== undefined || prevKids.has(key) ? kid : ABSENT
       }
-      return Object.hasOwn(prevRaw, key) ? prevRaw[key] : ABSENT
+      return Object.hasOwn(prevRaw, key) ? read(prevRaw, key) : ABSENT
     }
     const changed = new Map<string, Kid>()
     let matched = 0
@@ -318,11 +341,11 @@ class Diff {
           this.ops.push({ op: 'remove', path: pointer + '/' + escapeToken(key) })
         }
       }
-      if (sealed && Object.isFrozen(next) && hasOnlyDataProps(next, keys)) {
+      if (sealed && (this.trust || (Object.isFrozen(next) && hasOnlyDataProps(next, keys)))) {
         this.sealed.add(next)
         return next
       }
-      const kids = prevKids ?? new Map<string, Kid>(prevKeys.map((key) => [key, prevRaw[key]]))
+      const kids = prevKids ?? new Map<string, Kid>(prevKeys.map((key) => [key, read(prevRaw, key)]))
       for (const key of removed) kids.delete(key)
       for (const [key, kid] of changed) kids.set(key, kid)
       if (prev instanceof ObjectNode) {
@@ -347,6 +370,12 @@ class Diff {
 export class Snapshot {
   #slices = new Map<string, Kid>()
   #sealed = new WeakSet<object>()
+  readonly #trust: boolean
+
+  /** @param options.trustReferences the runtime declared `immutable: true` (see the top of this file) */
+  constructor({ trustReferences = false }: { trustReferences?: boolean } = {}) {
+    this.#trust = trustReferences
+  }
 
   /** Forgets every slice and takes `slices` as the new base; returns them encoded. */
   reset(slices: Readonly<Record<string, unknown>>): Record<string, Json> {
@@ -354,7 +383,7 @@ export class Snapshot {
     const out: Record<string, Json> = {}
     for (const slice of Object.keys(slices)) {
       const value = slices[slice]
-      const diff = new Diff(this.#sealed)
+      const diff = new Diff(this.#sealed, this.#trust)
       this.#slices.set(slice, diff.kidOf(value, ''))
       Object.defineProperty(out, slice, { value: encode(value), enumerable: true, writable: true, configurable: true })
     }
@@ -368,7 +397,7 @@ export class Snapshot {
 
   /** The change that turns the recorded slice into `after`, or undefined when there is none. */
   update(slice: string, after: unknown): SliceChange | undefined {
-    const diff = new Diff(this.#sealed)
+    const diff = new Diff(this.#sealed, this.#trust)
     if (!this.#slices.has(slice)) {
       this.#slices.set(slice, diff.kidOf(after, ''))
       return { value: encode(after) }

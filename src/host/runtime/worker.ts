@@ -18,7 +18,8 @@ const port = parentPort
 const post = (m: WorkerMessage): void => port.postMessage(m)
 const { path } = workerData as WorkerData
 const abort = new AbortController()
-const snapshot = new Snapshot()
+/** Made once the runtime is loaded, as it may declare itself immutable. */
+let snapshot = new Snapshot()
 const outbox = new Outbox(post)
 
 const fault = (kind: Fault['kind'], e: unknown): void => {
@@ -147,6 +148,7 @@ async function main(): Promise<boolean> {
   try {
     runtime = await loadRuntime(path, abort.signal)
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
+    snapshot = new Snapshot({ trustReferences: runtime.immutable === true })
     runtime.bus.on('state-changed', guard(onStateChanged))
     runtime.bus.on('execution-lifecycle', guard(onLifecycle))
     runtime.bus.on('custom-event', guard(onCustom))

@@ -11,6 +11,7 @@ describe('the runtime contract', () => {
     expect(isBusRuntime({ getState: noop, dispatch: noop, bus: bus() })).toBe(true)
     expect(isStore({ getState: noop, dispatch: noop, subscribe: noop })).toBe(true)
     expect(whyNotHandle({ getState: noop, dispatch: noop, bus: bus(), slices: ['a'] })).toBeUndefined()
+    expect(whyNotHandle({ getState: noop, dispatch: noop, bus: bus(), immutable: true })).toBeUndefined()
     expect(whyNotHandle({ getState: noop, dispatch: noop, subscribe: noop })).toBeUndefined()
   })
 
@@ -20,7 +21,17 @@ describe('the runtime contract', () => {
     ['an empty object', {}, /no getState\(\), no dispatch\(action\), no bus \(an EventEmitter\) or subscribe\(listener\)/],
     ['a bus that is not an EventEmitter', { getState: noop, dispatch: noop, bus: {} }, /bus\.on\(\) \(the bus is not an EventEmitter\)/],
     ['slices that are not strings', { getState: noop, dispatch: noop, bus: bus(), slices: [1] }, /`slices` must be an array of strings/],
-    ['slices that are not an array', { getState: noop, dispatch: noop, bus: bus(), slices: 'a' }, /`slices` must be an array/]
+    ['slices that are not an array', { getState: noop, dispatch: noop, bus: bus(), slices: 'a' }, /`slices` must be an array/],
+    [
+      'immutable that is not a boolean',
+      { getState: noop, dispatch: noop, bus: bus(), immutable: 'yes' },
+      /`immutable` must be true or false/
+    ],
+    [
+      'a store whose immutable is not a boolean',
+      { getState: noop, dispatch: noop, subscribe: noop, immutable: 1 },
+      /`immutable` must be true or false/
+    ]
   ])('says what is missing from %s', (_name, value, why) => {
     expect(whyNotHandle(value)).toMatch(why)
   })
