@@ -260,8 +260,9 @@ class Diff {
     try {
       // The hot loop: for sealed children and primitives, a reference comparison is the whole check.
       for (let i = 0; i < common; i++) {
-        const x = read(next, i)
         const k = prevKids[i]
+        if (next[i] === k) continue
+        const x = read(next, i)
         if (x === k) continue
         const kid = this.visit(k, x, pointer + '/' + i)
         if (!isSealedKid(kid)) sealed = false
