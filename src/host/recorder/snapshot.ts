@@ -258,17 +258,26 @@ class Diff {
     let sealed = true
     this.ancestors.set(next, pointer)
     try {
-      // The hot loop: for sealed children and primitives, a reference comparison is the whole check.
-      for (let i = 0; i < common; i++) {
+      const element = (i: number): void => {
         const k = prevKids[i]
-        if (next[i] === k) continue
         const x = read(next, i)
-        if (x === k) continue
+        if (x === k) return
         const kid = this.visit(k, x, pointer + '/' + i)
         if (!isSealedKid(kid)) sealed = false
-        if (kid === k) continue
+        if (kid === k) return
         ;(changedAt ??= []).push(i)
         ;(changedKids ??= []).push(kid)
+      }
+      // The hot loop: for sealed children and primitives, a reference comparison is the whole
+      // check. Elements are read directly; the rare index getter that throws leaves the loop, its
+      // element goes through the guarded read, and the loop goes on after it.
+      let i = 0
+      while (i < common) {
+        try {
+          for (; i < common; i++) if (next[i] !== prevKids[i]) element(i)
+        } catch {
+          element(i++)
+        }
       }
       for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: pointer + '/' + i })
       let tail: Kid[] | undefined
