@@ -21,7 +21,11 @@ export class Outbox {
 
   /** Queues an entry; `fields` are its JSON fields after `type` and `seq`, in order. */
   push(type: HistoryEventType, slice: string | null, fields: object): void {
-    const body = JSON.stringify(fields).slice(1)
+    this.pushBody(type, slice, JSON.stringify(fields).slice(1))
+  }
+
+  /** Queues an entry given as its body: its JSON after `type` and `seq`, without the opening brace. */
+  pushBody(type: HistoryEventType, slice: string | null, body: string): void {
     this.#types.push(type)
     this.#slices.push(slice)
     this.#bodies.push(body)

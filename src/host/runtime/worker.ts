@@ -20,7 +20,10 @@ const { path } = workerData as WorkerData
 const abort = new AbortController()
 /** Made once the runtime is loaded, as it may declare itself immutable. */
 let snapshot = new Snapshot()
-const outbox = new Outbox(post)
+const outbox = new Outbox((batch) => {
+  lastCause = ''
+  post(batch)
+})
 
 const fault = (kind: Fault['kind'], e: unknown): void => {
   outbox.flush()
@@ -59,6 +62,22 @@ function causeOf(action: unknown): Cause {
   return cause
 }
 
+/**
+ * The cause's JSON, made once per action: a step that changes three slices records three entries
+ * with the same cause. Forgotten when a batch is sent, so an action object the runtime reuses and
+ * changes later is encoded anew.
+ */
+let lastAction: unknown
+let lastCause = ''
+
+function causeJson(action: unknown): string {
+  if (action !== lastAction || lastCause === '') {
+    lastAction = action
+    lastCause = JSON.stringify(causeOf(action))
+  }
+  return lastCause
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null
 }
@@ -72,7 +91,17 @@ function onStateChanged(e: unknown): void {
   if (declared !== undefined && !declared.has(slice)) return
   const change = e.after === undefined && !sliceExists(slice) ? snapshot.remove(slice) : snapshot.update(slice, e.after)
   if (change === undefined) return
-  outbox.push('state.update', slice, { slice, ...change, cause: causeOf(e.causingAction), timestamp: Date.now() })
+  const what =
+    'patches' in change
+      ? `"patches":${JSON.stringify(change.patches)}`
+      : 'value' in change
+        ? `"value":${JSON.stringify(change.value)}`
+        : '"removed":true'
+  outbox.pushBody(
+    'state.update',
+    slice,
+    `"slice":${JSON.stringify(slice)},${what},"cause":${causeJson(e.causingAction)},"timestamp":${Date.now()}}`
+  )
 }
 
 function onLifecycle(e: unknown): void {
