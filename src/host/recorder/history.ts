@@ -117,9 +117,23 @@ export class History {
   }
 
   /** Closes the segment being written and starts the next one, at a checkpoint. */
+  /** True when the next entry starts a new segment (and so a checkpoint is taken). */
+  get segmentFull(): boolean {
+    return this.#last.full
+  }
+
+  /**
+   * Takes `state` as the state right after the newest entry, from a caller that built it (an
+   * import, which applied every entry to check it): the next checkpoint is then taken from it
+   * instead of replaying the segment. The caller must never change `state` afterwards.
+   */
+  offerHead(state: Slices): void {
+    this.#head = { seq: this.lastSeq, state }
+  }
+
   #nextSegment(): void {
     const full = this.#last
-    const seg = new Segment(full.lastSeq + 1, this.stateAt(full.lastSeq))
+    const seg = new Segment(full.lastSeq + 1, this.stateAt(full.lastSeq), full.usedBytes)
     full.trim()
     this.#sealedBytes += full.bytes
     this.#segments.push(seg)

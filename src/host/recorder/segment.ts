@@ -33,7 +33,7 @@ function maxFrameBytes(bodyLength: number): number {
 
 export class Segment {
   count = 0
-  #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES)
+  #buf: Buffer
   #used = 0
   readonly #ends = new Uint32Array(SEGMENT_ENTRIES)
   readonly #kinds = new Uint8Array(SEGMENT_ENTRIES)
@@ -42,11 +42,16 @@ export class Segment {
   /**
    * @param firstSeq the seq of the first entry it will hold
    * @param start the state right after entry `firstSeq - 1`; shared, never changed
+   * @param capacity bytes to start with: what the previous segment needed, so that a steady
+   *   stream of entries fills its buffer without growing (and copying) it
    */
   constructor(
     readonly firstSeq: number,
-    readonly start: Slices
-  ) {}
+    readonly start: Slices,
+    capacity = INITIAL_BYTES
+  ) {
+    this.#buf = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.ceil(capacity * 1.1)))
+  }
 
   get full(): boolean {
     return this.count === SEGMENT_ENTRIES
@@ -54,6 +59,11 @@ export class Segment {
 
   get lastSeq(): number {
     return this.firstSeq + this.count - 1
+  }
+
+  /** Bytes of the frames written. */
+  get usedBytes(): number {
+    return this.#used
   }
 
   /** Bytes held, counting the unused room of the buffer. */

@@ -108,7 +108,7 @@ export async function importSession(
   const history = new History({ base: {}, baseSeq, ...(limits ? { limits } : {}) })
   let header: SessionHeader | undefined
   let mirror: Slices = {}
-  const owned = newEdit()
+  let owned = newEdit()
   let n = 0
   let events = 0
   for await (const text of input) {
@@ -132,17 +132,36 @@ export async function importSession(
     } catch (e) {
       throw new SessionError(n, `${event.type} does not apply: ${(e as Error).message}`)
     }
-    const { type, seq: _seq, ...rest } = event as HistoryEvent & { gap?: unknown }
-    if (type === 'state.initial') {
-      delete (rest as { gap?: unknown }).gap
-      ;(rest as { reset?: true }).reset = true
-    }
-    history.append(type, type === 'state.update' ? (rest as { slice: string }).slice : null, JSON.stringify(rest).slice(1))
+    history.append(event.type, event.type === 'state.update' ? event.slice : null, bodyOf(event, text))
     events++
+    if (history.segmentFull) {
+      // The mirror is the state the next checkpoint needs; from now on it is copied before changes.
+      history.offerHead(mirror)
+      owned = newEdit()
+    }
   }
   if (header === undefined) throw new SessionError(1, 'the file is empty')
   if (events === 0) throw new SessionError(n + 1, 'the file holds a header but no events')
   return { header, history, events }
+}
+
+/** The start of a line as Patchscope writes it, up to the fields an entry's body holds. */
+const CANONICAL = /^\{"type":"(state\.update|execution\.status|custom-event)","seq":\d+,/
+
+/**
+ * An event's body for the history: its JSON after `type` and `seq`. A line written the way
+ * Patchscope writes it already is that, after its first two fields; any other is serialized anew.
+ * A `state.initial` always is, to mark it a reset and drop a `gap`.
+ */
+function bodyOf(event: HistoryEvent, line: string): string {
+  const canonical = CANONICAL.exec(line)
+  if (canonical !== null && canonical[1] === event.type) return line.slice(canonical[0].length).trimEnd()
+  const { type, seq: _seq, ...rest } = event as HistoryEvent & { gap?: unknown }
+  if (type === 'state.initial') {
+    delete (rest as { gap?: unknown }).gap
+    ;(rest as { reset?: true }).reset = true
+  }
+  return JSON.stringify(rest).slice(1)
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
