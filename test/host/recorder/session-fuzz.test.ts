@@ -87,3 +87,30 @@ describe('the session parser, fuzzed', () => {
     )
   })
 })
+
+describe('a session file larger than the history keeps', () => {
+  test('is imported within the history bounds, its oldest entries folded into the base, its last state exact', async () => {
+    const history = new History({ base: { log: [] as Json[] }, limits: { maxEntries: 1_000_000, maxBytes: 1 << 30 } })
+    const log: Json[] = []
+    for (let i = 0; i < 6000; i++) {
+      const line = `${i} ${'x'.repeat(500)}`
+      log.push(line)
+      history.appendEvent({
+        type: 'state.update',
+        slice: 'log',
+        patches: [{ op: 'add', path: `/${i}`, value: line }],
+        cause: { type: 'log' },
+        timestamp: i
+      })
+    }
+    const text = await new Response(exportSession(history, RUNTIME, 0)).text()
+    expect(text.length).toBeGreaterThan(3_000_000)
+    const maxBytes = 256 * 1024
+    const imported = await importSession(lines(bytes(text, 1000)), { baseSeq: 0, limits: { maxBytes } })
+    expect(imported.events).toBe(6001)
+    // What is kept is bounded by the limit (one segment of slack), not by the size of the file.
+    expect(imported.history.bytes).toBeLessThanOrEqual(2 * maxBytes)
+    expect(imported.history.size).toBeLessThan(6001)
+    expect(imported.history.stateAt(imported.history.lastSeq)).toEqual({ log })
+  })
+})
