@@ -3,7 +3,9 @@
  * alone, and how the figures were taken.
  */
 import { count, mb, ms, rate, s, table, us } from './lib/report'
+import { SHAPE_NAME, shapeOf } from './lib/shapes'
 import { describeConfig, type Measured } from './phases/measure'
+import { atMost } from './verdicts'
 import type { Components } from './phases/components'
 import type { DifferFigures } from './phases/patches'
 import type { ScaleRun } from './phases/scale'
@@ -41,10 +43,26 @@ export function runsTable(list: readonly Measured[]): string {
   )
 }
 
+/** The undeclared unfrozen shape's runs, against the budgets claimed for the other two. */
+export function unfrozenTable(steady: readonly Measured[], growth: readonly Measured[]): string {
+  const rows: string[][] = []
+  for (const m of [...steady, ...growth].filter((x) => x.config.system === 'patchscope' && shapeOf(x.config) === 'unfrozen')) {
+    const budget = m.config.startStep > 0 ? 100 : 10
+    rows.push([
+      describeConfig(m.config),
+      `${us(m.median.netUs)} (gross ${us(m.median.grossUs)})`,
+      `≤ ${budget} µs: ${atMost(m.median.netUs, budget, us)}`,
+      rate(m.median.rate)
+    ])
+  }
+  return table(['Workload unfrozen, undeclared', 'Host CPU per change', 'Against the budget of the other shapes', 'End-to-end'], rows)
+}
+
 export function scaleTable(list: readonly ScaleRun[]): string {
   return table(
     [
       'Run',
+      'Shape',
       'Steps (messages at the end)',
       'Changes',
       'Entries (retained)',
@@ -59,6 +77,7 @@ export function scaleTable(list: readonly ScaleRun[]): string {
     ],
     list.map((x, i) => [
       `${i + 1}${x.stalledClient ? ' (stalled client)' : ''}`,
+      SHAPE_NAME[x.shape],
       `${count(x.startStep)}–${count(x.startStep + x.steps)} (${count(x.messages)})`,
       count(x.changes),
       `${count(x.lastSeq)} (${count(x.retained)})`,
@@ -77,7 +96,7 @@ export function scaleTable(list: readonly ScaleRun[]): string {
 export function differTable(list: readonly DifferFigures[]): string {
   return table(
     [
-      'Workload',
+      'Shape',
       'Messages',
       'Changes',
       'Snapshot.update',
@@ -87,7 +106,7 @@ export function differTable(list: readonly DifferFigures[]): string {
       'Ops otherwise different'
     ],
     list.map((d) => [
-      d.freeze ? 'frozen' : 'unfrozen',
+      SHAPE_NAME[d.shape],
       count(d.messages),
       count(d.changes),
       us(d.snapshotUs),
@@ -102,6 +121,7 @@ export function differTable(list: readonly DifferFigures[]): string {
 export function componentsTable(list: readonly Components[]): string {
   return table(
     [
+      'Shape',
       'From step',
       'Messages at the end',
       'Changes',
@@ -115,6 +135,7 @@ export function componentsTable(list: readonly Components[]): string {
       'Host parts, sum'
     ],
     list.map((c) => [
+      SHAPE_NAME[c.shape],
       count(c.startStep),
       count(c.messages),
       count(c.changes),
@@ -142,9 +163,13 @@ export const METHOD = `## Method
   cost. The budgets are judged on the net figure; the gross one is shown beside it.
 - **Workload** (\`bench/workloads/agent.mjs\`): 200 messages of 400 characters, 50 tool definitions, a usage
   counter and a step counter; a step streams a token into the last message (every 20th starts a new one), bumps
-  both counters (3 state changes a step) and every 100th reports an execution status. Updates are immutable and
-  frozen as Immer freezes; \`startStep\` builds the state that many steps produce directly, so the growth phase
-  measures the state of step 1,000,000 without spending the time to grow it through the host.
+  both counters (3 state changes a step) and every 100th reports an execution status. Updates are immutable;
+  \`startStep\` builds the state that many steps produce directly, so the growth phase measures the state of step
+  1,000,000 without spending the time to grow it through the host.
+- **Shapes** (\`bench/lib/shapes.ts\`): the same updates, *frozen* as Immer freezes (the default; the baselines see
+  only this one), *unfrozen with \`immutable: true\`* on the runtime's handle (the recorder then trusts every
+  unchanged reference), and *unfrozen, undeclared* (compared in full; no budget claimed). The patches are the same
+  in every shape, so the history, its export and the window's work are too; what differs is the differ's cost.
 - **Driving.** \`POST /actions\` \`{"type": "bench/steps", "payload": {"steps": N}}\` in bursts (1,000 steps; 2,000 in
   the scale phase), one after the other. End-to-end rate: state changes over the time from the first action until
   every client has applied every change.
@@ -162,18 +187,37 @@ export const METHOD = `## Method
   other thread (in Patchscope's host the runtime's worker) and the rest (V8's GC and compiler helpers, I/O).
 - **Warm-up.** Each run first drives some steps unmeasured (the workload-alone run does the same; the Details say
   at which step measuring starts), so that the figures are not the JIT compiler warming up.
-- **Noise.** The machine has 2 cores shared with other work; the load averages above say how busy it was.
+- **The window** runs as a user runs it: the built headless host (\`node out/main/cli.js <workload> --json\`, built
+  by \`npx electron-vite build\` at the start of the run when \`out/\` is older than \`src/\`), its page in Debian's
+  Chromium (headless, software rendering, 1280×800) driven by playwright-core. Frame intervals are the gaps between
+  consecutive \`requestAnimationFrame\` callbacks of a loop in the page (long tasks from a \`PerformanceObserver\`);
+  2 s with nothing arriving show whether headless Chromium throttles frames. *Live*: the workload driven at 10,000
+  changes a second for 10 s (a \`POST /actions\` burst every 100 ms; a late one goes at once); the window kept up
+  when its status line ("N entries, seq A–B") shows the host's last seq within 1 s of the last answer.
+  *Large*: 1,000,000 changes recorded into the built host (every entry kept: \`--max-entries\` above the count),
+  the window opened on it (\`?since=0\`: the whole history), timed until its status line shows the last seq, its JS
+  heap read (\`performance.memory\`, and V8's count after a full GC over the DevTools protocol); then the timeline
+  (\`role=listbox\`, 26 px a row) scrolled from top to bottom in 1,000 equal steps of \`scrollTop\`, one a frame.
+- **The window's model** (\`HistoryStore\`, \`src/renderer/src/lib/model/store.ts\`) runs under Node in a child
+  process: fed the large history's exported session file line by line (the first event through \`reset\`, every
+  later one through \`ingest(JSON.parse(line), line)\`, as the window feeds it from the stream), then
+  \`stateAt(i)\` timed for 2,000 random entries, in wall and process CPU time.
+- **Noise.** The machine has 2 cores shared with other work; the load averages above say how busy it was. In the
+  window's figures the host, Chromium's processes and the bench share them.
 
 ## What this does not measure
 
-- The renderer's model (time travel in the window): a later part of issue 6.
+- The window in Electron (its binary is not installed here): Chromium 156 headless stands in, with software
+  rendering (\`--disable-gpu\`); frames are those of the page's main thread, not what a display showed.
+- The window's model in Chromium's V8 (it is timed under Node's V8 11.3).
 - The host as the desktop app runs it: Electron's Node and V8 (its binary is not installed here) and the built
   bundle. From source, tsx's esbuild output wraps closures created in hot paths in \`__name(...)\` calls
   (\`keepNames\`); in the profiles that is about 3–5 % of the worker thread's time.
 - The growth phase's history holds only its own few thousand entries: the state is the one of step 1,000,000,
   the history is not. The scale phase has full 1,000,000-change histories: three from step 0 (up to 16,900
   messages), and a last run whose changes end at step 1,000,000 (33,500 to 50,200 messages), for its memory,
-  time travel, export and import; its CPU per change is shown gross only (the workload alone was not rerun).
+  time travel, export and import; its CPU per change is shown gross only (the workload alone was not rerun). The
+  undeclared unfrozen shape has no scale run.
 - The full-state style at 1,000,000 entries: its memory is extrapolated from its own run, linearly (its states
   grow with the conversation, so that underestimates it).
 `

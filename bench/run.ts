@@ -6,7 +6,8 @@
  *
  *   npm run bench                      the full run (about a quarter of an hour on 2 cores)
  *   npm run bench -- --quick           small sizes, once: for working on the harness
- *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale)
+ *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale, window)
+ *   npm run bench -- --skip window     every phase but some
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -18,10 +19,17 @@ import { components } from './phases/components'
 import { differ, scan } from './phases/patches'
 import { measure, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
+import { largeWindow, liveFrames } from './phases/window'
+import { BUDGET_SHAPES, SHAPE_NAME, shapeOptions, type Shape } from './lib/shapes'
+import { ensureBuilt } from './window/build'
+import { chromiumVersion } from './window/browser'
 import { summarize, type Results } from './summary'
 
 /** The step the growth phase ends at: the issue's "1,000,000 steps (about 50,000 messages)". */
 const GROWTH_END = 1_000_000
+/** The window's live figure: entries arriving at this rate (changes a second) for this long. */
+const LIVE_RATE = 10_000
+const LIVE_SECONDS = 10
 
 const options = parseOptions(process.argv.slice(2))
 if (options.render !== undefined) {
@@ -31,6 +39,8 @@ if (options.render !== undefined) {
   process.exit(0)
 }
 const log = (line: string): void => void process.stderr.write(line + '\n')
+// The build is shared with everyone's end-to-end tests: it is made now, before anything is measured, or not at all.
+const built = options.phases.has('window') ? ensureBuilt(log) : undefined
 const tenth = (n: number): number => (options.quick ? Math.max(1, Math.round(n / 10)) : n)
 const started = performance.now()
 const results: Results = {
@@ -43,7 +53,8 @@ const results: Results = {
   steady: [],
   growth: [],
   scale: [],
-  late: undefined,
+  late: [],
+  gap: [],
   baselineStalled: [],
   seconds: 0
 }
@@ -61,18 +72,29 @@ function commit(): string {
   }
 }
 
-const run = async (config: Omit<Config, 'burst' | 'timeLimitMs'> & { burst?: number }): Promise<void> => {
-  if (!options.systems.has(config.system)) return
-  const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...config }, options.runs, log)
+/** The shapes with a budget claimed that this run measures, in the table's order. */
+const budgetShapes = BUDGET_SHAPES.filter((x) => options.shapes.has(x))
+
+const run = async (
+  shape: Shape,
+  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable'> & { burst?: number }
+): Promise<void> => {
+  if (!options.systems.has(config.system) || (config.system === 'patchscope' && !options.shapes.has(shape))) return
+  const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...shapeOptions(shape), ...config }, options.runs, log)
   ;(config.startStep > 0 ? results.growth : results.steady).push(measured)
 }
 
 if (options.phases.has('patches')) {
   log('patches: the differ alone, against fast-json-patch, in this process')
-  results.differ = [differ(true, 0, tenth(3000)), differ(false, 0, tenth(3000))]
-  results.differ.push(differ(true, GROWTH_END - tenth(300), tenth(300)), differ(false, GROWTH_END - 30, 30))
+  const shapes = [...options.shapes]
+  results.differ = shapes.map((x) => differ(x, 0, tenth(3000)))
+  for (const x of shapes)
+    results.differ.push(x === 'unfrozen' ? differ(x, GROWTH_END - 30, 30) : differ(x, GROWTH_END - tenth(300), tenth(300)))
   results.scan = scan(50_000, 200)
-  results.components = [components(0, tenth(20_000)), components(GROWTH_END - tenth(3000), tenth(3000), 100)]
+  results.components = budgetShapes.flatMap((x) => [
+    components(x, 0, tenth(20_000)),
+    components(x, GROWTH_END - tenth(3000), tenth(3000), 100)
+  ])
   for (const c of results.components) log(`  ${JSON.stringify(c)}`)
   for (const d of results.differ) log(`  ${JSON.stringify(d)}`)
   log(`  ${JSON.stringify(results.scan)}`)
@@ -81,10 +103,11 @@ if (options.phases.has('patches')) {
 if (options.phases.has('steady')) {
   log('steady: host CPU per change and end-to-end rate, from step 0 (after a warm-up)')
   for (const clients of [1, 8]) {
-    await run({ system: 'patchscope', freeze: true, clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
-    await run({ system: 'seed', freeze: true, clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
-    await run({ system: 'full-state', freeze: true, clients, startStep: 0, warmup: tenth(200), steps: tenth(2_000) })
-    await run({ system: 'patchscope', freeze: false, clients, startStep: 0, warmup: tenth(300), steps: tenth(3_000) })
+    await run('frozen', { system: 'patchscope', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+    await run('frozen', { system: 'seed', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+    await run('frozen', { system: 'full-state', clients, startStep: 0, warmup: tenth(200), steps: tenth(2_000) })
+    await run('immutable', { system: 'patchscope', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+    await run('unfrozen', { system: 'patchscope', clients, startStep: 0, warmup: tenth(300), steps: tenth(3_000) })
   }
 }
 
@@ -93,14 +116,14 @@ if (options.phases.has('growth')) {
   // The measured steps end at step 1,000,000; the warm-up runs just before them.
   const upTo = (warmup: number, steps: number, burst = 1000) =>
     ({ clients: 1, startStep: GROWTH_END - warmup - steps, warmup, steps, burst }) as const
-  await run({ system: 'patchscope', freeze: true, ...upTo(tenth(1000), tenth(3000)) })
-  await run({ system: 'seed', freeze: true, ...upTo(tenth(100), tenth(300)) })
-  await run({ system: 'full-state', freeze: true, ...upTo(3, tenth(30), 10) })
-  await run({ system: 'patchscope', freeze: false, ...upTo(3, tenth(30), 10) })
+  await run('frozen', { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
+  await run('frozen', { system: 'seed', ...upTo(tenth(100), tenth(300)) })
+  await run('frozen', { system: 'full-state', ...upTo(3, tenth(30), 10) })
+  await run('immutable', { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
+  await run('unfrozen', { system: 'patchscope', ...upTo(3, tenth(30), 10) })
 }
 
 if (options.phases.has('scale')) {
-  log(`scale: ${options.scaleChanges.toLocaleString('en-US')} changes into Patchscope's host, ${options.scaleRuns} runs`)
   const scaleOptions = {
     changes: options.scaleChanges,
     burst: 2000,
@@ -108,17 +131,32 @@ if (options.phases.has('scale')) {
     timeTravelSamples: 2000,
     httpAtSamples: options.quick ? 10 : 30
   }
-  for (let i = 0; i < options.scaleRuns; i++) {
-    const stalled = i % 2 === 1
-    log(`  run ${i + 1}/${options.scaleRuns}${stalled ? ', with a client that stops reading' : ''}`)
-    results.scale.push(await scaleRun(scaleOptions, stalled, log))
+  // The undeclared unfrozen shape is left out: at 5–30 ms a change, 1,000,000 changes would take hours.
+  for (const shape of budgetShapes) {
+    log(
+      `scale (${SHAPE_NAME[shape]}): ${options.scaleChanges.toLocaleString('en-US')} changes into Patchscope's host, ${options.scaleRuns} runs`
+    )
+    for (let i = 0; i < options.scaleRuns; i++) {
+      const stalled = i % 2 === 1
+      log(`  run ${i + 1}/${options.scaleRuns}${stalled ? ', with a client that stops reading' : ''}`)
+      results.scale.push(await scaleRun(shape, scaleOptions, stalled, log))
+    }
+    // The same number of changes once more, ending at step 1,000,000: the largest checkpoints.
+    const lateStart = GROWTH_END - Math.ceil(options.scaleChanges / CHANGES_PER_STEP)
+    log(`  late run: from step ${lateStart.toLocaleString('en-US')} to step ${GROWTH_END.toLocaleString('en-US')}`)
+    results.late.push(await scaleRun(shape, scaleOptions, false, log, lateStart))
+    results.gap.push(await gapCheck(shape, tenth(300_000), tenth(50_000), log))
   }
-  // The same number of changes once more, ending at step 1,000,000: the largest checkpoints.
-  const lateStart = GROWTH_END - Math.ceil(options.scaleChanges / CHANGES_PER_STEP)
-  log(`  late run: from step ${lateStart.toLocaleString('en-US')} to step ${GROWTH_END.toLocaleString('en-US')}`)
-  results.late = await scaleRun(scaleOptions, false, log, lateStart)
-  results.gap = await gapCheck(tenth(300_000), tenth(50_000), log)
   if (options.systems.has('seed')) results.baselineStalled.push(await baselineStalled('seed', tenth(10_000), log))
+}
+
+if (options.phases.has('window') && built !== undefined) {
+  log(`window: the built host and its window in ${chromiumVersion()}`)
+  const live = []
+  for (const shape of budgetShapes) live.push(await liveFrames(shape, LIVE_RATE, LIVE_SECONDS, log))
+  // The entries, and so the window's work, are the same for every shape: the history is recorded in the quickest.
+  const { large, model } = await largeWindow(options.shapes.has('immutable') ? 'immutable' : 'frozen', options.scaleChanges, 2000, log)
+  results.window = { build: built, chromium: chromiumVersion(), live, large, model }
 }
 
 results.loadAfter = load()

@@ -1,16 +1,21 @@
 /**
- * The bench's results as Markdown: the budget table first (each figure of Patchscope next to its
- * budget and the baselines'), then the details every figure comes from, and how they were taken.
+ * The bench's results as Markdown: the budget table first (each figure of Patchscope, for each
+ * shape of the workload a budget is claimed for, next to its budget and the baselines'), then the
+ * details every figure comes from, and how they were taken.
  */
 import type { BenchOptions } from './lib/options'
-import { componentsTable, differTable, METHOD, runsTable, scaleTable } from './details'
+import { componentsTable, differTable, METHOD, runsTable, scaleTable, unfrozenTable } from './details'
 import { count, mb, ms, rate, ratio, s, table, us } from './lib/report'
 import type { System } from './lib/session'
+import { BUDGET_SHAPES, SHAPE_NAME, shapeOf, type Shape } from './lib/shapes'
 import { median } from './lib/stats'
-import { describeConfig, type Measured } from './phases/measure'
+import type { Measured } from './phases/measure'
 import type { Components } from './phases/components'
 import type { DifferFigures, ScanFigures } from './phases/patches'
 import type { BaselineStalled, GapCheck, ScaleRun } from './phases/scale'
+import type { WindowResults } from './phases/window'
+import { windowDetails, windowRows } from './window/report'
+import { atLeastTimes, atMost } from './verdicts'
 
 export interface Results {
   options: BenchOptions
@@ -26,32 +31,33 @@ export interface Results {
   steady: Measured[]
   growth: Measured[]
   scale: ScaleRun[]
-  /** A scale run whose changes end at step 1,000,000 rather than start at step 0. */
-  late?: ScaleRun | undefined
+  /** Scale runs whose changes end at step 1,000,000 rather than start at step 0, one a shape. */
+  late: ScaleRun[]
   baselineStalled: BaselineStalled[]
-  gap?: GapCheck
+  gap: GapCheck[]
+  window?: WindowResults
   seconds: number
 }
 
-type Verdict = string
-
-/** At most `budget`: met with its margin, or missed by how much. */
-function atMost(value: number, budget: number, unit: (v: number) => string): Verdict {
-  if (!Number.isFinite(value)) return 'not measured'
-  if (value <= budget) return `met (${unit(budget - value)} under, ${((1 - value / budget) * 100).toFixed(0)} %)`
-  return `**missed** by ${unit(value - budget)} (${(value / budget).toFixed(1)}× the budget)`
+/** Results written before the workload had shapes: everything in them is the frozen shape. */
+export function upgrade(raw: Results): Results {
+  const old = raw as Omit<Results, 'late' | 'gap'> & { late?: ScaleRun | ScaleRun[]; gap?: GapCheck | GapCheck[] }
+  const frozen = <T extends object>(x: T): T & { shape: Shape } => ({ shape: 'frozen', ...x })
+  const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
+  return {
+    ...old,
+    scale: old.scale.map(frozen),
+    late: list(old.late).map(frozen),
+    gap: list(old.gap).map(frozen),
+    ...(old.components ? { components: old.components.map(frozen) } : {}),
+    ...(old.differ
+      ? { differ: old.differ.map((d) => ({ ...d, shape: d.shape ?? shapeOf({ freeze: (d as { freeze?: boolean }).freeze ?? true }) })) }
+      : {})
+  }
 }
 
-/** At least `budget` times: met or missed, with the factor reached. */
-function atLeastTimes(factor: number, budget: number): Verdict {
-  if (!Number.isFinite(factor)) return 'not measured'
-  return factor >= budget
-    ? `met (${ratio(factor)}, budget ${budget}×)`
-    : `**missed**: ${ratio(factor)} of ${budget}× (${((factor / budget) * 100).toFixed(0)} % of it)`
-}
-
-function find(list: readonly Measured[], system: System, freeze: boolean, clients: number): Measured | undefined {
-  return list.find((m) => m.config.system === system && m.config.freeze === freeze && m.config.clients === clients)
+function find(list: readonly Measured[], system: System, shape: Shape, clients: number): Measured | undefined {
+  return list.find((m) => m.config.system === system && shapeOf(m.config) === shape && m.config.clients === clients)
 }
 
 /** A baseline's cost next to Patchscope's: the value, and how many times Patchscope's it is. */
@@ -67,48 +73,63 @@ function rateCell(base: Measured | undefined, ours: Measured | undefined): strin
   return `${rate(base.median.rate)} (${ratio(factor)})`
 }
 
-function budgetTable(r: Results): string {
-  const rows: string[][] = []
+/** The shapes this run measured Patchscope with, among those a budget is claimed for. */
+function shapesOf(r: Results): Shape[] {
+  const seen = new Set<Shape>([...r.steady, ...r.growth].filter((m) => m.config.system === 'patchscope').map((m) => shapeOf(m.config)))
+  for (const x of [...r.scale, ...r.late]) seen.add(x.shape)
+  for (const x of r.window?.live ?? []) seen.add(x.shape)
+  return BUDGET_SHAPES.filter((x) => seen.has(x))
+}
+
+type Row = string[]
+
+function cpuRows(r: Results, shape: Shape): Row[] {
+  const rows: Row[] = []
   for (const clients of [1, 8]) {
-    const ours = find(r.steady, 'patchscope', true, clients)
+    const ours = find(r.steady, 'patchscope', shape, clients)
     rows.push([
       `Host CPU per state change, ${clients} client${clients > 1 ? 's' : ''} (from step 0)`,
       '≤ 10 µs',
       ours ? `${us(ours.median.netUs)} (gross ${us(ours.median.grossUs)})` : 'not run',
-      costCell(find(r.steady, 'seed', true, clients), ours),
-      costCell(find(r.steady, 'full-state', true, clients), ours),
+      costCell(find(r.steady, 'seed', 'frozen', clients), ours),
+      costCell(find(r.steady, 'full-state', 'frozen', clients), ours),
       ours ? atMost(ours.median.netUs, 10, us) : 'not run'
     ])
   }
-  const grown = find(r.growth, 'patchscope', true, 1)
+  const grown = find(r.growth, 'patchscope', shape, 1)
   rows.push([
     'Host CPU per state change at step 1,000,000 (50,200 messages), 1 client',
     '≤ 100 µs',
     grown ? `${us(grown.median.netUs)} (gross ${us(grown.median.grossUs)})` : 'not run',
-    costCell(find(r.growth, 'seed', true, 1), grown),
-    costCell(find(r.growth, 'full-state', true, 1), grown),
+    costCell(find(r.growth, 'seed', 'frozen', 1), grown),
+    costCell(find(r.growth, 'full-state', 'frozen', 1), grown),
     grown ? atMost(grown.median.netUs, 100, us) : 'not run'
   ])
   for (const [clients, times] of [
     [1, 5],
     [8, 20]
   ] as const) {
-    const ours = find(r.steady, 'patchscope', true, clients)
-    const seed = find(r.steady, 'seed', true, clients)
+    const ours = find(r.steady, 'patchscope', shape, clients)
+    const seed = find(r.steady, 'seed', 'frozen', clients)
     rows.push([
       `End-to-end state changes per second, ${clients} client${clients > 1 ? 's' : ''}`,
       `≥ ${times}× the seed's`,
       ours ? rate(ours.median.rate) : 'not run',
       rateCell(seed, ours),
-      rateCell(find(r.steady, 'full-state', true, clients), ours),
+      rateCell(find(r.steady, 'full-state', 'frozen', clients), ours),
       ours && seed ? atLeastTimes(ours.median.rate / seed.median.rate, times) : 'not run'
     ])
   }
-  const scale = r.scale
+  return rows
+}
+
+function scaleRows(r: Results, shape: Shape): Row[] {
+  const rows: Row[] = []
+  const scale = r.scale.filter((x) => x.shape === shape)
   const plain = scale.filter((x) => !x.stalledClient)
   const withStalled = scale.filter((x) => x.stalledClient)
   const retained = median(scale.map((x) => x.retained))
-  const fullState = find(r.steady, 'full-state', true, 1)
+  const fullState = find(r.steady, 'full-state', 'frozen', 1)
   if (scale.length > 0) {
     const p99 = median(scale.map((x) => x.timeTravel.p99))
     const cpuP99 = median(scale.map((x) => x.timeTravel.cpuP99))
@@ -137,7 +158,7 @@ function budgetTable(r: Results): string {
       const stalled = withStalled.map((x) => x.stalled)
       const equal = stalled.every((x) => x !== undefined && x.equal)
       const gap = stalled.every((x) => x?.toldOfGap === true)
-      const g = r.gap
+      const g = r.gap.find((x) => x.shape === shape)
       const gapOk = g === undefined || (g.toldOfGap && g.equal)
       const seed = r.baselineStalled.find((b) => b.system === 'seed')
       rows.push([
@@ -159,52 +180,87 @@ function budgetTable(r: Results): string {
     }
     const exportMs = median(scale.map((x) => x.exportMs))
     const importMs = median(scale.map((x) => x.importMs))
-    rows.push([
-      `Export of the session (${count(retained)} entries, ${mb(median(scale.map((x) => x.exportBytes)))}), GET /history`,
-      '≤ 5 s',
-      s(exportMs),
-      'n/a: no export',
-      'n/a: no export',
-      atMost(exportMs, 5000, s)
-    ])
-    rows.push([
-      'Import of that session, POST /history',
-      '≤ 5 s',
-      `${s(importMs)}${scale.every((x) => x.importMirrorEqual) ? '' : ' (a mirror did NOT end equal)'}`,
-      'n/a: no import',
-      'n/a: no import',
-      atMost(importMs, 5000, s)
-    ])
+    rows.push(
+      [
+        `Export of the session (${count(retained)} entries, ${mb(median(scale.map((x) => x.exportBytes)))}), GET /history`,
+        '≤ 5 s',
+        s(exportMs),
+        'n/a: no export',
+        'n/a: no export',
+        atMost(exportMs, 5000, s)
+      ],
+      [
+        'Import of that session, POST /history',
+        '≤ 5 s',
+        `${s(importMs)}${scale.every((x) => x.importMirrorEqual) ? '' : ' (a mirror did NOT end equal)'}`,
+        'n/a: no import',
+        'n/a: no import',
+        atMost(importMs, 5000, s)
+      ]
+    )
   }
-  const late = r.late
+  const late = r.late.find((x) => x.shape === shape)
   if (late !== undefined) {
     const where = `the same ${count(late.changes)} changes ending at step 1,000,000 (${count(late.messages)} messages at the end; ${count(late.retained)} entries)`
-    rows.push([
-      `Memory: host RSS holding ${where}`,
-      '≤ 600 MB',
-      `${mb(late.rss)} (peak while recording ${mb(late.peakRss)}; frames ${mb(late.historyBytes)}; one run)`,
-      'n/a: keeps no history',
-      'not run',
-      atMost(late.rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
-    ])
-    rows.push([
-      'Time travel on that history, p99',
-      '≤ 5 ms',
-      `${ms(late.timeTravel.p99)} (p50 ${ms(late.timeTravel.p50)}; in CPU time p99 ${ms(late.timeTravel.cpuP99)})`,
-      'n/a: keeps no history',
-      'not run',
-      `${atMost(late.timeTravel.p99, 5, ms)} in wall time; in process CPU time ${atMost(late.timeTravel.cpuP99, 5, ms)}`
-    ])
-    rows.push([
-      `Export and import of that session (${mb(late.exportBytes)})`,
-      '≤ 5 s each',
-      `${s(late.exportMs)} and ${s(late.importMs)}`,
-      'n/a',
-      'n/a',
-      `export ${atMost(late.exportMs, 5000, s)}; import ${atMost(late.importMs, 5000, s)}`
-    ])
+    rows.push(
+      [
+        `Memory: host RSS holding ${where}`,
+        '≤ 600 MB',
+        `${mb(late.rss)} (peak while recording ${mb(late.peakRss)}; frames ${mb(late.historyBytes)}; one run)`,
+        'n/a: keeps no history',
+        'not run',
+        atMost(late.rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
+      ],
+      [
+        'Time travel on that history, p99',
+        '≤ 5 ms',
+        `${ms(late.timeTravel.p99)} (p50 ${ms(late.timeTravel.p50)}; in CPU time p99 ${ms(late.timeTravel.cpuP99)})`,
+        'n/a: keeps no history',
+        'not run',
+        `${atMost(late.timeTravel.p99, 5, ms)} in wall time; in process CPU time ${atMost(late.timeTravel.cpuP99, 5, ms)}`
+      ],
+      [
+        `Export and import of that session (${mb(late.exportBytes)})`,
+        '≤ 5 s each',
+        `${s(late.exportMs)} and ${s(late.importMs)}`,
+        'n/a',
+        'n/a',
+        `export ${atMost(late.exportMs, 5000, s)}; import ${atMost(late.importMs, 5000, s)}`
+      ]
+    )
   }
-  return table(['Figure', 'Budget', 'Patchscope', 'Seed route (× = Patchscope better)', 'Full-state style (×)', 'Verdict'], rows)
+  return rows
+}
+
+/**
+ * Every figure once for each shape a budget is claimed for, the shape named in its own column; the
+ * window's figures last.
+ */
+function budgetTable(r: Results): string {
+  const rows: Row[] = []
+  const shapes = shapesOf(r)
+  // Figure by figure, each shape's row under the other's, so that the two read side by side.
+  const byShape = shapes.map((shape) => [...cpuRows(r, shape), ...scaleRows(r, shape)].map((row) => ({ shape, row })))
+  const longest = Math.max(0, ...byShape.map((x) => x.length))
+  for (let i = 0; i < longest; i++) {
+    for (const list of byShape) {
+      const item = list[i]
+      if (item !== undefined) rows.push([item.row[0] as string, `**${SHAPE_NAME[item.shape]}**`, ...item.row.slice(1)])
+    }
+  }
+  if (r.window !== undefined) rows.push(...windowRows(r.window))
+  return table(
+    [
+      'Figure',
+      'Workload shape',
+      'Budget',
+      'Patchscope',
+      'Seed route, frozen (× = Patchscope better)',
+      'Full-state style, frozen (×)',
+      'Verdict'
+    ],
+    rows
+  )
 }
 
 /**
@@ -213,54 +269,48 @@ function budgetTable(r: Results): string {
  */
 function clientBound(r: Results): string[] {
   const lines: string[] = []
-  for (const clients of [1, 8]) {
-    const ours = find(r.steady, 'patchscope', true, clients)
-    const seed = find(r.steady, 'seed', true, clients)
-    if (ours === undefined || seed === undefined) continue
-    const cap = 1e6 / ours.median.clientUs
-    const both = 2e6 / (ours.median.grossUs + ours.median.clientUs)
-    lines.push(
-      `With ${clients} mirroring client${clients > 1 ? 's' : ''}, the clients cost ${us(ours.median.clientUs)} of the bench's one thread per change: ` +
-        `${rate(cap)} at most even with a host that cost nothing (${ratio(cap / seed.median.rate)} the seed's rate); host and clients together ` +
-        `cost ${us(ours.median.grossUs + ours.median.clientUs)} per change on 2 cores: ${rate(both)} at most (${ratio(both / seed.median.rate)}).`
-    )
+  for (const shape of shapesOf(r)) {
+    for (const clients of [1, 8]) {
+      const ours = find(r.steady, 'patchscope', shape, clients)
+      const seed = find(r.steady, 'seed', 'frozen', clients)
+      if (ours === undefined || seed === undefined) continue
+      const cap = 1e6 / ours.median.clientUs
+      const both = 2e6 / (ours.median.grossUs + ours.median.clientUs)
+      lines.push(
+        `${SHAPE_NAME[shape].replace(/^./, (c) => c.toUpperCase())}, ${clients} mirroring client${clients > 1 ? 's' : ''}: the clients cost ${us(ours.median.clientUs)} of the bench's one thread per change: ` +
+          `${rate(cap)} at most even with a host that cost nothing (${ratio(cap / seed.median.rate)} the seed's rate); host and clients together ` +
+          `cost ${us(ours.median.grossUs + ours.median.clientUs)} per change on 2 cores: ${rate(both)} at most (${ratio(both / seed.median.rate)}).`
+      )
+    }
   }
   return lines.length > 0 ? [...lines.flatMap((l) => [l, '']), ''] : []
 }
 
-function unfrozenTable(r: Results): string {
-  const rows: string[][] = []
-  for (const m of [...r.steady, ...r.growth].filter((x) => x.config.system === 'patchscope' && !x.config.freeze)) {
-    const budget = m.config.startStep > 0 ? 100 : 10
-    rows.push([
-      describeConfig(m.config),
-      `${us(m.median.netUs)} (gross ${us(m.median.grossUs)})`,
-      `≤ ${budget} µs: ${atMost(m.median.netUs, budget, us)}`,
-      rate(m.median.rate)
-    ])
-  }
-  return table(['Workload unfrozen', 'Host CPU per change', 'Against the frozen budget', 'End-to-end'], rows)
-}
-
-export function summarize(r: Results): string {
+export function summarize(raw: Results): string {
+  const r = upgrade(raw)
   const parts = [
-    '# Benchmarks (issue 6, host side)',
+    '# Benchmarks (issue 6)',
     '',
     `Run ${r.date} with \`npm run bench${r.options.quick ? ' -- --quick' : ''}\` on ${r.machine}, at ${r.commit}.`,
     `Load average (1/5/15 min) ${r.loadBefore} before and ${r.loadAfter} after; the run took ${(r.seconds / 60).toFixed(1)} min.` +
-      ` Every figure is the median of ${r.options.runs} runs (the scale phase: ${r.options.scaleRuns} runs).`,
+      ` Every figure is the median of ${r.options.runs} runs (the scale phase: ${r.options.scaleRuns} runs a shape; the window: one run).`,
+    '',
+    'Patchscope records the same workload in two shapes a budget is claimed for: **frozen** as Immer and Redux Toolkit leave',
+    'state (the recorder skips deeply frozen subtrees it has seen), and **unfrozen with `immutable: true` declared** on the',
+    "runtime's handle (the recorder trusts every unchanged reference). The baselines record the frozen shape only.",
     '',
     budgetTable(r),
     '',
     '"Net" is the host process\'s CPU less what the workload alone costs for the same steps (see Method); the gross figure includes it.',
     '',
     ...clientBound(r),
-    '## The same workload, unfrozen',
+    '## The same workload, unfrozen and undeclared',
     '',
-    "Patchscope's differ skips unchanged subtrees only when they are deeply frozen (as Immer and Redux Toolkit leave them);",
-    'unfrozen state is compared in full on every change. The budgets are not claimed for it.',
+    "Without the declaration, Patchscope's differ skips unchanged subtrees only when they are deeply frozen;",
+    'unfrozen state is compared in full on every change. The budgets are not claimed for it, and the scale phase',
+    '(1,000,000 changes) is not run with it: at the rates below it would take hours.',
     '',
-    unfrozenTable(r),
+    unfrozenTable(r.steady, r.growth),
     '',
     '## Details',
     '',
@@ -272,21 +322,17 @@ export function summarize(r: Results): string {
     '',
     runsTable(r.growth),
     '',
-    '### Scale (1,000,000 changes, Patchscope only; the last run ends at step 1,000,000)',
+    '### Scale (1,000,000 changes, Patchscope only; the last run of each shape ends at step 1,000,000)',
     '',
-    scaleTable(r.late !== undefined ? [...r.scale, r.late] : r.scale),
+    scaleTable([...r.scale, ...r.late].sort((a, b) => BUDGET_SHAPES.indexOf(a.shape) - BUDGET_SHAPES.indexOf(b.shape))),
     ''
   ]
+  if (r.window !== undefined) parts.push(...windowDetails(r.window), '')
   if (r.differ !== undefined) {
     parts.push('### The differ alone (in the bench process, no host)', '', differTable(r.differ), '')
   }
   if (r.components !== undefined) {
-    parts.push(
-      "### Where a change goes (the host's parts run in this process, one thread, frozen workload)",
-      '',
-      componentsTable(r.components),
-      ''
-    )
+    parts.push("### Where a change goes (the host's parts run in this process, one thread)", '', componentsTable(r.components), '')
   }
   if (r.scan !== undefined) {
     parts.push(

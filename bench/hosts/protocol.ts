@@ -59,7 +59,15 @@ export type Request =
   | { id: number; t: 'usage' }
   | { id: number; t: 'gc' }
   | { id: number; t: 'time-travel'; samples: number; seed: number; budgetMs: number }
-  | { id: number; t: 'workload'; options: { freeze: boolean; startStep: number }; warmup: number; steps: number; burst: number }
+  | {
+      id: number
+      t: 'workload'
+      options: { freeze: boolean; immutable: boolean; startStep: number }
+      warmup: number
+      steps: number
+      burst: number
+    }
+  | { id: number; t: 'renderer-model'; file: string; samples: number; seed: number; budgetMs: number }
   | { id: number; t: 'close' }
 
 /** Child → bench, in answer to a request with the same id. */

@@ -1,14 +1,17 @@
 /**
- * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only steady,growth,scale,patches]
- * [--systems patchscope,seed,full-state] [--scale-runs N] [--scale-changes N] [--out FILE] [--json FILE] [--render FILE]`.
+ * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only patches,steady,growth,scale,window]
+ * [--skip PHASES] [--systems patchscope,seed,full-state] [--shapes frozen,immutable,unfrozen] [--scale-runs N] [--scale-changes N] [--out FILE]
+ * [--json FILE] [--render FILE]`.
  * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
  */
 import { parseArgs } from 'node:util'
 import type { System } from './session'
+import type { Shape } from './shapes'
 
 const SYSTEMS: readonly System[] = ['patchscope', 'seed', 'full-state']
+const SHAPES: readonly Shape[] = ['frozen', 'immutable', 'unfrozen']
 
-export const PHASES = ['patches', 'steady', 'growth', 'scale'] as const
+export const PHASES = ['patches', 'steady', 'growth', 'scale', 'window'] as const
 export type Phase = (typeof PHASES)[number]
 
 export interface BenchOptions {
@@ -22,6 +25,8 @@ export interface BenchOptions {
   phases: Set<Phase>
   /** The hosts measured in the steady and growth phases. */
   systems: Set<System>
+  /** The workload's shapes Patchscope is measured with (see lib/shapes.ts). */
+  shapes: Set<Shape>
   /** Where the table is written (nothing is written for --quick or --only unless this is given). */
   out: string | undefined
   /** Where the raw results are written as JSON, beside the table. */
@@ -39,7 +44,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'scale-runs': { type: 'string' },
       'scale-changes': { type: 'string' },
       only: { type: 'string' },
+      skip: { type: 'string' },
       systems: { type: 'string' },
+      shapes: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
       render: { type: 'string' }
@@ -53,22 +60,32 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of 1 or more (got "${raw}")`)
     return n
   }
-  const only = values.only?.split(',').filter((s) => s !== '')
-  for (const p of only ?? []) {
-    if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join(', ')} (got "${p}")`)
+  const phaseList = (flag: 'only' | 'skip'): Phase[] | undefined => {
+    const list = values[flag]?.split(',').filter((s) => s !== '')
+    for (const p of list ?? []) {
+      if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--${flag} takes ${PHASES.join(', ')} (got "${p}")`)
+    }
+    return list as Phase[] | undefined
   }
+  const only = phaseList('only')
+  const skip = phaseList('skip')
   const systems = values.systems?.split(',').filter((x) => x !== '')
   for (const x of systems ?? []) {
     if (!(SYSTEMS as readonly string[]).includes(x)) throw new Error(`--systems takes ${SYSTEMS.join(', ')} (got "${x}")`)
   }
-  const complete = !quick && only === undefined && systems === undefined
+  const shapes = values.shapes?.split(',').filter((x) => x !== '')
+  for (const x of shapes ?? []) {
+    if (!(SHAPES as readonly string[]).includes(x)) throw new Error(`--shapes takes ${SHAPES.join(', ')} (got "${x}")`)
+  }
+  const complete = !quick && only === undefined && skip === undefined && systems === undefined && shapes === undefined
   return {
     quick,
     runs: count(values.runs, 'runs', quick ? 1 : 3),
     scaleRuns: count(values['scale-runs'], 'scale-runs', quick ? 2 : 3),
     scaleChanges: count(values['scale-changes'], 'scale-changes', quick ? 100_000 : 1_000_000),
-    phases: new Set((only ?? PHASES) as Phase[]),
+    phases: new Set((only ?? PHASES).filter((p) => !(skip ?? []).includes(p))),
     systems: new Set((systems ?? SYSTEMS) as System[]),
+    shapes: new Set((shapes ?? SHAPES) as Shape[]),
     out: values.out ?? (complete || values.render !== undefined ? 'BENCHMARKS.md' : undefined),
     json: values.json ?? (complete ? 'bench/results.json' : undefined),
     render: values.render

@@ -16,6 +16,8 @@ export type System = 'patchscope' | 'seed' | 'full-state'
 export interface WorkloadOptions {
   /** Freeze what the workload creates, as Immer does. */
   freeze: boolean
+  /** Declare `immutable: true` on the handle (see `lib/shapes.ts`). */
+  immutable: boolean
   /** The step the workload starts at (its state is the one that many steps produce). */
   startStep: number
 }
@@ -52,7 +54,7 @@ export class Session {
 
   static async open(options: SessionOptions): Promise<Session> {
     const env: Record<string, string> = {
-      PATCHSCOPE_BENCH_WORKLOAD: JSON.stringify({ freeze: options.freeze, startStep: options.startStep })
+      PATCHSCOPE_BENCH_WORKLOAD: JSON.stringify({ freeze: options.freeze, immutable: options.immutable, startStep: options.startStep })
     }
     if (options.limits !== undefined) env.PATCHSCOPE_BENCH_LIMITS = JSON.stringify(options.limits)
     if (options.system !== 'patchscope') env.PATCHSCOPE_BENCH_BASELINE = options.system

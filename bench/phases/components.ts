@@ -1,20 +1,23 @@
 /**
  * Where a recorded change's CPU goes, counted in one thread with the host's own parts run in
- * process (no worker, no sockets): the diff (`Snapshot.update`), the cause's encoding, the entry's
- * serialization (as the worker's outbox does it), a structured clone of it (the batch message to
+ * process (no worker, no sockets): the diff (`Snapshot.update`), the cause's encoding (once per
+ * batch, as the worker does), the entry's JSON (built as the worker builds it), a structured clone of it (the batch message to
  * the main thread), and `History.append`, with the checkpoint each full segment takes apart.
  * The sum is less than the host's figure: the SSE fan-out, the HTTP actions and the main thread's
  * side of the message are not in it.
  */
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
 import { encode } from '../../src/host/recorder/encode'
+import { BATCH_ENTRIES } from '../../src/host/runtime/outbox'
 import { History } from '../../src/host/recorder/history'
 import { SEGMENT_ENTRIES } from '../../src/host/recorder/segment'
 import { Snapshot } from '../../src/host/recorder/snapshot'
-import type { Json, Slices } from '../../src/shared/protocol'
+import type { Slices } from '../../src/shared/protocol'
+import { shapeOptions, type Shape } from '../lib/shapes'
 import { createAgent, STEP_ACTION } from '../workloads/agent.mjs'
 
 export interface Components {
+  shape: Shape
   startStep: number
   messages: number
   changes: number
@@ -45,9 +48,9 @@ function cpu(): number {
  * Runs the workload in chunks of `chunk` steps; each chunk's changes go through each part in turn,
  * timed in CPU time over the whole chunk (so that the figures do not count waiting for a core).
  */
-export function components(startStep: number, steps: number, chunk = 500): Components {
-  const agent = createAgent({ freeze: true, startStep })
-  const snapshot = new Snapshot()
+export function components(shape: Shape, startStep: number, steps: number, chunk = 500): Components {
+  const agent = createAgent({ ...shapeOptions(shape), startStep })
+  const snapshot = new Snapshot({ trustReferences: agent.immutable === true })
   const history = new History({ base: snapshot.reset(agent.getState() as unknown as Record<string, unknown>) as Slices })
   const { port1, port2 } = new MessageChannel()
   const us = { workload: 0, diff: 0, cause: 0, serialize: 0, clone: 0, append: 0, checkpoint: 0 }
@@ -67,14 +70,21 @@ export function components(startStep: number, steps: number, chunk = 500): Compo
       lap('workload')
       const diffs = collected.map((e) => snapshot.update(e.slice, e.after))
       lap('diff')
-      const causes = collected.map((e): { type: string; payload?: Json } => ({
-        type: e.causingAction.type,
-        payload: encode(e.causingAction.payload)
-      }))
+      // As the worker does: the cause's JSON once per batch (one action causes every change of a chunk).
+      const causes: string[] = []
+      for (let i = 0; i < collected.length; i++) {
+        const a = (collected[i] as Change).causingAction
+        causes.push(i % BATCH_ENTRIES === 0 ? JSON.stringify({ type: a.type, payload: encode(a.payload) }) : (causes[i - 1] as string))
+      }
       lap('cause')
-      const bodies = collected.map((e, i) =>
-        JSON.stringify({ slice: e.slice, ...diffs[i], cause: causes[i], timestamp: Date.now() }).slice(1)
-      )
+      // And each body by concatenation, as the worker builds it.
+      const bodies = collected.map((e, i) => {
+        const d = diffs[i]
+        if (d === undefined) throw new Error(`a change of ${e.slice} changed nothing: the workload changes something every time`)
+        const what =
+          'patches' in d ? `"patches":${JSON.stringify(d.patches)}` : 'value' in d ? `"value":${JSON.stringify(d.value)}` : '"removed":true'
+        return `"slice":${JSON.stringify(e.slice)},${what},"cause":${causes[i] as string},"timestamp":${Date.now()}}`
+      })
       lap('serialize')
       port1.postMessage({ t: 'entries', types: bodies.map(() => 'state.update'), slices: collected.map((e) => e.slice), bodies })
       receiveMessageOnPort(port2)
@@ -99,6 +109,7 @@ export function components(startStep: number, steps: number, chunk = 500): Compo
   port1.close()
   const per = (v: number): number => v / changes
   return {
+    shape,
     startStep,
     messages: agent.getState().conversation.messages.length,
     changes,

@@ -6,10 +6,13 @@
 import { threadSplit } from '../hosts/protocol'
 import { median } from '../lib/stats'
 import { Session, workloadCpu, type System } from '../lib/session'
+import { SHAPE_TAG, shapeOf } from '../lib/shapes'
 
 export interface Config {
   system: System
   freeze: boolean
+  /** Declared `immutable: true` on the workload's handle (see `lib/shapes.ts`). */
+  immutable: boolean
   clients: number
   /** The step the workload starts at. */
   startStep: number
@@ -55,7 +58,7 @@ export interface Measured {
 
 export function describeConfig(c: Config): string {
   const from = (c.startStep + c.warmup).toLocaleString('en-US')
-  return `${c.system}${c.freeze ? '' : ' (unfrozen)'}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps from step ${from}`
+  return `${c.system}${SHAPE_TAG[shapeOf(c)]}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps from step ${from}`
 }
 
 export async function measure(config: Config, runs: number, log: (line: string) => void): Promise<Measured> {
@@ -76,7 +79,8 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       await session.close()
     }
     // Measured after the host has ended, so that the two do not share the CPU.
-    const workload = await workloadCpu({ freeze: config.freeze, startStep: config.startStep }, config.warmup, d.steps, config.burst)
+    const { freeze, immutable, startStep } = config
+    const workload = await workloadCpu({ freeze, immutable, startStep }, config.warmup, d.steps, config.burst)
     const split = threadSplit(d.before, d.after)
     const sample: Sample = {
       mainUs: split.mainUs / d.changes,

@@ -7,10 +7,11 @@
 import { isDeepStrictEqual } from 'node:util'
 import jsonpatch, { type Operation } from 'fast-json-patch'
 import { Snapshot } from '../../src/host/recorder/snapshot'
+import { shapeOptions, type Shape } from '../lib/shapes'
 import { createAgent, STEP_ACTION } from '../workloads/agent.mjs'
 
 export interface DifferFigures {
-  freeze: boolean
+  shape: Shape
   messages: number
   changes: number
   /** Mean µs per change of `Snapshot.update` and of fast-json-patch's `compare`. */
@@ -24,10 +25,13 @@ export interface DifferFigures {
   differentOps: number
 }
 
-/** Runs `steps` steps from `startStep`, diffing every change both ways after a warm-up of the same size. */
-export function differ(freeze: boolean, startStep: number, steps: number): DifferFigures {
-  const agent = createAgent({ freeze, startStep })
-  const snapshot = new Snapshot()
+/**
+ * Runs `steps` steps from `startStep`, diffing every change both ways after a warm-up of the same size.
+ * The snapshot trusts references when the shape declares `immutable: true`, as the host's worker does.
+ */
+export function differ(shape: Shape, startStep: number, steps: number): DifferFigures {
+  const agent = createAgent({ ...shapeOptions(shape), startStep })
+  const snapshot = new Snapshot({ trustReferences: agent.immutable === true })
   const state = agent.getState() as unknown as Record<string, unknown>
   snapshot.reset(state)
   const previous = new Map<string, unknown>(Object.entries(state))
@@ -68,7 +72,7 @@ export function differ(freeze: boolean, startStep: number, steps: number): Diffe
   measuring = true
   agent.dispatch({ type: STEP_ACTION, payload: { steps } })
   return {
-    freeze,
+    shape,
     messages: agent.getState().conversation.messages.length,
     changes,
     snapshotUs: snapshotNs / changes / 1000,

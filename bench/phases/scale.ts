@@ -1,5 +1,5 @@
 /**
- * The scale phase: 1,000,000 state changes of the workload (frozen) into Patchscope's host with
+ * The scale phase: 1,000,000 state changes of the workload (in one of its shapes) into Patchscope's host with
  * one mirroring client, and, in every second run, one more client that stops reading from its
  * first event until the end. Then, on the host's full history: its memory, time travel to random
  * entries, export and import of the session, and the stalled client reading again.
@@ -12,9 +12,11 @@ import { Mirror } from '../lib/mirror'
 import { random } from '../lib/random'
 import { CHANGES_PER_STEP, Session, type System } from '../lib/session'
 import { mb } from '../lib/report'
+import { shapeOptions, type Shape } from '../lib/shapes'
 import { percentile } from '../lib/stats'
 
 export interface ScaleRun {
+  shape: Shape
   stalledClient: boolean
   /** The step the workload started at, and the conversation's length at the end. */
   startStep: number
@@ -69,12 +71,13 @@ export interface ScaleOptions {
  * number of changes ending later in the session, where the conversation (and each checkpoint) is larger.
  */
 export async function scaleRun(
+  shape: Shape,
   options: ScaleOptions,
   stalledClient: boolean,
   log: (line: string) => void,
   startStep = 0
 ): Promise<ScaleRun> {
-  const session = await Session.open({ system: 'patchscope', clients: 1, freeze: true, startStep })
+  const session = await Session.open({ system: 'patchscope', clients: 1, ...shapeOptions(shape), startStep })
   const [mirror] = session.mirrors as [Mirror]
   try {
     const stalled = stalledClient ? await Mirror.connect(session.endpoint) : undefined
@@ -140,6 +143,7 @@ export async function scaleRun(
     )
 
     return {
+      shape,
       stalledClient,
       startStep,
       messages,
@@ -184,6 +188,7 @@ async function httpTimeTravel(session: Session, baseSeq: number, lastSeq: number
 }
 
 export interface GapCheck {
+  shape: Shape
   changes: number
   maxEntries: number
   /** The seq the stalled client had read up to (its socket's buffers included) when told of the gap. */
@@ -197,8 +202,8 @@ export interface GapCheck {
  * A client that stops reading while the history drops more entries than its socket's buffers
  * hold: with a history limited to `maxEntries`, it must be told of the gap when it reads again.
  */
-export async function gapCheck(changes: number, maxEntries: number, log: (line: string) => void): Promise<GapCheck> {
-  const session = await Session.open({ system: 'patchscope', clients: 1, freeze: true, startStep: 0, limits: { maxEntries } })
+export async function gapCheck(shape: Shape, changes: number, maxEntries: number, log: (line: string) => void): Promise<GapCheck> {
+  const session = await Session.open({ system: 'patchscope', clients: 1, ...shapeOptions(shape), startStep: 0, limits: { maxEntries } })
   try {
     const stalled = await Mirror.connect(session.endpoint)
     stalled.pause()
@@ -208,6 +213,7 @@ export async function gapCheck(changes: number, maxEntries: number, log: (line: 
     await stalled.until((m) => m.lastSeq >= (after.lastSeq ?? 0), 300_000)
     const state = await json<Record<string, unknown>>(session.endpoint, 'GET', '/state')
     const result = {
+      shape,
       changes: Math.ceil(changes / CHANGES_PER_STEP) * CHANGES_PER_STEP,
       maxEntries,
       stalledAt: stalled.seqBeforeGap ?? -1,
@@ -239,7 +245,7 @@ export interface BaselineStalled {
 /** The same stalled client against a baseline route, for a bounded number of changes. */
 export async function baselineStalled(system: System, steps: number, log: (line: string) => void): Promise<BaselineStalled> {
   const run = async (stalledClient: boolean): Promise<{ rss: number; catchUpMs: number; changes: number }> => {
-    const session = await Session.open({ system, clients: 1, freeze: true, startStep: 0 })
+    const session = await Session.open({ system, clients: 1, ...shapeOptions('frozen'), startStep: 0 })
     try {
       const stalled = stalledClient ? await Mirror.connect(session.endpoint) : undefined
       stalled?.pause()

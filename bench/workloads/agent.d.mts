@@ -3,6 +3,11 @@ import type { EventEmitter } from 'node:events'
 export interface AgentOptions {
   /** Freeze what each step creates, as Immer does. @default true */
   freeze?: boolean
+  /**
+   * Put `immutable: true` on the handle: the promise that the runtime never changes its state in
+   * place, so that the recorder trusts unchanged references, frozen or not. @default false
+   */
+  immutable?: boolean
   /** Start with the state that this many steps produce. @default 0 */
   startStep?: number
 }
@@ -28,6 +33,8 @@ export interface AgentAction {
 export interface Agent {
   readonly bus: EventEmitter
   readonly slices: string[]
+  /** Present (and true) only when the options asked for it. */
+  readonly immutable?: true
   getState(): AgentState
   readonly step: number
   readonly changes: number

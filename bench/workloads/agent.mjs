@@ -5,12 +5,14 @@
 // "payload": {"steps": N}}` runs N steps in one burst.
 //
 // State is updated immutably, and what a step creates is frozen, as Immer and Redux Toolkit do;
-// `freeze: false` makes the same updates without freezing. Everything is a pure function of the
+// `freeze: false` makes the same updates without freezing. `immutable: true` puts `immutable: true`
+// on the handle: the runtime's promise that it never changes state in place, which lets the
+// recorder trust unchanged references whether they are frozen or not. Everything is a pure function of the
 // step number, so a runtime started at step S (`startStep`) holds exactly the state that S steps
 // from step 0 produce: a large state can be measured without first growing it.
 //
 // Loaded by the host, the options come from the environment variable PATCHSCOPE_BENCH_WORKLOAD,
-// as JSON: {"freeze": true, "startStep": 0}.
+// as JSON: {"freeze": true, "immutable": false, "startStep": 0}.
 
 import { EventEmitter } from 'node:events'
 
@@ -105,9 +107,9 @@ function stateAt(step) {
 
 /**
  * A bus runtime of the workload.
- * @param {{ freeze?: boolean, startStep?: number }} [options]
+ * @param {{ freeze?: boolean, immutable?: boolean, startStep?: number }} [options]
  */
-export function createAgent({ freeze = true, startStep = 0 } = {}) {
+export function createAgent({ freeze = true, immutable = false, startStep = 0 } = {}) {
   const bus = new EventEmitter()
   const fz = freeze ? Object.freeze : (v) => v
   let state = freeze ? deepFreeze(stateAt(startStep)) : stateAt(startStep)
@@ -146,6 +148,8 @@ export function createAgent({ freeze = true, startStep = 0 } = {}) {
   return {
     bus,
     slices: SLICES,
+    // Only when declared: an undeclared runtime has no `immutable` key at all, as most do.
+    ...(immutable ? { immutable: true } : {}),
     getState: () => state,
     /** Steps run so far, counted from step 0. */
     get step() {
