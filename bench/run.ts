@@ -15,8 +15,9 @@ import { performance } from 'node:perf_hooks'
 import { parseOptions } from './lib/options'
 import { CHANGES_PER_STEP } from './lib/session'
 import { load, machine } from './lib/report'
-import { components } from './phases/components'
-import { differ, scan } from './phases/patches'
+import { Child } from './lib/child'
+import type { Components } from './phases/components'
+import { scan, type DifferFigures } from './phases/patches'
 import { measure, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { largeWindow, liveFrames } from './phases/window'
@@ -84,17 +85,35 @@ const run = async (
   ;(config.startStep > 0 ? results.growth : results.steady).push(measured)
 }
 
+/** One in-process measurement in a child process of its own (see hosts/in-process.ts). */
+async function inChild<T>(
+  request:
+    | { t: 'differ'; shape: Shape; startStep: number; steps: number }
+    | { t: 'components'; shape: Shape; startStep: number; steps: number; chunk: number }
+): Promise<T> {
+  const child = await Child.start('in-process', {})
+  try {
+    return (await child.request(request, 900_000)) as T
+  } finally {
+    await child.close()
+  }
+}
+
 if (options.phases.has('patches')) {
-  log('patches: the differ alone, against fast-json-patch, in this process')
-  const shapes = [...options.shapes]
-  results.differ = shapes.map((x) => differ(x, 0, tenth(3000)))
-  for (const x of shapes)
-    results.differ.push(x === 'unfrozen' ? differ(x, GROWTH_END - 30, 30) : differ(x, GROWTH_END - tenth(300), tenth(300)))
+  log('patches: the differ alone, against fast-json-patch, and a change part by part, each in a process of its own')
+  const differAt = (shape: Shape, startStep: number, steps: number) => inChild<DifferFigures>({ t: 'differ', shape, startStep, steps })
+  results.differ = []
+  for (const x of options.shapes) results.differ.push(await differAt(x, 0, tenth(3000)))
+  for (const x of options.shapes) {
+    results.differ.push(await (x === 'unfrozen' ? differAt(x, GROWTH_END - 30, 30) : differAt(x, GROWTH_END - tenth(300), tenth(300))))
+  }
   results.scan = scan(50_000, 200)
-  results.components = budgetShapes.flatMap((x) => [
-    components(x, 0, tenth(20_000)),
-    components(x, GROWTH_END - tenth(3000), tenth(3000), 100)
-  ])
+  results.components = []
+  for (const shape of budgetShapes) {
+    results.components.push(await inChild<Components>({ t: 'components', shape, startStep: 0, steps: tenth(20_000), chunk: 500 }))
+    const late = { t: 'components', shape, startStep: GROWTH_END - tenth(3000), steps: tenth(3000), chunk: 100 } as const
+    results.components.push(await inChild<Components>(late))
+  }
   for (const c of results.components) log(`  ${JSON.stringify(c)}`)
   for (const d of results.differ) log(`  ${JSON.stringify(d)}`)
   log(`  ${JSON.stringify(results.scan)}`)

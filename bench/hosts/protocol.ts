@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import type { Shape } from '../lib/shapes'
 
 /**
  * What the bench process and a host it starts in a child process say to each other over IPC.
@@ -68,6 +69,8 @@ export type Request =
       burst: number
     }
   | { id: number; t: 'renderer-model'; file: string; samples: number; seed: number; budgetMs: number }
+  | { id: number; t: 'differ'; shape: Shape; startStep: number; steps: number }
+  | { id: number; t: 'components'; shape: Shape; startStep: number; steps: number; chunk: number }
   | { id: number; t: 'close' }
 
 /** Child → bench, in answer to a request with the same id. */

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { isDeepStrictEqual } from 'node:util'
-import { STEP_ACTION } from '../workloads/agent.mjs'
+import { GC_ACTION, STEP_ACTION } from '../workloads/agent.mjs'
 import type { Usage } from '../hosts/protocol'
 import { Child } from './child'
 import { json, type Endpoint } from './http'
@@ -110,6 +110,16 @@ export class Session {
       before,
       after
     }
+  }
+
+  /**
+   * The host's usage after a full GC of every thread: the runtime's (through an action the workload
+   * answers by collecting its thread's garbage: Patchscope runs it in a worker of its own), then the
+   * host process's main thread.
+   */
+  async usageAfterGc(): Promise<Usage> {
+    await json(this.endpoint, 'POST', '/actions', { type: GC_ACTION })
+    return this.child.usageAfterGc()
   }
 
   /** Compares every mirror with `GET /state`; returns how many differ. */

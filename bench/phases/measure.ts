@@ -71,10 +71,10 @@ export async function measure(config: Config, runs: number, log: (line: string) 
     let rssStart: number
     try {
       await session.drive({ ...config, steps: config.warmup })
-      rssStart = (await session.child.usageAfterGc()).rss
+      rssStart = (await session.usageAfterGc()).rss
       d = await session.drive(config)
       mismatches = await session.verify()
-      rss = (await session.child.usageAfterGc()).rss
+      rss = (await session.usageAfterGc()).rss
     } finally {
       await session.close()
     }

@@ -94,7 +94,7 @@ export async function scaleRun(
         log(`    ${done} steps of ${steps} (client at seq ${mirror.lastSeq})`)
       }
     })
-    const after = await session.child.usageAfterGc()
+    const after = await session.usageAfterGc()
     const mismatches = await session.verify([mirror])
     const messages = (await json<{ conversation: { messages: unknown[] } }>(session.endpoint, 'GET', '/state')).conversation.messages.length
     log(
@@ -250,7 +250,7 @@ export async function baselineStalled(system: System, steps: number, log: (line:
       const stalled = stalledClient ? await Mirror.connect(session.endpoint) : undefined
       stalled?.pause()
       const d = await session.drive({ steps, burst: 1000, timeLimitMs: 300_000 })
-      const after = await session.child.usageAfterGc()
+      const after = await session.usageAfterGc()
       stalled?.close()
       return { rss: after.rss, catchUpMs: d.catchUpMs, changes: d.changes }
     } finally {

@@ -42,6 +42,7 @@ export interface Agent {
 }
 
 export const STEP_ACTION: 'bench/steps'
+export const GC_ACTION: 'bench/gc'
 export const INITIAL_MESSAGES: number
 export const MESSAGE_CHARS: number
 export const TOOL_COUNT: number

@@ -17,6 +17,8 @@
 import { EventEmitter } from 'node:events'
 
 export const STEP_ACTION = 'bench/steps'
+/** Collects the garbage of the thread the runtime runs in (a host's worker), when gc is exposed; changes nothing. */
+export const GC_ACTION = 'bench/gc'
 export const INITIAL_MESSAGES = 200
 export const MESSAGE_CHARS = 400
 export const TOOL_COUNT = 50
@@ -160,7 +162,12 @@ export function createAgent({ freeze = true, immutable = false, startStep = 0 } 
       return changes
     },
     dispatch(action) {
-      if (action?.type !== STEP_ACTION) throw new Error(`unknown action ${String(action?.type)}: the workload knows only ${STEP_ACTION}`)
+      if (action?.type === GC_ACTION) {
+        globalThis.gc?.()
+        return { step, changes }
+      }
+      if (action?.type !== STEP_ACTION)
+        throw new Error(`unknown action ${String(action?.type)}: the workload knows only ${STEP_ACTION} and ${GC_ACTION}`)
       const n = Number(action.payload?.steps ?? 1)
       if (!Number.isSafeInteger(n) || n < 0) throw new Error('payload.steps must be a whole number of 0 or more')
       for (let i = 0; i < n; i++) runStep(action)
