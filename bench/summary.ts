@@ -329,10 +329,15 @@ export function summarize(raw: Results): string {
   ]
   if (r.window !== undefined) parts.push(...windowDetails(r.window), '')
   if (r.differ !== undefined) {
-    parts.push('### The differ alone (in the bench process, no host)', '', differTable(r.differ), '')
+    parts.push('### The differ alone (no host; each row in a process of its own)', '', differTable(r.differ), '')
   }
   if (r.components !== undefined) {
-    parts.push("### Where a change goes (the host's parts run in this process, one thread)", '', componentsTable(r.components), '')
+    parts.push(
+      "### Where a change goes (the host's parts run in one thread; each row in a process of its own)",
+      '',
+      componentsTable(r.components),
+      ''
+    )
   }
   if (r.scan !== undefined) {
     parts.push(
