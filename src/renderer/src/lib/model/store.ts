@@ -179,6 +179,15 @@ export class HistoryStore {
     return e
   }
 
+  /**
+   * An entry parsed for a replay. Not kept in the parsed-entry cache: a replay reads hundreds of
+   * entries once, and keeping them would make every one survive a garbage collection (and be
+   * promoted) only to be dropped later.
+   */
+  #replayed(i: number): HistoryEvent {
+    return this.#parsed.get(i) ?? (JSON.parse(this.#raw[i] as string) as HistoryEvent)
+  }
+
   /** The state right after entry `index`; shared with the store, never to be changed. */
   stateAt(index: number): Slices {
     if (index < 0 || index >= this.#raw.length) throw new RangeError(`no entry at index ${index} (the store holds ${this.#raw.length})`)
@@ -194,7 +203,7 @@ export class HistoryStore {
     const owned = newEdit()
     for (let i = (fromCache ? c.index : block * CHECKPOINT_EVERY) + 1; i <= index; i++) {
       const t = this.#type.get(i)
-      if (t === 0 || t === 1) state = applyEvent(state, this.event(i), owned)
+      if (t === 0 || t === 1) state = applyEvent(state, this.#replayed(i), owned)
     }
     this.#cached = { index, state }
     return state
@@ -212,7 +221,7 @@ export class HistoryStore {
     let state = this.#checkpoints[block] ?? {}
     for (let i = block * CHECKPOINT_EVERY + 1; i <= last; i++) {
       const t = this.#type.get(i)
-      if (t === 0 || t === 1) state = applyEvent(state, this.event(i), owned)
+      if (t === 0 || t === 1) state = applyEvent(state, this.#replayed(i), owned)
     }
     this.#head = state
     this.#owned = owned
