@@ -22,8 +22,10 @@ export function unescapeToken(token: string): string {
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return []
   if (pointer[0] !== '/') throw new PointerError(`"${pointer}" is not a JSON Pointer: it must start with "/"`)
+  const tokens = pointer.slice(1).split('/')
+  if (pointer.indexOf('~') === -1) return tokens
   if (/~[^01]|~$/.test(pointer)) throw new PointerError(`"${pointer}" has a "~" that is not "~0" or "~1"`)
-  return pointer.slice(1).split('/').map(unescapeToken)
+  return tokens.map(unescapeToken)
 }
 
 /** Joins tokens into a pointer. */

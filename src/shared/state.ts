@@ -83,15 +83,32 @@ export function applyOperation(doc: Json, op: Operation, owned: Owned): Json {
   }
 }
 
+/**
+ * The tokens of a pointer, parsed once for the many operations that share it (a replay applies
+ * `/messages/7/content` for every token streamed into that message). Never changed by a caller.
+ */
+const pointerCache = new Map<string, readonly string[]>()
+const POINTER_CACHE_SIZE = 4096
+
+function tokensOf(pointer: string): readonly string[] {
+  let tokens = pointerCache.get(pointer)
+  if (tokens === undefined) {
+    tokens = parsePointer(pointer)
+    if (pointerCache.size >= POINTER_CACHE_SIZE) pointerCache.clear()
+    pointerCache.set(pointer, tokens)
+  }
+  return tokens
+}
+
 function apply(doc: Json, op: Operation, owned: Owned): Json {
-  const tokens = parsePointer(op.path)
+  const tokens = tokensOf(op.path)
   let value: Json
   if (op.op === 'remove') {
     if (tokens.length === 0) throw fail(op, 'cannot remove the whole document')
     return remove(doc, tokens, op, owned)
   }
   if ('from' in op) {
-    const fromTokens = parsePointer(op.from)
+    const fromTokens = tokensOf(op.from)
     value = get(doc, fromTokens, op)
     // A copy puts one value at two places: neither may then be changed in place for the other.
     if (op.op === 'copy') disown(value, owned)
@@ -125,7 +142,7 @@ function apply(doc: Json, op: Operation, owned: Owned): Json {
   return root
 }
 
-function remove(doc: Json, tokens: string[], op: Operation, owned: Owned): Json {
+function remove(doc: Json, tokens: readonly string[], op: Operation, owned: Owned): Json {
   const root = ownContainer(doc, op, owned)
   const parent = walkOwned(root, tokens, op, owned)
   const last = tokens[tokens.length - 1] as string
@@ -139,7 +156,7 @@ function remove(doc: Json, tokens: string[], op: Operation, owned: Owned): Json 
 }
 
 /** Walks to the parent of the last token, copying every shared container on the way. */
-function walkOwned(root: Json[] | JsonObject, tokens: string[], op: Operation, owned: Owned): Json[] | JsonObject {
+function walkOwned(root: Json[] | JsonObject, tokens: readonly string[], op: Operation, owned: Owned): Json[] | JsonObject {
   let node = root
   for (let i = 0; i < tokens.length - 1; i++) {
     const token = tokens[i] as string
@@ -209,7 +226,7 @@ function index(arr: Json[], token: string, allowEnd: boolean, op: Operation): nu
   return i
 }
 
-function get(doc: Json, tokens: string[], op: Operation): Json {
+function get(doc: Json, tokens: readonly string[], op: Operation): Json {
   let node = doc
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string
@@ -235,7 +252,7 @@ export function valueAt(doc: Json | undefined, pointer: string | readonly string
   return node
 }
 
-function isPrefix(a: string[], b: string[]): boolean {
+function isPrefix(a: readonly string[], b: readonly string[]): boolean {
   if (a.length > b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true

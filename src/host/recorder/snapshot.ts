@@ -258,26 +258,27 @@ class Diff {
     let sealed = true
     this.ancestors.set(next, pointer)
     try {
-      const element = (i: number): void => {
-        const k = prevKids[i]
-        const x = read(next, i)
-        if (x === k) return
-        const kid = this.visit(k, x, pointer + '/' + i)
-        if (!isSealedKid(kid)) sealed = false
-        if (kid === k) return
-        ;(changedAt ??= []).push(i)
-        ;(changedKids ??= []).push(kid)
-      }
       // The hot loop: for sealed children and primitives, a reference comparison is the whole
-      // check. Elements are read directly; the rare index getter that throws leaves the loop, its
-      // element goes through the guarded read, and the loop goes on after it.
+      // check, with nothing captured or allocated. Elements are read directly; an index getter
+      // that throws ends the scan there, and that element goes through the guarded read.
       let i = 0
       while (i < common) {
+        let at = i
         try {
-          for (; i < common; i++) if (next[i] !== prevKids[i]) element(i)
+          while (at < common && next[at] === prevKids[at]) at++
         } catch {
-          element(i++)
+          // `at` is the element whose getter threw.
         }
+        if (at >= common) break
+        i = at + 1
+        const k = prevKids[at]
+        const x = read(next, at)
+        if (x === k) continue
+        const kid = this.visit(k, x, pointer + '/' + at)
+        if (!isSealedKid(kid)) sealed = false
+        if (kid === k) continue
+        ;(changedAt ??= []).push(at)
+        ;(changedKids ??= []).push(kid)
       }
       for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: pointer + '/' + i })
       let tail: Kid[] | undefined
@@ -312,26 +313,27 @@ class Diff {
   private diffObject(prev: ObjectNode | object, next: object, keys: string[], pointer: string): Kid {
     const prevKids = prev instanceof ObjectNode ? prev.kids : undefined
     const prevRaw = prev as Record<string, unknown>
-    const get = (key: string): Kid | typeof ABSENT => {
-      if (prevKids !== undefined) {
-        const kid = prevKids.get(key)
-        return kid !== undefined || prevKids.has(key) ? kid : ABSENT
-      }
-      return Object.hasOwn(prevRaw, key) ? read(prevRaw, key) : ABSENT
-    }
-    const changed = new Map<string, Kid>()
+    // Allocates nothing while every value is the one seen last time (most objects on a change's
+    // path have one changed key): what changed is collected only once something has.
+    let changed: Map<string, Kid> | undefined
     let matched = 0
     let sealed = true
     this.ancestors.set(next, pointer)
     try {
       for (const key of keys) {
         const value = read(next, key)
-        const k = get(key)
+        let k: Kid
+        if (prevKids !== undefined) {
+          k = prevKids.get(key)
+          if (k === undefined && !prevKids.has(key)) k = ABSENT
+        } else {
+          k = Object.hasOwn(prevRaw, key) ? read(prevRaw, key) : ABSENT
+        }
         if (k === ABSENT) {
           const at = pointer + '/' + escapeToken(key)
           this.ops.push({ op: 'add', path: at, value: encode(value, at, this.ancestors) })
           const kid = this.kidOf(value, at)
-          changed.set(key, kid)
+          ;(changed ??= new Map()).set(key, kid)
           if (!isSealedKid(kid)) sealed = false
           continue
         }
@@ -339,15 +341,15 @@ class Diff {
         if (k === value) continue
         const kid = this.visit(k, value, pointer + '/' + escapeToken(key))
         if (!isSealedKid(kid)) sealed = false
-        if (kid !== k) changed.set(key, kid)
+        if (kid !== k) (changed ??= new Map()).set(key, kid)
       }
-      const prevKeys = prevKids !== undefined ? [...prevKids.keys()] : Object.keys(prevRaw)
-      const removed: string[] = []
-      if (matched < prevKeys.length) {
+      let removed: string[] | undefined
+      const prevCount = prevKids !== undefined ? prevKids.size : -1
+      if (prevCount === -1 ? matched < Object.keys(prevRaw).length : matched < prevCount) {
         const present = new Set(keys)
-        for (const key of prevKeys) {
+        for (const key of prevKids !== undefined ? prevKids.keys() : Object.keys(prevRaw)) {
           if (present.has(key)) continue
-          removed.push(key)
+          ;(removed ??= []).push(key)
           this.ops.push({ op: 'remove', path: pointer + '/' + escapeToken(key) })
         }
       }
@@ -355,9 +357,9 @@ class Diff {
         this.sealed.add(next)
         return next
       }
-      const kids = prevKids ?? new Map<string, Kid>(prevKeys.map((key) => [key, read(prevRaw, key)]))
-      for (const key of removed) kids.delete(key)
-      for (const [key, kid] of changed) kids.set(key, kid)
+      const kids = prevKids ?? new Map<string, Kid>(Object.keys(prevRaw).map((key) => [key, read(prevRaw, key)]))
+      if (removed !== undefined) for (const key of removed) kids.delete(key)
+      if (changed !== undefined) for (const [key, kid] of changed) kids.set(key, kid)
       if (prev instanceof ObjectNode) {
         prev.raw = next
         return prev

@@ -371,6 +371,22 @@ describe('Snapshot', () => {
       }
     })
 
+    test('at an index does not hide the changes after it in the array', () => {
+      const r = new Recorder()
+      const make = (v: number): number[] =>
+        Object.defineProperty([0, v, 5, v], 0, {
+          enumerable: true,
+          get() {
+            throw new Error('index getter')
+          }
+        })
+      r.reset({ s: make(1) })
+      expect(r.patches('s', make(2))).toEqual([
+        { op: 'replace', path: '/1', value: 2 },
+        { op: 'replace', path: '/3', value: 2 }
+      ])
+    })
+
     test('is recorded as the value it gives once it stops throwing', () => {
       const r = new Recorder()
       let fail = true
