@@ -10,7 +10,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
 import { encode } from '../../src/host/recorder/encode'
 import { BATCH_ENTRIES } from '../../src/host/runtime/outbox'
 import { History } from '../../src/host/recorder/history'
-import { SEGMENT_ENTRIES } from '../../src/host/recorder/segment'
+import { CHANGE_PATCHES, CHANGE_VALUE, SEGMENT_ENTRIES, type ChangeSpan } from '../../src/host/recorder/segment'
 import { Snapshot } from '../../src/host/recorder/snapshot'
 import type { Slices } from '../../src/shared/protocol'
 import { shapeOptions, type Shape } from '../lib/shapes'
@@ -77,23 +77,32 @@ export function components(shape: Shape, startStep: number, steps: number, chunk
         causes.push(i % BATCH_ENTRIES === 0 ? JSON.stringify({ type: a.type, payload: encode(a.payload) }) : (causes[i - 1] as string))
       }
       lap('cause')
-      // And each body by concatenation, as the worker builds it.
+      // And each body by concatenation, with where its change is, as the worker builds it.
+      const spans: ChangeSpan[] = []
       const bodies = collected.map((e, i) => {
         const d = diffs[i]
-        if (d === undefined) throw new Error(`a change of ${e.slice} changed nothing: the workload changes something every time`)
-        const what =
-          'patches' in d ? `"patches":${JSON.stringify(d.patches)}` : 'value' in d ? `"value":${JSON.stringify(d.value)}` : '"removed":true'
-        return `"slice":${JSON.stringify(e.slice)},${what},"cause":${causes[i] as string},"timestamp":${Date.now()}}`
+        if (d === undefined || 'removed' in d)
+          throw new Error(`a change of ${e.slice} changed nothing: the workload changes something every time`)
+        const head = `"slice":${JSON.stringify(e.slice)},`
+        const key = 'patches' in d ? '"patches":' : '"value":'
+        const json = JSON.stringify('patches' in d ? d.patches : d.value)
+        spans.push({
+          kind: 'patches' in d ? CHANGE_PATCHES : CHANGE_VALUE,
+          from: head.length + key.length,
+          to: head.length + key.length + json.length
+        })
+        return `${head}${key}${json},"cause":${causes[i] as string},"timestamp":${Date.now()}}`
       })
       lap('serialize')
-      port1.postMessage({ t: 'entries', types: bodies.map(() => 'state.update'), slices: collected.map((e) => e.slice), bodies })
+      const spanNumbers = spans.flatMap((s) => [s.kind, s.from, s.to])
+      port1.postMessage({ t: 'entries', types: bodies.map(() => 'state.update'), slices: collected.map((e) => e.slice), bodies, changes: spanNumbers })
       receiveMessageOnPort(port2)
       lap('clone')
       let checkpoint = 0
       for (let i = 0; i < bodies.length; i++) {
         const closing = history.lastSeq % SEGMENT_ENTRIES === 0
         const c0 = closing ? cpu() : 0
-        history.append('state.update', (collected[i] as Change).slice, bodies[i] as string)
+        history.append('state.update', (collected[i] as Change).slice, bodies[i] as string, spans[i])
         if (closing) checkpoint += cpu() - c0
       }
       lap('append')

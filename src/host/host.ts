@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import type { Action, RuntimeInfo, Slices } from '../shared/protocol'
 import { History, type HistoryLimits } from './recorder/history'
+import type { ChangeSpan } from './recorder/segment'
 import { importSession, type ImportedSession } from './recorder/session-file'
 import type { EntryBatch, Fault } from './runtime/messages'
 import { RuntimeController } from './runtime/controller'
@@ -127,9 +128,13 @@ export class Host {
   }
 
   #record(batch: EntryBatch): void {
-    const { types, slices, bodies } = batch
-    for (let i = 0; i < types.length; i++)
-      this.history.append(types[i] as EntryBatch['types'][number], slices[i] ?? null, bodies[i] as string)
+    const { types, slices, bodies, changes } = batch
+    for (let i = 0; i < types.length; i++) {
+      const kind = changes[3 * i] as number
+      const change =
+        kind === 0 ? undefined : { kind: kind as ChangeSpan['kind'], from: changes[3 * i + 1] as number, to: changes[3 * i + 2] as number }
+      this.history.append(types[i] as EntryBatch['types'][number], slices[i] ?? null, bodies[i] as string, change)
+    }
     this.history.notify()
   }
 

@@ -35,24 +35,37 @@ export function applyEvent(state: Slices, event: HistoryEvent, owned: Owned): Sl
       owned.add(root)
       return root
     }
-    case 'state.update': {
-      const root = ownObject(state, owned)
-      const { slice } = event
-      if (event.removed === true) {
-        delete root[slice]
-      } else if (event.patches !== undefined) {
-        if (!Object.hasOwn(root, slice)) throw new PatchError(`slice "${slice}" does not exist, so its patches cannot apply`)
-        setOwn(root, slice, applyPatch(root[slice] as Json, event.patches, owned))
-      } else if (event.value !== undefined) {
-        setOwn(root, slice, event.value)
-      } else {
-        throw new PatchError(`the update of slice "${slice}" has neither patches, nor a value, nor removed`)
-      }
-      return root
-    }
+    case 'state.update':
+      return applyUpdate(state, event.slice, event, owned)
     default:
       return state
   }
+}
+
+/** What a `state.update` does to its slice. */
+export interface SliceUpdate {
+  removed?: boolean
+  patches?: readonly Operation[]
+  value?: Json
+}
+
+/**
+ * Applies the change of a `state.update` to `slice`; see `applyEvent`.
+ * @throws {PatchError} when it does not apply
+ */
+export function applyUpdate(state: Slices, slice: string, update: SliceUpdate, owned: Owned): Slices {
+  const root = ownObject(state, owned)
+  if (update.removed === true) {
+    delete root[slice]
+  } else if (update.patches !== undefined) {
+    if (!Object.hasOwn(root, slice)) throw new PatchError(`slice "${slice}" does not exist, so its patches cannot apply`)
+    setOwn(root, slice, applyPatch(root[slice] as Json, update.patches, owned))
+  } else if (update.value !== undefined) {
+    setOwn(root, slice, update.value)
+  } else {
+    throw new PatchError(`the update of slice "${slice}" has neither patches, nor a value, nor removed`)
+  }
+  return root
 }
 
 /** Applies events in order to a copy-on-write edit of `start`. */

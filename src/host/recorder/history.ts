@@ -10,9 +10,9 @@
  *
  * The history knows no transport: consumers `subscribe` and read.
  */
-import type { HistoryEvent, HistoryEventType, Slices } from '../../shared/protocol'
-import { applyEvent, newEdit } from '../../shared/state'
-import { KINDS, kindOf, Segment } from './segment'
+import type { HistoryEvent, HistoryEventType, Json, Operation, Slices } from '../../shared/protocol'
+import { applyEvent, applyUpdate, newEdit } from '../../shared/state'
+import { CHANGE_PATCHES, KINDS, kindOf, Segment, type ChangeSpan } from './segment'
 
 /** How much history is kept; past either bound the oldest entries fold into the base. */
 export interface HistoryLimits {
@@ -91,9 +91,10 @@ export class History {
 
   /**
    * Records an entry and returns its seq. `body` is the entry's JSON without the opening brace,
-   * `type` and `seq`; `slice` names the slice of a `state.update`.
+   * `type` and `seq`; `slice` names the slice of a `state.update`, and `change` where its change
+   * is in `body` when the caller knows (a replay then parses that alone).
    */
-  append(type: HistoryEventType, slice: string | null, body: string): number {
+  append(type: HistoryEventType, slice: string | null, body: string, change?: ChangeSpan): number {
     if (this.#last.full || (this.#last.count > 0 && this.#over(body.length))) this.#nextSegment()
     while (this.#segments.length > 1 && this.#over(body.length)) {
       const dropped = this.#segments.shift() as Segment
@@ -101,7 +102,7 @@ export class History {
       this.#sealedBytes -= dropped.bytes
     }
     this.#entries++
-    return this.#last.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body)
+    return this.#last.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body, change)
   }
 
   /** True when one more entry, with a body this long, would take the history past a limit. */
@@ -196,7 +197,16 @@ export class History {
     const owned = newEdit()
     for (let q = from.seq + 1; q <= seq; q++) {
       const kind = seg.kind(q)
-      if (kind === 0 || kind === 1) state = applyEvent(state, JSON.parse(seg.data(q)) as HistoryEvent, owned)
+      if (kind === 1 && seg.changeKind(q) !== 0) {
+        const change = JSON.parse(seg.changeJson(q)) as unknown
+        const slice = this.#sliceNames[seg.sliceId(q)] as string
+        state = applyUpdate(
+          state,
+          slice,
+          seg.changeKind(q) === CHANGE_PATCHES ? { patches: change as Operation[] } : { value: change as Json },
+          owned
+        )
+      } else if (kind === 0 || kind === 1) state = applyEvent(state, JSON.parse(seg.data(q)) as HistoryEvent, owned)
     }
     if (seq === this.lastSeq || from === head) this.#head = { seq, state }
     else this.#cursor = { seq, state }

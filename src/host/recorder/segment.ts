@@ -16,6 +16,21 @@ export function kindOf(type: HistoryEventType): number {
   return KINDS.indexOf(type)
 }
 
+/** A `ChangeSpan` kind: the JSON is a `state.update`'s `patches`. */
+export const CHANGE_PATCHES = 1
+/** A `ChangeSpan` kind: the JSON is a `state.update`'s `value`. */
+export const CHANGE_VALUE = 2
+
+/**
+ * Where the change of a `state.update` (its `patches` or its `value`) is in the entry's body, in
+ * UTF-16 units from `from` to `to`: a replay parses that JSON alone, not the cause and the rest.
+ */
+export interface ChangeSpan {
+  kind: typeof CHANGE_PATCHES | typeof CHANGE_VALUE
+  from: number
+  to: number
+}
+
 const INITIAL_BYTES = 64 * 1024
 
 /** The bytes before an entry's JSON in its frame: `id: N\nevent: TYPE\ndata: `. */
@@ -38,6 +53,10 @@ export class Segment {
   readonly #ends = new Uint32Array(SEGMENT_ENTRIES)
   readonly #kinds = new Uint8Array(SEGMENT_ENTRIES)
   readonly #slices = new Int32Array(SEGMENT_ENTRIES)
+  /** Per entry: 0, or the kind of its change (see `ChangeSpan`), whose bytes are `#changeStarts`..`#changeEnds`. */
+  readonly #changeKinds = new Uint8Array(SEGMENT_ENTRIES)
+  readonly #changeStarts = new Uint32Array(SEGMENT_ENTRIES)
+  readonly #changeEnds = new Uint32Array(SEGMENT_ENTRIES)
 
   /**
    * @param firstSeq the seq of the first entry it will hold
@@ -81,14 +100,25 @@ export class Segment {
 
   /**
    * Stores the entry with the next seq. `body` is its JSON without the opening brace and without
-   * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`.
+   * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`;
+   * `change`, where a `state.update`'s change is in it, when the caller knows.
    */
-  append(kind: number, sliceId: number, body: string): number {
+  append(kind: number, sliceId: number, body: string, change?: ChangeSpan): number {
     const seq = this.firstSeq + this.count
     const type = KINDS[kind] as string
-    const frame = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},${body}\n\n`
+    const header = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},`
     this.#reserve(maxFrameBytes(body.length))
-    this.#used += this.#buf.write(frame, this.#used, 'utf8')
+    if (change === undefined) {
+      this.#used += this.#buf.write(`${header}${body}\n\n`, this.#used, 'utf8')
+      this.#changeKinds[this.count] = 0
+    } else {
+      this.#used += this.#buf.write(header + body.slice(0, change.from), this.#used, 'utf8')
+      this.#changeStarts[this.count] = this.#used
+      this.#used += this.#buf.write(body.slice(change.from, change.to), this.#used, 'utf8')
+      this.#changeEnds[this.count] = this.#used
+      this.#used += this.#buf.write(`${body.slice(change.to)}\n\n`, this.#used, 'utf8')
+      this.#changeKinds[this.count] = change.kind
+    }
     this.#ends[this.count] = this.#used
     this.#kinds[this.count] = kind
     this.#slices[this.count] = sliceId
@@ -166,5 +196,16 @@ export class Segment {
   /** The JSON of one entry. */
   data(seq: number): string {
     return this.dataBytes(seq).toString('utf8')
+  }
+
+  /** The kind of a `state.update`'s change whose place in the entry is known (see `ChangeSpan`), else 0. */
+  changeKind(seq: number): number {
+    return this.#changeKinds[seq - this.firstSeq] as number
+  }
+
+  /** The JSON of an entry's change, when `changeKind` is not 0. */
+  changeJson(seq: number): string {
+    const i = seq - this.firstSeq
+    return this.#buf.toString('utf8', this.#changeStarts[i], this.#changeEnds[i])
   }
 }

@@ -22,6 +22,11 @@ export interface EntryBatch {
   slices: (string | null)[]
   /** Each entry's JSON without `{`, `type` and `seq` (see `Segment.append`). */
   bodies: string[]
+  /**
+   * Three numbers an entry: where a `state.update`'s change is in its body, so that a replay
+   * parses that alone (see `ChangeSpan`); `0, 0, 0` for every other entry.
+   */
+  changes: number[]
 }
 
 /** Something went wrong in the runtime while it ran (not in answer to a command). */

@@ -9,6 +9,7 @@ import type { BusRuntime } from '../loader/contract'
 import { errorText, LoadError, loadRuntime } from '../loader/load'
 import { isPlainObject } from '../loader/store-adapter'
 import { encode } from '../recorder/encode'
+import { CHANGE_PATCHES, CHANGE_VALUE } from '../recorder/segment'
 import { Snapshot } from '../recorder/snapshot'
 import { Outbox } from './outbox'
 import type { Command, Fault, WorkerData, WorkerMessage } from './messages'
@@ -91,17 +92,21 @@ function onStateChanged(e: unknown): void {
   if (declared !== undefined && !declared.has(slice)) return
   const change = e.after === undefined && !sliceExists(slice) ? snapshot.remove(slice) : snapshot.update(slice, e.after)
   if (change === undefined) return
-  const what =
-    'patches' in change
-      ? `"patches":${JSON.stringify(change.patches)}`
-      : 'value' in change
-        ? `"value":${JSON.stringify(change.value)}`
-        : '"removed":true'
-  outbox.pushBody(
-    'state.update',
-    slice,
-    `"slice":${JSON.stringify(slice)},${what},"cause":${causeJson(e.causingAction)},"timestamp":${Date.now()}}`
-  )
+  const head = `"slice":${JSON.stringify(slice)},`
+  const tail = `,"cause":${causeJson(e.causingAction)},"timestamp":${Date.now()}}`
+  if ('removed' in change) {
+    outbox.pushBody('state.update', slice, `${head}"removed":true${tail}`)
+    return
+  }
+  const patches = 'patches' in change
+  const key = patches ? '"patches":' : '"value":'
+  const json = JSON.stringify(patches ? change.patches : change.value)
+  const from = head.length + key.length
+  outbox.pushBody('state.update', slice, head + key + json + tail, {
+    kind: patches ? CHANGE_PATCHES : CHANGE_VALUE,
+    from,
+    to: from + json.length
+  })
 }
 
 function onLifecycle(e: unknown): void {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { History, RetentionError, type HistoryLimits } from '../../../src/host/recorder/history'
-import { SEGMENT_ENTRIES } from '../../../src/host/recorder/segment'
+import { CHANGE_PATCHES, CHANGE_VALUE, SEGMENT_ENTRIES } from '../../../src/host/recorder/segment'
 import type { HistoryEvent, Slices } from '../../../src/shared/protocol'
 import { applyPlain } from '../../helpers/mirror'
 
@@ -32,11 +32,37 @@ function entry(n: number, pad = ''): NewEvent {
   }
 }
 
+type Append = (history: History, event: NewEvent) => number
+
+/**
+ * Appends as the runtime's worker does: a `state.update` with patches or a value is given with the
+ * place of its change in the body, which a replay then parses alone.
+ */
+const withChangeSpan: Append = (history, e) => {
+  if (e.type !== 'state.update' || e.removed === true) return history.appendEvent(e)
+  const head = `"slice":${JSON.stringify(e.slice)},`
+  const key = e.patches !== undefined ? '"patches":' : '"value":'
+  const json = JSON.stringify(e.patches ?? e.value)
+  const from = head.length + key.length
+  const body = `${head}${key}${json},"cause":${JSON.stringify(e.cause)},"timestamp":${e.timestamp}}`
+  return history.append('state.update', e.slice, body, {
+    kind: e.patches !== undefined ? CHANGE_PATCHES : CHANGE_VALUE,
+    from,
+    to: from + json.length
+  })
+}
+
 /**
  * Appends `count` entries and keeps the state after each, computed independently (fast-json-patch
  * on plain copies) from the start; returns those states by seq.
  */
-function fill(history: History, count: number, pad = '', check?: () => void): Map<number, Slices> {
+function fill(
+  history: History,
+  count: number,
+  pad = '',
+  check?: () => void,
+  append: Append = (h, e) => h.appendEvent(e)
+): Map<number, Slices> {
   const states = new Map<number, Slices>([[history.lastSeq, history.stateAt(history.lastSeq)]])
   let state = history.stateAt(history.lastSeq)
   for (let i = 0; i < count; i++) {
@@ -46,7 +72,7 @@ function fill(history: History, count: number, pad = '', check?: () => void): Ma
       e = entry(3)
     if (e.type === 'state.update' && e.patches !== undefined && !Object.hasOwn(state, 'list')) e = entry(0)
     if (e.type === 'state.update' && e.removed === true && !Object.hasOwn(state, e.slice)) e = entry(7)
-    const seq = history.appendEvent(e)
+    const seq = append(history, e)
     state = applyPlain(state, { ...e, seq } as HistoryEvent)
     states.set(seq, state)
     check?.()
@@ -74,9 +100,12 @@ describe('History', () => {
     )
   })
 
-  test('gives the state right after every entry, across segments, as a replay from the start does', () => {
+  test.each([
+    ['appended as events', undefined],
+    ['appended with the place of each change (as the worker does), multi-byte text before and in it', withChangeSpan]
+  ])('gives the state right after every entry, across segments, as a replay from the start does: %s', (_, append) => {
     const h = new History({ base: { list: [] } })
-    const states = fill(h, SEGMENT_ENTRIES * 2 + 300)
+    const states = fill(h, SEGMENT_ENTRIES * 2 + 300, append === undefined ? '' : 'é😀/~', undefined, append)
     const seqs = [...states.keys()]
     for (const seq of seqs) expect(h.stateAt(seq), `state at ${seq}`).toEqual(states.get(seq))
     // Backwards too (a sample: each is a replay from a checkpoint), so that no answer comes from the last one asked.
