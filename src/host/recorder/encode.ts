@@ -8,6 +8,9 @@ import { escapeToken } from '../../shared/pointer'
 import type { Json, JsonObject } from '../../shared/protocol'
 import { setOwn } from '../../shared/state'
 
+// Taken once: a bundler may turn each `types.isX` into a getter call on the module object.
+const { isDate, isMap, isSet, isRegExp, isNativeError, isAnyArrayBuffer, isBoxedPrimitive } = types
+
 /** How many values of a typed array or buffer are kept (`$bytes.head`). */
 export const BYTES_HEAD = 64
 
@@ -68,15 +71,15 @@ export function encode(value: unknown, pointer = '', ancestors: Ancestors = new 
  */
 export function isAtomic(obj: object): boolean {
   return (
-    types.isDate(obj) ||
-    types.isMap(obj) ||
-    types.isSet(obj) ||
-    types.isRegExp(obj) ||
-    types.isNativeError(obj) ||
+    isDate(obj) ||
+    isMap(obj) ||
+    isSet(obj) ||
+    isRegExp(obj) ||
+    isNativeError(obj) ||
     obj instanceof Error ||
     ArrayBuffer.isView(obj) ||
-    types.isAnyArrayBuffer(obj) ||
-    types.isBoxedPrimitive(obj)
+    isAnyArrayBuffer(obj) ||
+    isBoxedPrimitive(obj)
   )
 }
 
@@ -123,11 +126,11 @@ function encodeObject(obj: object, pointer: string, ancestors: Ancestors): Json 
     for (let i = 0; i < obj.length; i++) out[i] = encode(read(obj, i), pointer + '/' + i, ancestors)
     return out
   }
-  if (types.isDate(obj)) {
+  if (isDate(obj)) {
     const time = Date.prototype.getTime.call(obj)
     return { $date: Number.isNaN(time) ? null : new Date(time).toISOString() }
   }
-  if (types.isMap(obj)) {
+  if (isMap(obj)) {
     const entries: Json[] = []
     let i = 0
     for (const [k, v] of Map.prototype.entries.call(obj) as IterableIterator<[unknown, unknown]>) {
@@ -136,21 +139,21 @@ function encodeObject(obj: object, pointer: string, ancestors: Ancestors): Json 
     }
     return { $map: entries }
   }
-  if (types.isSet(obj)) {
+  if (isSet(obj)) {
     const values: Json[] = []
     for (const v of Set.prototype.values.call(obj) as IterableIterator<unknown>) {
       values.push(encode(v, `${pointer}/$set/${values.length}`, ancestors))
     }
     return { $set: values }
   }
-  if (types.isNativeError(obj) || obj instanceof Error) {
+  if (isNativeError(obj) || obj instanceof Error) {
     const name = read(obj, 'name')
     const message = read(obj, 'message')
     return { $error: { name: typeof name === 'string' ? name : 'Error', message: String(message) } }
   }
-  if (types.isRegExp(obj)) return { $regexp: RegExp.prototype.toString.call(obj) }
-  if (ArrayBuffer.isView(obj) || types.isAnyArrayBuffer(obj)) return { $bytes: bytes(obj) }
-  if (types.isBoxedPrimitive(obj)) return encode((obj as { valueOf(): unknown }).valueOf(), pointer, ancestors)
+  if (isRegExp(obj)) return { $regexp: RegExp.prototype.toString.call(obj) }
+  if (ArrayBuffer.isView(obj) || isAnyArrayBuffer(obj)) return { $bytes: bytes(obj) }
+  if (isBoxedPrimitive(obj)) return encode((obj as { valueOf(): unknown }).valueOf(), pointer, ancestors)
   const via = viaToJSON(obj)
   if (via !== undefined) return encode(via.value, pointer, ancestors)
   return encodePlain(obj, pointer, ancestors)
@@ -167,7 +170,7 @@ function encodePlain(obj: object, pointer: string, ancestors: Ancestors): Json {
 
 function bytes(obj: ArrayBufferView | ArrayBufferLike): JsonObject {
   const type = Object.prototype.toString.call(obj).slice(8, -1)
-  if (types.isAnyArrayBuffer(obj) || obj instanceof DataView) {
+  if (isAnyArrayBuffer(obj) || obj instanceof DataView) {
     const view =
       obj instanceof DataView ? new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength) : new Uint8Array(obj as ArrayBufferLike)
     return { type, length: view.length, head: Array.from(view.subarray(0, BYTES_HEAD)) }

@@ -77,6 +77,8 @@ class ViaNode extends Node {
 type Kid = unknown
 
 const ABSENT: unique symbol = Symbol('absent')
+/** Entries up to which an object of primitives is walked again rather than remembered (see `remember`). */
+const SMALL_LEAF = 16
 const TRUNCATED_JSON = JSON.stringify(truncated())
 
 /** Primitive equality as the encoding sees it (NaN equals NaN; symbols and functions by their encoding). */
@@ -99,6 +101,11 @@ function isSealedKid(kid: Kid): boolean {
   return !(kid instanceof Node)
 }
 
+function hasObjectElement(array: readonly unknown[]): boolean {
+  for (let i = 0; i < array.length; i++) if (isObject(read(array, i))) return true
+  return false
+}
+
 function hasOnlyDataProps(obj: object, keys: readonly string[]): boolean {
   for (const key of keys) {
     const d = Object.getOwnPropertyDescriptor(obj, key)
@@ -109,14 +116,15 @@ function hasOnlyDataProps(obj: object, keys: readonly string[]): boolean {
 
 class Diff {
   readonly ops: Operation[] = []
-  readonly ancestors: Ancestors = new Map()
   /** Set when the slice's root itself was replaced (sent as `value`, not as patches). */
   rootValue: Json | typeof ABSENT = ABSENT
 
   constructor(
     readonly sealed: WeakSet<object>,
     /** The runtime never changes its state in place: a reference seen before is unchanged. */
-    readonly trust: boolean
+    readonly trust: boolean,
+    /** Empty between diffs (each level removes itself), so one map serves every diff of a snapshot. */
+    readonly ancestors: Ancestors
   ) {}
 
   replace(pointer: string, value: Json, existed: boolean): void {
@@ -134,7 +142,10 @@ class Diff {
     if (isAtomic(value)) {
       const json = JSON.stringify(encode(value, pointer, this.ancestors))
       // A trusted runtime does not change a date or a map in place either; its cycles stay positional.
-      if (this.trust && !json.includes('"$ref"')) return this.seal(value, true, () => new AtomNode(value, json))
+      if (this.trust && !json.includes('"$ref"')) {
+        this.sealed.add(value)
+        return value
+      }
       return new AtomNode(value, json)
     }
     this.ancestors.set(value, pointer)
@@ -145,12 +156,16 @@ class Diff {
       if (Array.isArray(value)) {
         const kids: Kid[] = new Array<Kid>(value.length)
         let sealed = frozen
+        let inner = false
         for (let i = 0; i < value.length; i++) {
           const kid = this.kidOf(read(value, i), pointer + '/' + i)
           kids[i] = kid
+          if (isObject(kid)) inner = true
           if (sealed && !isSealedKid(kid)) sealed = false
         }
-        return this.seal(value, sealed, () => new ArrayNode(value, kids))
+        if (!sealed) return new ArrayNode(value, kids)
+        this.remember(value, kids.length, inner)
+        return value
       }
       const keys = Object.keys(value)
       if (needsWrap(keys)) {
@@ -160,21 +175,27 @@ class Diff {
       }
       const kids = new Map<string, Kid>()
       let sealed = frozen
+      let inner = false
       for (const key of keys) {
         const kid = this.kidOf(read(value, key), pointer + '/' + escapeToken(key))
         kids.set(key, kid)
+        if (isObject(kid)) inner = true
         if (sealed && !isSealedKid(kid)) sealed = false
       }
-      return this.seal(value, sealed && (this.trust || hasOnlyDataProps(value, keys)), () => new ObjectNode(value, kids))
+      if (!sealed || !(this.trust || hasOnlyDataProps(value, keys))) return new ObjectNode(value, kids)
+      this.remember(value, keys.length, inner)
+      return value
     } finally {
       this.ancestors.delete(value)
     }
   }
 
-  private seal(value: object, sealed: boolean, node: () => Node): Kid {
-    if (!sealed) return node()
-    this.sealed.add(value)
-    return value
+  /**
+   * Remembers a sealed object, so that meeting it at another position costs no walk. A small object
+   * of primitives is not worth it: a WeakSet entry costs more (~300 ns) than walking it again.
+   */
+  private remember(value: object, size: number, inner: boolean): void {
+    if (inner || size > SMALL_LEAF) this.sealed.add(value)
   }
 
   /** Compares what a position held (`prev`) with what it holds now, recording operations; returns the new kid. */
@@ -291,7 +312,7 @@ class Diff {
         if (!isSealedKid(kid)) sealed = false
       }
       if (sealed && (this.trust || Object.isFrozen(next))) {
-        this.sealed.add(next)
+        this.remember(next, n, n <= SMALL_LEAF && hasObjectElement(next))
         return next
       }
       const kids = prev instanceof ArrayNode ? prev.kids : prevKids.slice(0, common)
@@ -320,8 +341,10 @@ class Diff {
     let sealed = true
     this.ancestors.set(next, pointer)
     try {
+      let inner = false
       for (const key of keys) {
         const value = read(next, key)
+        if (isObject(value)) inner = true
         let k: Kid
         if (prevKids !== undefined) {
           k = prevKids.get(key)
@@ -354,7 +377,7 @@ class Diff {
         }
       }
       if (sealed && (this.trust || (Object.isFrozen(next) && hasOnlyDataProps(next, keys)))) {
-        this.sealed.add(next)
+        this.remember(next, keys.length, inner)
         return next
       }
       const kids = prevKids ?? new Map<string, Kid>(Object.keys(prevRaw).map((key) => [key, read(prevRaw, key)]))
@@ -382,11 +405,18 @@ class Diff {
 export class Snapshot {
   #slices = new Map<string, Kid>()
   #sealed = new WeakSet<object>()
+  #ancestors: Ancestors = new Map()
   readonly #trust: boolean
 
   /** @param options.trustReferences the runtime declared `immutable: true` (see the top of this file) */
   constructor({ trustReferences = false }: { trustReferences?: boolean } = {}) {
     this.#trust = trustReferences
+  }
+
+  #diff(): Diff {
+    // A diff that threw part way (a revoked proxy in the state) may have left ancestors behind.
+    if (this.#ancestors.size > 0) this.#ancestors = new Map()
+    return new Diff(this.#sealed, this.#trust, this.#ancestors)
   }
 
   /** Forgets every slice and takes `slices` as the new base; returns them encoded. */
@@ -395,7 +425,7 @@ export class Snapshot {
     const out: Record<string, Json> = {}
     for (const slice of Object.keys(slices)) {
       const value = slices[slice]
-      const diff = new Diff(this.#sealed, this.#trust)
+      const diff = this.#diff()
       this.#slices.set(slice, diff.kidOf(value, ''))
       Object.defineProperty(out, slice, { value: encode(value), enumerable: true, writable: true, configurable: true })
     }
@@ -409,7 +439,7 @@ export class Snapshot {
 
   /** The change that turns the recorded slice into `after`, or undefined when there is none. */
   update(slice: string, after: unknown): SliceChange | undefined {
-    const diff = new Diff(this.#sealed, this.#trust)
+    const diff = this.#diff()
     if (!this.#slices.has(slice)) {
       this.#slices.set(slice, diff.kidOf(after, ''))
       return { value: encode(after) }
