@@ -108,16 +108,19 @@ export class Segment {
     const type = KINDS[kind] as string
     const header = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},`
     this.#reserve(maxFrameBytes(body.length))
-    if (change === undefined) {
-      this.#used += this.#buf.write(`${header}${body}\n\n`, this.#used, 'utf8')
-      this.#changeKinds[this.count] = 0
-    } else {
-      this.#used += this.#buf.write(header + body.slice(0, change.from), this.#used, 'utf8')
-      this.#changeStarts[this.count] = this.#used
-      this.#used += this.#buf.write(body.slice(change.from, change.to), this.#used, 'utf8')
-      this.#changeEnds[this.count] = this.#used
-      this.#used += this.#buf.write(`${body.slice(change.to)}\n\n`, this.#used, 'utf8')
-      this.#changeKinds[this.count] = change.kind
+    const frame = `${header}${body}\n\n`
+    const start = this.#used
+    const written = this.#buf.write(frame, start, 'utf8')
+    this.#used += written
+    this.#changeKinds[this.count] = change === undefined ? 0 : change.kind
+    if (change !== undefined) {
+      // A frame of ASCII alone (most are) has a byte a character: the change's place carries over.
+      // The header always is ASCII.
+      const ascii = written === frame.length
+      const from = start + header.length + (ascii ? change.from : Buffer.byteLength(body.slice(0, change.from), 'utf8'))
+      this.#changeStarts[this.count] = from
+      this.#changeEnds[this.count] =
+        from + (ascii ? change.to - change.from : Buffer.byteLength(body.slice(change.from, change.to), 'utf8'))
     }
     this.#ends[this.count] = this.#used
     this.#kinds[this.count] = kind

@@ -20,9 +20,9 @@ function entry(n: number, pad = ''): NewEvent {
     case 4:
       return { type: 'execution.status', status: 'running', executionId: `e${n}`, timestamp: n }
     case 5:
-      return { type: 'state.update', slice: 'a/b', value: { n }, cause, timestamp: n }
+      return { type: 'state.update', slice: `a/b${pad}`, value: { n }, cause, timestamp: n }
     case 6:
-      return { type: 'state.update', slice: 'a/b', removed: true, cause, timestamp: n }
+      return { type: 'state.update', slice: `a/b${pad}`, removed: true, cause, timestamp: n }
     case 7:
       return { type: 'custom-event', data: { n }, timestamp: n }
     default:
