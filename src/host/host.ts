@@ -97,11 +97,11 @@ export class Host {
    * On a bad file nothing changes and nothing recorded meanwhile is lost.
    * @throws {SessionError} naming the bad line
    */
-  importSession(lines: AsyncIterable<string>): Promise<ImportedSession> {
+  importSession(file: AsyncIterable<Uint8Array>): Promise<ImportedSession> {
     return this.#serial(async () => {
       this.#held = []
       try {
-        const imported = await importSession(lines, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
+        const imported = await importSession(file, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
         const info: RuntimeInfo = { path: imported.header.runtime.path, name: imported.header.runtime.name, status: 'session' }
         await this.runtime.stop(info)
         this.history.adopt(imported.history)

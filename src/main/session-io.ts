@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import type { Host } from '../host'
-import { exportSession, lines, SessionError } from '../host/recorder/session-file'
+import { exportSession, SessionError } from '../host/recorder/session-file'
 import { writeStreamAtomic } from './atomic'
 
 /** Writes the retained history to `path` as a session file, replacing it whole or not at all. */
@@ -21,7 +21,7 @@ export async function writeSessionFile(host: Host, path: string, now = Date.now(
 export async function readSessionFile(host: Host, path: string): Promise<number> {
   const stream = createReadStream(path)
   try {
-    const { events } = await host.importSession(lines(stream))
+    const { events } = await host.importSession(stream)
     return events
   } finally {
     stream.destroy()

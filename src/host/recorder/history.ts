@@ -94,9 +94,9 @@ export class History {
    * `type` and `seq`; `slice` names the slice of a `state.update`, and `change` where its change
    * is in `body` when the caller knows (a replay then parses that alone).
    */
-  append(type: HistoryEventType, slice: string | null, body: string, change?: ChangeSpan): number {
-    if (this.#last.full || (this.#last.count > 0 && this.#over(body.length))) this.#nextSegment()
-    while (this.#segments.length > 1 && this.#over(body.length)) {
+  append(type: HistoryEventType, slice: string | null, body: string | Uint8Array, change?: ChangeSpan): number {
+    if (this.#last.full || (this.#last.count > 0 && this.#over(body))) this.#nextSegment()
+    while (this.#segments.length > 1 && this.#over(body)) {
       const dropped = this.#segments.shift() as Segment
       this.#entries -= dropped.count
       this.#sealedBytes -= dropped.bytes
@@ -105,9 +105,9 @@ export class History {
     return this.#last.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body, change)
   }
 
-  /** True when one more entry, with a body this long, would take the history past a limit. */
-  #over(bodyLength: number): boolean {
-    return this.#entries + 1 > this.#limits.maxEntries || this.#sealedBytes + this.#last.bytesAfter(bodyLength) > this.#limits.maxBytes
+  /** True when one more entry, with this body, would take the history past a limit. */
+  #over(body: string | Uint8Array): boolean {
+    return this.#entries + 1 > this.#limits.maxEntries || this.#sealedBytes + this.#last.bytesAfter(body) > this.#limits.maxBytes
   }
 
   /** Records an entry given as an event without its seq. */

@@ -39,12 +39,14 @@ function headerLength(seq: number, kind: number): number {
 }
 
 /**
- * The most bytes the frame of an entry whose body has `bodyLength` characters can take: the body
- * and at most 128 characters of header and `type`/`seq`, at 3 bytes of UTF-8 a UTF-16 unit at most.
+ * The most bytes the frame of an entry with this body can take: the body and at most 128 bytes of
+ * header and `type`/`seq`; a body given as text at 3 bytes of UTF-8 a UTF-16 unit at most.
  */
-function maxFrameBytes(bodyLength: number): number {
-  return (bodyLength + 128) * 3
+export function maxFrameBytes(body: string | Uint8Array): number {
+  return typeof body === 'string' ? (body.length + 128) * 3 : body.length + 128
 }
+
+const FRAME_END = 0x0a
 
 export class Segment {
   count = 0
@@ -90,9 +92,9 @@ export class Segment {
     return this.#buf.length
   }
 
-  /** What `bytes` will be once an entry whose body has `bodyLength` characters is appended. */
-  bytesAfter(bodyLength: number): number {
-    const needed = this.#used + maxFrameBytes(bodyLength)
+  /** What `bytes` will be, at most, once an entry with this body is appended. */
+  bytesAfter(body: string | Uint8Array): number {
+    const needed = this.#used + maxFrameBytes(body)
     let size = this.#buf.length
     while (size < needed) size *= 2
     return size
@@ -100,14 +102,24 @@ export class Segment {
 
   /**
    * Stores the entry with the next seq. `body` is its JSON without the opening brace and without
-   * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`;
-   * `change`, where a `state.update`'s change is in it, when the caller knows.
+   * `type` and `seq` (which this adds in front), e.g. `"slice":"a","value":1,"timestamp":5}`, as
+   * text or as its UTF-8 bytes (an import's line, stored without decoding and encoding it again);
+   * `change`, where a `state.update`'s change is in a body given as text, when the caller knows.
    */
-  append(kind: number, sliceId: number, body: string, change?: ChangeSpan): number {
+  append(kind: number, sliceId: number, body: string | Uint8Array, change?: ChangeSpan): number {
     const seq = this.firstSeq + this.count
     const type = KINDS[kind] as string
     const header = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},`
-    this.#reserve(maxFrameBytes(body.length))
+    this.#reserve(maxFrameBytes(body))
+    if (typeof body !== 'string') {
+      this.#used += this.#buf.write(header, this.#used, 'latin1')
+      this.#buf.set(body, this.#used)
+      this.#used += body.length
+      this.#buf[this.#used++] = FRAME_END
+      this.#buf[this.#used++] = FRAME_END
+      this.#changeKinds[this.count] = 0
+      return this.#stored(kind, sliceId, seq)
+    }
     const frame = `${header}${body}\n\n`
     const start = this.#used
     const written = this.#buf.write(frame, start, 'utf8')
@@ -122,6 +134,10 @@ export class Segment {
       this.#changeEnds[this.count] =
         from + (ascii ? change.to - change.from : Buffer.byteLength(body.slice(change.from, change.to), 'utf8'))
     }
+    return this.#stored(kind, sliceId, seq)
+  }
+
+  #stored(kind: number, sliceId: number, seq: number): number {
     this.#ends[this.count] = this.#used
     this.#kinds[this.count] = kind
     this.#slices[this.count] = sliceId

@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Action, DispatchResult, RuntimeInfo, Slices } from '../../shared/protocol'
 import type { Host } from '../host'
 import { RetentionError } from '../recorder/history'
-import { exportSession, lines, SessionError } from '../recorder/session-file'
+import { exportSession, SessionError } from '../recorder/session-file'
 import { DispatchFailed, RuntimeUnavailable } from '../runtime/controller'
 import { slicesParam } from './events'
 
@@ -129,7 +129,7 @@ export function createApiRoutes({
     const body = c.req.raw.body
     if (body === null) throw new HTTPException(400, { message: 'the body is empty: send a session file' })
     try {
-      const imported = await host.importSession(lines(body))
+      const imported = await host.importSession(body)
       return c.json({ events: imported.events, lastSeq: host.history.lastSeq, runtime: host.runtime.info })
     } catch (e) {
       if (e instanceof SessionError || e instanceof RangeError)

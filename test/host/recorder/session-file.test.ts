@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { History } from '../../../src/host/recorder/history'
-import { exportSession, importSession, lines, SessionError } from '../../../src/host/recorder/session-file'
+import { exportSession, importSession, LineSplitter, SessionError } from '../../../src/host/recorder/session-file'
 import type { HistoryEvent, RuntimeInfo } from '../../../src/shared/protocol'
 
 const RUNTIME: RuntimeInfo = { path: '/work/app/runtime.mjs', name: 'runtime.mjs', status: 'loaded' }
@@ -10,14 +10,13 @@ async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8A
   for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part
 }
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of it) out.push(x)
+/** The lines a LineSplitter gives for these chunks, decoded. */
+function splitLines(...parts: (string | Uint8Array)[]): string[] {
+  const out: string[] = []
+  const splitter = new LineSplitter((buf, start, end) => out.push(buf.toString('utf8', start, end)))
+  for (const part of parts) splitter.push(typeof part === 'string' ? new TextEncoder().encode(part) : part)
+  splitter.end()
   return out
-}
-
-async function* ofLines(text: string): AsyncGenerator<string> {
-  yield* text.split('\n')
 }
 
 async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -27,7 +26,7 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
 /** Imports text, expecting a SessionError; gives its line and message. */
 async function importError(text: string): Promise<SessionError> {
   try {
-    await importSession(ofLines(text), { baseSeq: 7 })
+    await importSession(chunks(text), { baseSeq: 7 })
   } catch (e) {
     expect(e).toBeInstanceOf(SessionError)
     return e as SessionError
@@ -35,14 +34,15 @@ async function importError(text: string): Promise<SessionError> {
   throw new Error('the import did not fail')
 }
 
-describe('lines', () => {
-  test('splits on newlines, drops a CR before them, and keeps a last line without one', async () => {
-    expect(await collect(lines(chunks('a\r\nb', '\nc\n\nd')))).toEqual(['a', 'b', 'c', '', 'd'])
+describe('LineSplitter', () => {
+  test('splits on newlines, drops a CR before them, and keeps a last line without one', () => {
+    expect(splitLines('a\r\nb', '\nc\n\nd')).toEqual(['a', 'b', 'c', '', 'd'])
   })
 
-  test('decodes a character split between chunks', async () => {
-    const bytes = new TextEncoder().encode('"é"\n')
-    expect(await collect(lines(chunks(bytes.subarray(0, 2), bytes.subarray(2))))).toEqual(['"é"'])
+  test('joins a line split over several chunks, a character split between two of them included', () => {
+    const bytes = new TextEncoder().encode('{"v":"é"}\r\nnext')
+    expect(splitLines(bytes.subarray(0, 3), bytes.subarray(3, 7), bytes.subarray(7, 10), bytes.subarray(10))).toEqual(['{"v":"é"}', 'next'])
+    expect(splitLines('ab', 'cd', '', 'e\n')).toEqual(['abcde'])
   })
 })
 
@@ -80,6 +80,17 @@ describe('exportSession', () => {
 })
 
 describe('importSession', () => {
+  test('reads a file with a byte order mark and CRLF line ends, as an editor on Windows saves it', async () => {
+    const h = new History({ base: { a: 'é' } })
+    h.appendEvent({ type: 'state.update', slice: 'a', value: 'ü 😀', cause: { type: 'set' }, timestamp: 1 })
+    h.appendEvent({ type: 'custom-event', data: { n: 1 }, timestamp: 2 })
+    const text = await read(exportSession(h, RUNTIME))
+    const { history, events } = await importSession(chunks('\ufeff' + text.replaceAll('\n', '\r\n')), { baseSeq: 0 })
+    expect(events).toBe(3)
+    expect(history.stateAt(history.lastSeq)).toEqual({ a: 'ü 😀' })
+    expect(history.event(3)).toEqual({ type: 'custom-event', seq: 3, data: { n: 1 }, timestamp: 2 })
+  })
+
   test('renumbers the events after the base seq, the first state.initial becoming a reset entry', async () => {
     const text = [
       HEADER,
@@ -95,7 +106,7 @@ describe('importSession', () => {
       }),
       JSON.stringify({ type: 'execution.status', seq: 102, status: 'done', executionId: 'e', timestamp: 3 })
     ].join('\n')
-    const { header, history, events } = await importSession(ofLines(text), { baseSeq: 7 })
+    const { header, history, events } = await importSession(chunks(text), { baseSeq: 7 })
     expect(header.runtime).toEqual({ path: '/x.mjs', name: 'x.mjs' })
     expect(events).toBe(3)
     expect(history.baseSeq).toBe(7)
@@ -181,7 +192,7 @@ describe('importSession', () => {
     ]
     for (const e of events) h.appendEvent(e)
     const text = await read(exportSession(h, RUNTIME))
-    const { history } = await importSession(lines(chunks(text)), { baseSeq: 50 })
+    const { history } = await importSession(chunks(text), { baseSeq: 50 })
     const original: HistoryEvent[] = []
     for (let seq = 1; seq <= h.lastSeq; seq++) original.push(h.event(seq))
     const imported: HistoryEvent[] = []

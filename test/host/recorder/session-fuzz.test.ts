@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { History } from '../../../src/host/recorder/history'
-import { exportSession, importSession, lines, SessionError } from '../../../src/host/recorder/session-file'
+import { exportSession, importSession, SessionError } from '../../../src/host/recorder/session-file'
 import type { Json, RuntimeInfo } from '../../../src/shared/protocol'
 
 const RUNTIME: RuntimeInfo = { path: '/app/r.mjs', name: 'r.mjs', status: 'loaded' }
@@ -29,7 +29,7 @@ async function* bytes(text: string, cut: number): AsyncGenerator<Uint8Array> {
  */
 async function outcome(text: string, cut = 0): Promise<{ ok: true; events: number } | { ok: false; line: number }> {
   try {
-    const { events } = await importSession(lines(bytes(text, Math.min(cut, text.length))), { baseSeq: 3 })
+    const { events } = await importSession(bytes(text, Math.min(cut, text.length)), { baseSeq: 3 })
     return { ok: true, events }
   } catch (e) {
     if (e instanceof SessionError) return { ok: false, line: e.line }
@@ -106,7 +106,7 @@ describe('a session file larger than the history keeps', () => {
     const text = await new Response(exportSession(history, RUNTIME, 0)).text()
     expect(text.length).toBeGreaterThan(3_000_000)
     const maxBytes = 256 * 1024
-    const imported = await importSession(lines(bytes(text, 1000)), { baseSeq: 0, limits: { maxBytes } })
+    const imported = await importSession(bytes(text, 1000), { baseSeq: 0, limits: { maxBytes } })
     expect(imported.events).toBe(6001)
     // What is kept is bounded by the limit (one segment of slack), not by the size of the file.
     expect(imported.history.bytes).toBeLessThanOrEqual(2 * maxBytes)
