@@ -125,6 +125,24 @@ describe('EventStream', () => {
     expect(stream.lastSeq).toBe(2)
   })
 
+  test('lets the window paint while it parses a long history that has already arrived', async () => {
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms
+      while (performance.now() < until);
+    }
+    // Each entry costs the window 1 ms; 200 of them arrived before the stream reads any.
+    const { host, seqs } = open({}, () => busy(1))
+    const call = await host.call(1)
+    call.send(frame(base(0)))
+    for (let seq = 1; seq < 200; seq++) call.send(frame(entry(seq)))
+    let seenByAnotherTask: number | undefined
+    setTimeout(() => (seenByAnotherTask = seqs.length), 0)
+    await vi.waitFor(() => expect(seqs.length).toBe(200), { timeout: 5000 })
+    // Another task ran part way through, not only once all 200 ms of parsing were done.
+    expect(seenByAnotherTask).toBeDefined()
+    expect(seenByAnotherTask as number).toBeLessThan(100)
+  })
+
   test('resumes with Last-Event-ID after the connection drops, without repeating or losing entries', async () => {
     const { host, seqs, statuses } = open()
     const first = await host.call(1)

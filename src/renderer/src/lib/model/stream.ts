@@ -24,6 +24,15 @@ export interface StreamOptions {
   fetch?: typeof fetch
 }
 
+/** Longest the stream parses before it lets the window paint and answer input, ms. */
+const SLICE_MS = 8
+
+/** Ends the current task: `scheduler.yield` where the browser has it (Chromium 129+), else a timer. */
+function yieldToWindow(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler
+  return typeof scheduler?.yield === 'function' ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0))
+}
+
 /** Reads the events of a host, reconnecting until stopped. */
 export class EventStream {
   #lastSeq: number | undefined
@@ -112,11 +121,22 @@ export class EventStream {
       })
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
       alive()
+      let busySince = performance.now()
       for (;;) {
+        const asked = performance.now()
         const { done, value } = await reader.read()
         if (done) break
+        // A read that waited for the network gave the window its turn already.
+        const now = performance.now()
+        if (now - asked > 1) busySince = now
         alive()
         parser.feed(value)
+        // Reads of bytes already received resolve at once, in the same task: loading a long
+        // history would keep the window from painting until all of it is parsed. Give it a turn.
+        if (performance.now() - busySince > SLICE_MS) {
+          await yieldToWindow()
+          busySince = performance.now()
+        }
       }
     } catch (e) {
       if (this.#stopped) return 'dropped'
