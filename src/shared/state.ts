@@ -102,8 +102,11 @@ export function applyOperation(doc: Json, op: Operation, owned: Owned): Json {
  */
 const pointerCache = new Map<string, readonly string[]>()
 const POINTER_CACHE_SIZE = 4096
+/** Longer pointers are parsed each time: the cache holds at most 4096 × 256 characters. */
+const POINTER_CACHE_CHARS = 256
 
 function tokensOf(pointer: string): readonly string[] {
+  if (pointer.length > POINTER_CACHE_CHARS) return parsePointer(pointer)
   let tokens = pointerCache.get(pointer)
   if (tokens === undefined) {
     tokens = parsePointer(pointer)

@@ -29,11 +29,24 @@ const SLICE_MS = 12
 /** Characters parsed at a time (a few hundred entries at most). */
 const FEED_CHARS = 32 * 1024
 
+/** What the window offers for pacing; under Node (the model's tests) only some of it exists. */
+const host = globalThis as unknown as {
+  MessageChannel?: new () => { port1: Port; port2: Port }
+  requestAnimationFrame?: (run: () => void) => unknown
+  document?: { visibilityState: string }
+}
+interface Port {
+  onmessage: (() => void) | null
+  postMessage(message: null): void
+  close(): void
+}
+
 /** Ends the current task: a message to itself (a timer would wait 4 ms once nested). */
 function nextTask(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0))
+  const Channel = host.MessageChannel
+  if (Channel === undefined) return new Promise((resolve) => setTimeout(resolve, 0))
   return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel()
+    const { port1, port2 } = new Channel()
     port1.onmessage = () => {
       port1.close()
       resolve()
@@ -49,11 +62,11 @@ function nextTask(): Promise<void> {
  * 100 ms is not waited for.
  */
 function yieldToWindow(): Promise<void> {
-  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.visibilityState === 'hidden')
-    return nextTask()
+  const frame = host.requestAnimationFrame
+  if (frame === undefined || host.document === undefined || host.document.visibilityState === 'hidden') return nextTask()
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 100)
-    requestAnimationFrame(() => {
+    frame(() => {
       clearTimeout(timer)
       void nextTask().then(resolve)
     })
