@@ -214,6 +214,8 @@ const CANONICAL = /^\{"type":"(state\.update|execution\.status|custom-event)","s
 function bodyOf(event: HistoryEvent, line: string, buf: Buffer, start: number, end: number): string | Uint8Array {
   const canonical = CANONICAL.exec(line)
   if (canonical !== null && canonical[1] === event.type) {
+    // Bytes that are not UTF-8 were read as U+FFFD: store the text then, so every frame is UTF-8.
+    if (line.includes('\ufffd')) return line.slice(canonical[0].length).trimEnd()
     // JSON.parse took the line, so what follows its closing brace can only be JSON's whitespace.
     while (end > start && isJsonSpace(buf[end - 1] as number)) end--
     return buf.subarray(start + canonical[0].length, end)

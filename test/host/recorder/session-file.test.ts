@@ -80,6 +80,19 @@ describe('exportSession', () => {
 })
 
 describe('importSession', () => {
+  test('stores a line with bytes that are not UTF-8 as the text it was read as, so the history stays UTF-8', async () => {
+    const h = new History({ base: { a: '' } })
+    h.appendEvent({ type: 'state.update', slice: 'a', value: 'xy', cause: { type: 'set' }, timestamp: 1 })
+    const bytes = Buffer.from(await read(exportSession(h, RUNTIME)))
+    // Corrupt the value's "x" into a byte that cannot start a UTF-8 character.
+    const at = bytes.lastIndexOf(Buffer.from('"xy"')) + 1
+    bytes[at] = 0xff
+    const { history } = await importSession(chunks(bytes), { baseSeq: 0 })
+    expect(history.stateAt(history.lastSeq)).toEqual({ a: '\ufffdy' })
+    const exported = Buffer.from(await new Response(exportSession(history, RUNTIME)).arrayBuffer())
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(exported)).not.toThrow()
+  })
+
   test('reads a file with a byte order mark and CRLF line ends, as an editor on Windows saves it', async () => {
     const h = new History({ base: { a: 'é' } })
     h.appendEvent({ type: 'state.update', slice: 'a', value: 'ü 😀', cause: { type: 'set' }, timestamp: 1 })
