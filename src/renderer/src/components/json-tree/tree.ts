@@ -14,28 +14,105 @@ export interface Child {
   value: Json
 }
 
-/** The children of a container (maps and sets included), or undefined for a leaf. */
-export function childrenOf(value: Json): Child[] | undefined {
+/**
+ * The children of a container (maps and sets included), or undefined for a leaf. An array's are
+ * made on demand (`at`): a 50,000-element array shows its first page without 50,000 objects.
+ */
+export interface Children {
+  count: number
+  at(i: number): Child
+  /**
+   * The index of the child whose tokens start `tokens` (tokens below this node), or -1; for an
+   * array, the index just past its end too (an element added there, or removed from there).
+   */
+  indexOf(tokens: readonly string[]): number
+}
+
+function listed(list: Child[]): Children {
+  return {
+    count: list.length,
+    at: (i) => list[i] as Child,
+    indexOf: (tokens) => list.findIndex((c) => c.tokens.every((t, k) => t === tokens[k]))
+  }
+}
+
+export function childrenOf(value: Json): Children | undefined {
   const tag = tagOf(value)
   if (tag === '$map') {
     const entries = (value as JsonObject).$map
-    return Array.isArray(entries)
-      ? entries.map((e, i) => {
-          const [k, v] = Array.isArray(e) ? e : [null, null]
-          return { label: preview(k as Json, 40), tokens: ['$map', String(i), '1'], value: v as Json }
-        })
-      : []
+    return listed(
+      Array.isArray(entries)
+        ? entries.map((e, i) => {
+            const [k, v] = Array.isArray(e) ? e : [null, null]
+            return { label: preview(k as Json, 40), tokens: ['$map', String(i), '1'], value: v as Json }
+          })
+        : []
+    )
   }
   if (tag === '$set') {
     const values = (value as JsonObject).$set
-    return Array.isArray(values) ? values.map((v, i) => ({ label: String(i), tokens: ['$set', String(i)], value: v })) : []
+    return listed(Array.isArray(values) ? values.map((v, i) => ({ label: String(i), tokens: ['$set', String(i)], value: v })) : [])
   }
   if (describeTagged(value) !== undefined) return undefined
   const v = unwrap(value)
   const wrapped = v !== value ? ['$object'] : []
-  if (Array.isArray(v)) return v.map((x, i) => ({ label: String(i), tokens: [...wrapped, String(i)], value: x }))
-  if (v !== null && typeof v === 'object') return Object.keys(v).map((k) => ({ label: k, tokens: [...wrapped, k], value: v[k] as Json }))
+  if (Array.isArray(v)) {
+    return {
+      count: v.length,
+      at: (i) => ({ label: String(i), tokens: [...wrapped, String(i)], value: v[i] as Json }),
+      indexOf: (tokens) => {
+        if (!wrapped.every((t, k) => t === tokens[k])) return -1
+        const token = tokens[wrapped.length]
+        if (token === undefined || !/^(0|[1-9][0-9]*)$/.test(token)) return -1
+        // The place just past the end counts too: where an element is added, or was removed from.
+        const i = Number(token)
+        return i <= v.length ? i : -1
+      }
+    }
+  }
+  if (v !== null && typeof v === 'object')
+    return listed(Object.keys(v).map((k) => ({ label: k, tokens: [...wrapped, k], value: v[k] as Json })))
   return undefined
+}
+
+/** The indexes of the children that lead to a marked path, in order, once each. */
+export function markedChildren(children: Children, path: readonly string[], marked: readonly (readonly string[])[]): number[] {
+  const found = new Set<number>()
+  for (const m of marked) {
+    if (m.length <= path.length || !path.every((t, k) => t === m[k])) continue
+    const i = children.indexOf(m.slice(path.length))
+    if (i >= 0) found.add(i)
+  }
+  return [...found].sort((a, b) => a - b)
+}
+
+/**
+ * The children a node shows: the first `shown` (`page`), then, past them, each child that leads to
+ * a marked path with `context` neighbours on either side (`beyond`: runs of consecutive children,
+ * each shown after a gap), so that a change deep in a long list is in sight without paging to it.
+ */
+export function visibleChildren(
+  children: Children,
+  path: readonly string[],
+  marked: readonly (readonly string[])[],
+  shown: number,
+  context = 2
+): { page: Child[]; beyond: Child[][] } {
+  const page: Child[] = []
+  for (let i = 0; i < Math.min(shown, children.count); i++) page.push(children.at(i))
+  const beyond: Child[][] = []
+  let end = shown
+  for (const i of markedChildren(children, path, marked)) {
+    if (i < shown) continue
+    const from = Math.max(i - context, end)
+    const to = Math.min(i + context, children.count - 1)
+    if (from > to) continue
+    if (from > end || beyond.length === 0) beyond.push([])
+    const run = beyond[beyond.length - 1] as Child[]
+    for (let k = from; k <= to; k++) run.push(children.at(k))
+    end = to + 1
+  }
+  return { page, beyond }
 }
 
 /** The one-line form of a leaf (strings quoted and escaped: runtime data is always shown as text). */
