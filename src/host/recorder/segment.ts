@@ -24,6 +24,7 @@ export const CHANGE_VALUE = 2
 /**
  * Where the change of a `state.update` (its `patches` or its `value`) is in the entry's body, in
  * UTF-16 units from `from` to `to`: a replay parses that JSON alone, not the cause and the rest.
+ * Both fall next to ASCII punctuation (`:` before, `,` after), never inside a surrogate pair.
  */
 export interface ChangeSpan {
   kind: typeof CHANGE_PATCHES | typeof CHANGE_VALUE

@@ -105,7 +105,8 @@ export class LineSplitter {
     if (start < buf.length) {
       this.#partBytes += buf.length - start
       if (this.#partBytes > MAX_LINE_BYTES) throw new RangeError(`a line is longer than ${MAX_LINE_BYTES} bytes`)
-      this.#parts.push(buf.subarray(start))
+      // A copy: a source may fill the same buffer again for its next chunk.
+      this.#parts.push(Buffer.from(buf.subarray(start)))
     }
   }
 
@@ -213,7 +214,8 @@ const CANONICAL = /^\{"type":"(state\.update|execution\.status|custom-event)","s
  */
 function bodyOf(event: HistoryEvent, line: string, buf: Buffer, start: number, end: number): string | Uint8Array {
   const canonical = CANONICAL.exec(line)
-  if (canonical !== null && canonical[1] === event.type) {
+  // A CR is whitespace to JSON but ends a line in an event stream: such a line is written anew.
+  if (canonical !== null && canonical[1] === event.type && !line.includes('\r')) {
     // Bytes that are not UTF-8 were read as U+FFFD: store the text then, so every frame is UTF-8.
     if (line.includes('\ufffd')) return line.slice(canonical[0].length).trimEnd()
     // JSON.parse took the line, so what follows its closing brace can only be JSON's whitespace.

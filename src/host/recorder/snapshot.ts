@@ -292,7 +292,8 @@ class Diff {
         }
         if (at >= common) break
         i = at + 1
-        const k = prevKids[at]
+        // The previous array may be the runtime's own (sealed), with the same throwing getter.
+        const k = read(prevKids, at)
         const x = read(next, at)
         if (x === k) continue
         const kid = this.visit(k, x, pointer + '/' + at)

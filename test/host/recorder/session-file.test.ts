@@ -44,6 +44,19 @@ describe('LineSplitter', () => {
     expect(splitLines(bytes.subarray(0, 3), bytes.subarray(3, 7), bytes.subarray(7, 10), bytes.subarray(10))).toEqual(['{"v":"é"}', 'next'])
     expect(splitLines('ab', 'cd', '', 'e\n')).toEqual(['abcde'])
   })
+
+  test('keeps what it holds of a line when the source fills the same buffer again', () => {
+    const out: string[] = []
+    const splitter = new LineSplitter((buf, start, end) => out.push(buf.toString('utf8', start, end)))
+    const reused = Buffer.alloc(4)
+    for (const part of ['abcd', 'efgh', '\nij\n']) {
+      reused.fill(0)
+      reused.write(part)
+      splitter.push(reused.subarray(0, Buffer.byteLength(part)))
+    }
+    splitter.end()
+    expect(out).toEqual(['abcdefgh', 'ij'])
+  })
 })
 
 describe('exportSession', () => {
@@ -91,6 +104,15 @@ describe('importSession', () => {
     expect(history.stateAt(history.lastSeq)).toEqual({ a: '\ufffdy' })
     const exported = Buffer.from(await new Response(exportSession(history, RUNTIME)).arrayBuffer())
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(exported)).not.toThrow()
+  })
+
+  test('writes anew a line with a CR inside it, which would end a line of the event stream', async () => {
+    const initial = JSON.stringify({ type: 'state.initial', seq: 0, slices: {}, timestamp: 0 })
+    const text = `${HEADER}\n${initial}\n{"type":"custom-event","seq":1,\r"data":1,"timestamp":1}\n`
+    const { history } = await importSession(chunks(text), { baseSeq: 0 })
+    const frame = history.segment(2).frame(2).toString('utf8')
+    expect(frame).not.toContain('\r')
+    expect(history.event(2)).toEqual({ type: 'custom-event', seq: 2, data: 1, timestamp: 1 })
   })
 
   test('reads a file with a byte order mark and CRLF line ends, as an editor on Windows saves it', async () => {

@@ -19,8 +19,12 @@ const kindOf = (v: Json | undefined): string => (Array.isArray(v) ? 'array' : v 
  * where the protocol says so.
  */
 class Recorder {
-  readonly snapshot = new Snapshot()
+  readonly snapshot: Snapshot
   mirror: Record<string, Json> = {}
+
+  constructor(options: { trustReferences?: boolean } = {}) {
+    this.snapshot = new Snapshot(options)
+  }
 
   reset(slices: Record<string, unknown>): void {
     this.mirror = this.snapshot.reset(slices)
@@ -385,6 +389,20 @@ describe('Snapshot', () => {
         { op: 'replace', path: '/1', value: 2 },
         { op: 'replace', path: '/3', value: 2 }
       ])
+    })
+
+    test('at an index of a runtime declared immutable, change after change', () => {
+      const r = new Recorder({ trustReferences: true })
+      const make = (v: number): number[] =>
+        Object.defineProperty([0, v], 0, {
+          enumerable: true,
+          get() {
+            throw new Error('boom')
+          }
+        })
+      r.reset({ a: make(1) })
+      expect(r.patches('a', make(2))).toEqual([{ op: 'replace', path: '/1', value: 2 }])
+      expect(r.patches('a', make(3))).toEqual([{ op: 'replace', path: '/1', value: 3 }])
     })
 
     test('is recorded as the value it gives once it stops throwing', () => {
