@@ -18,9 +18,118 @@ export class PatchError extends Error {
 /** The objects created by one edit, which that edit may change in place. */
 export type Owned = WeakSet<object>
 
-/** Starts an edit: a state changed under it shares nothing it has not copied. */
-export function newEdit(): Owned {
-  return new WeakSet()
+/**
+ * A long array in a state, as chunks of `chunk` elements (each full but the last) that states
+ * share until one of them changes: an edit that writes one element of a 50,000-element array
+ * copies one chunk and the list of chunks, not the array. Only edits made with `chunkArrays` make
+ * them (the host's history and import, whose checkpoints would otherwise each hold a copy); the
+ * JSON of a state holding one is the plain array (`toJSON`), and `toPlain` gives that state.
+ */
+export class ChunkedArray {
+  constructor(
+    /** Owned with the array by the edit that made it; each chunk is owned on its own. */
+    readonly chunks: Json[][],
+    public length: number,
+    readonly chunk: number
+  ) {}
+
+  at(i: number): Json {
+    return (this.chunks[Math.floor(i / this.chunk)] as Json[])[i % this.chunk] as Json
+  }
+
+  toJSON(): Json[] {
+    const out = new Array<Json>(this.length)
+    let k = 0
+    for (const c of this.chunks) for (const v of c) out[k++] = v
+    return out
+  }
+}
+
+/** How an edit stores long arrays (see `ChunkedArray`). */
+export interface ChunkOptions {
+  /** Elements a chunk. @default 1024 */
+  chunk?: number
+  /** Arrays at least this long are chunked when an edit copies them. @default 4096 */
+  threshold?: number
+}
+
+class ChunkingEdit extends WeakSet<object> {
+  constructor(
+    readonly chunk: number,
+    readonly threshold: number
+  ) {
+    super()
+  }
+}
+
+/**
+ * Starts an edit: a state changed under it shares nothing it has not copied. With `chunkArrays`,
+ * the long arrays it copies become `ChunkedArray`s.
+ */
+export function newEdit({ chunkArrays }: { chunkArrays?: boolean | ChunkOptions } = {}): Owned {
+  if (chunkArrays === undefined || chunkArrays === false) return new WeakSet()
+  const { chunk = 1024, threshold = 4096 } = chunkArrays === true ? {} : chunkArrays
+  return new ChunkingEdit(Math.max(1, chunk), Math.max(1, threshold))
+}
+
+/** A state with every `ChunkedArray` in it made a plain array again. */
+export function toPlain<T extends Json>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}
+
+/** A container inside a state: an object, an array, or a chunked array. */
+type Node = Json[] | JsonObject | ChunkedArray
+
+function chunkedFrom(array: readonly Json[], chunk: number, owned: Owned): ChunkedArray {
+  const chunks: Json[][] = []
+  for (let i = 0; i < array.length; i += chunk) {
+    const c = array.slice(i, i + chunk)
+    owned.add(c)
+    chunks.push(c)
+  }
+  return new ChunkedArray(chunks, array.length, chunk)
+}
+
+/** The chunk holding element `i`, owned by this edit (copied first if shared). `ca` must be owned. */
+function ownChunk(ca: ChunkedArray, i: number, owned: Owned): Json[] {
+  const c = Math.floor(i / ca.chunk)
+  let chunk = ca.chunks[c] as Json[]
+  if (!owned.has(chunk)) {
+    chunk = chunk.slice()
+    owned.add(chunk)
+    ca.chunks[c] = chunk
+  }
+  return chunk
+}
+
+function chunkedSet(ca: ChunkedArray, i: number, value: Json, owned: Owned): void {
+  ownChunk(ca, i, owned)[i % ca.chunk] = value
+}
+
+/** Inserts at `i` (up to `length`) or removes element `i` (`remove`); elements after it move. */
+function chunkedSplice(ca: ChunkedArray, i: number, remove: boolean, value: Json, owned: Owned): void {
+  const last = ca.chunks.length - 1
+  if (!remove && i === ca.length && (last < 0 || (ca.chunks[last] as Json[]).length < ca.chunk)) {
+    if (last < 0) ca.chunks.push(newChunk([value], owned))
+    else ownChunk(ca, i - 1, owned).push(value)
+  } else if (!remove && i === ca.length) {
+    ca.chunks.push(newChunk([value], owned))
+  } else {
+    // In the middle: every chunk from `i`'s on is laid out again (as a plain array would move them).
+    const c = Math.floor(i / ca.chunk)
+    const tail: Json[] = []
+    for (let k = c; k < ca.chunks.length; k++) for (const v of ca.chunks[k] as Json[]) tail.push(v)
+    if (remove) tail.splice(i - c * ca.chunk, 1)
+    else tail.splice(i - c * ca.chunk, 0, value)
+    ca.chunks.length = c
+    for (let k = 0; k < tail.length; k += ca.chunk) ca.chunks.push(newChunk(tail.slice(k, k + ca.chunk), owned))
+  }
+  ca.length += remove ? -1 : 1
+}
+
+function newChunk(values: Json[], owned: Owned): Json[] {
+  owned.add(values)
+  return values
 }
 
 /**
@@ -147,7 +256,10 @@ function apply(doc: Json, op: Operation, owned: Owned): Json {
   const parent = walkOwned(root, tokens, op, owned)
   const last = tokens[tokens.length - 1] as string
   const mustExist = op.op === 'replace'
-  if (Array.isArray(parent)) {
+  if (parent instanceof ChunkedArray) {
+    if (op.op === 'replace') chunkedSet(parent, index(parent, last, false, op), value, owned)
+    else chunkedSplice(parent, last === '-' ? parent.length : index(parent, last, true, op), false, value, owned)
+  } else if (Array.isArray(parent)) {
     if (op.op === 'replace') parent[index(parent, last, false, op)] = value
     else if (last === '-') parent.push(value)
     else parent.splice(index(parent, last, true, op), 0, value)
@@ -155,36 +267,40 @@ function apply(doc: Json, op: Operation, owned: Owned): Json {
     if (mustExist && !Object.hasOwn(parent, last)) throw fail(op, `"${last}" does not exist`)
     setOwn(parent, last, value)
   }
-  return root
+  // A chunked array stands in for the array it holds (see ChunkedArray).
+  return root as Json
 }
 
 function remove(doc: Json, tokens: readonly string[], op: Operation, owned: Owned): Json {
   const root = ownContainer(doc, op, owned)
   const parent = walkOwned(root, tokens, op, owned)
   const last = tokens[tokens.length - 1] as string
-  if (Array.isArray(parent)) {
+  if (parent instanceof ChunkedArray) {
+    chunkedSplice(parent, index(parent, last, false, op), true, null, owned)
+  } else if (Array.isArray(parent)) {
     parent.splice(index(parent, last, false, op), 1)
   } else {
     if (!Object.hasOwn(parent, last)) throw fail(op, `"${last}" does not exist`)
     delete parent[last]
   }
-  return root
+  return root as Json
 }
 
 /** Walks to the parent of the last token, copying every shared container on the way. */
-function walkOwned(root: Json[] | JsonObject, tokens: readonly string[], op: Operation, owned: Owned): Json[] | JsonObject {
+function walkOwned(root: Node, tokens: readonly string[], op: Operation, owned: Owned): Node {
   let node = root
   for (let i = 0; i < tokens.length - 1; i++) {
     const token = tokens[i] as string
-    const child = Array.isArray(node) ? node[index(node, token, false, op)] : ownChild(node, token, op)
+    const child = childOf(node, token, op)
     if (child === null || typeof child !== 'object') {
       throw fail(op, `${toPointer(tokens.slice(0, i + 1))} is not an object or an array`)
     }
-    let next = child
+    let next: Node = child
     if (!owned.has(child)) {
-      next = copy(child)
+      next = copy(child, owned)
       owned.add(next)
-      if (Array.isArray(node)) node[Number(token)] = next
+      if (node instanceof ChunkedArray) chunkedSet(node, Number(token), next as Json, owned)
+      else if (Array.isArray(node)) node[Number(token)] = next as Json
       else setOwn(node, token, next)
     }
     node = next
@@ -192,14 +308,24 @@ function walkOwned(root: Json[] | JsonObject, tokens: readonly string[], op: Ope
   return node
 }
 
+/** The child of a container at a token that must exist. */
+function childOf(node: Node, token: string, op: Operation): Json | ChunkedArray {
+  if (node instanceof ChunkedArray) return node.at(index(node, token, false, op))
+  return Array.isArray(node) ? (node[index(node, token, false, op)] as Json) : ownChild(node, token, op)
+}
+
 /**
  * Gives up this edit's right to change `value` and what it holds in place, so later operations copy
  * them first. Owned objects only ever sit under owned parents, so the walk stops at the first
  * object the edit does not own.
  */
-function disown(value: Json, owned: Owned): void {
+function disown(value: Json | ChunkedArray, owned: Owned): void {
   if (value === null || typeof value !== 'object' || !owned.has(value)) return
   owned.delete(value)
+  if (value instanceof ChunkedArray) {
+    for (const chunk of value.chunks) disown(chunk, owned)
+    return
+  }
   for (const child of Array.isArray(value) ? value : Object.values(value)) disown(child, owned)
 }
 
@@ -208,11 +334,11 @@ function ownChild(node: JsonObject, token: string, op: Operation): Json {
   return node[token] as Json
 }
 
-function ownContainer(doc: Json, op: Operation, owned: Owned): Json[] | JsonObject {
+function ownContainer(doc: Json | ChunkedArray, op: Operation, owned: Owned): Node {
   if (doc === null || typeof doc !== 'object')
     throw fail(op, `the document is ${doc === null ? 'null' : typeof doc}, not an object or an array`)
   if (owned.has(doc)) return doc
-  const c = copy(doc)
+  const c = copy(doc, owned)
   owned.add(c)
   return c
 }
@@ -224,9 +350,16 @@ function ownObject(state: Slices, owned: Owned): Slices {
   return c
 }
 
-/** A shallow copy; object spread defines own properties, so a `__proto__` key stays data. */
-function copy<T extends Json[] | JsonObject>(node: T): T {
-  return (Array.isArray(node) ? node.slice() : { ...node }) as T
+/**
+ * A shallow copy; object spread defines own properties, so a `__proto__` key stays data. A chunked
+ * array's copy shares its chunks; a long array copied by a chunking edit becomes a chunked array.
+ */
+function copy(node: Node, owned: Owned): Node {
+  if (node instanceof ChunkedArray) return new ChunkedArray(node.chunks.slice(), node.length, node.chunk)
+  if (Array.isArray(node)) {
+    return owned instanceof ChunkingEdit && node.length >= owned.threshold ? chunkedFrom(node, owned.chunk, owned) : node.slice()
+  }
+  return { ...node }
 }
 
 /** Sets an own data property, also for the key `__proto__` (which `obj[key] =` would treat as the prototype). */
@@ -235,7 +368,7 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
   else obj[key] = value
 }
 
-function index(arr: Json[], token: string, allowEnd: boolean, op: Operation): number {
+function index(arr: { readonly length: number }, token: string, allowEnd: boolean, op: Operation): number {
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw fail(op, `"${token}" is not an array index`)
   const i = Number(token)
   if (i > arr.length || (!allowEnd && i === arr.length)) throw fail(op, `index ${i} is out of bounds (length ${arr.length})`)
@@ -243,13 +376,13 @@ function index(arr: Json[], token: string, allowEnd: boolean, op: Operation): nu
 }
 
 function get(doc: Json, tokens: readonly string[], op: Operation): Json {
-  let node = doc
+  let node: Json | ChunkedArray = doc
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string
     if (node === null || typeof node !== 'object') throw fail(op, `${toPointer(tokens.slice(0, i))} is not an object or an array`)
-    node = Array.isArray(node) ? (node[index(node, token, false, op)] as Json) : ownChild(node, token, op)
+    node = childOf(node, token, op)
   }
-  return node
+  return node as Json
 }
 
 /** The value at a pointer, or undefined where there is none. */
@@ -258,7 +391,11 @@ export function valueAt(doc: Json | undefined, pointer: string | readonly string
   let node: Json | undefined = doc
   for (const token of tokens) {
     if (node === null || typeof node !== 'object') return undefined
-    if (Array.isArray(node)) {
+    if ((node as unknown) instanceof ChunkedArray) {
+      const ca = node as unknown as ChunkedArray
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= ca.length) return undefined
+      node = ca.at(Number(token))
+    } else if (Array.isArray(node)) {
       if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined
       node = node[Number(token)]
     } else {
@@ -277,6 +414,8 @@ function isPrefix(a: readonly string[], b: readonly string[]): boolean {
 /** Structural equality of JSON values (key order does not matter). */
 export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true
+  if ((a as unknown) instanceof ChunkedArray) return deepEqual((a as unknown as ChunkedArray).toJSON(), b)
+  if ((b as unknown) instanceof ChunkedArray) return deepEqual(a, (b as unknown as ChunkedArray).toJSON())
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false

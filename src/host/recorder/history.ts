@@ -179,7 +179,8 @@ export class History {
 
   /**
    * The state right after entry `seq` (the base for `baseSeq`). The result is shared with the
-   * history's checkpoints and must not be changed.
+   * history's checkpoints and must not be changed. Long arrays in it may be `ChunkedArray`s, which
+   * share their chunks with the checkpoints: its JSON is the plain state (`toPlain` gives it).
    * @throws {RetentionError} when `seq` is not retained
    */
   stateAt(seq: number): Slices {
@@ -194,7 +195,7 @@ export class History {
     for (const known of [head, this.#cursor]) if (known !== undefined && known.seq <= seq && known.seq > from.seq) from = known
     if (from.seq === seq) return from.state
     let state = from.state
-    const owned = newEdit()
+    const owned = newEdit({ chunkArrays: true })
     for (let q = from.seq + 1; q <= seq; q++) {
       const kind = seg.kind(q)
       if (kind === 1 && seg.changeKind(q) !== 0) {

@@ -153,7 +153,7 @@ export async function importSession(
 class Importer {
   #header: SessionHeader | undefined
   #mirror: Slices = {}
-  #owned = newEdit()
+  #owned = newEdit({ chunkArrays: true })
   #n = 0
   #events = 0
 
@@ -192,7 +192,7 @@ class Importer {
     if (history.segmentFull) {
       // The mirror is the state the next checkpoint needs; from now on it is copied before changes.
       history.offerHead(this.#mirror)
-      this.#owned = newEdit()
+      this.#owned = newEdit({ chunkArrays: true })
     }
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { History, RetentionError, type HistoryLimits } from '../../../src/host/recorder/history'
 import { CHANGE_PATCHES, CHANGE_VALUE, SEGMENT_ENTRIES } from '../../../src/host/recorder/segment'
-import type { HistoryEvent, Slices } from '../../../src/shared/protocol'
+import type { HistoryEvent, Operation, Slices } from '../../../src/shared/protocol'
+import { ChunkedArray, toPlain } from '../../../src/shared/state'
 import { applyPlain } from '../../helpers/mirror'
 
 type NewEvent = Parameters<History['appendEvent']>[0]
@@ -110,6 +111,39 @@ describe('History', () => {
     for (const seq of seqs) expect(h.stateAt(seq), `state at ${seq}`).toEqual(states.get(seq))
     // Backwards too (a sample: each is a replay from a checkpoint), so that no answer comes from the last one asked.
     for (const seq of seqs.reverse().filter((s) => s % 13 === 0)) expect(h.stateAt(seq), `state at ${seq}`).toEqual(states.get(seq))
+  })
+
+  test('keeps a long array in chunks its checkpoints share, and gives every state exactly', () => {
+    const start = Array.from({ length: 5000 }, (_, i) => ({ n: i }))
+    const h = new History({ base: { list: start } })
+    // An independent model: a plain array changed in place, its JSON kept for a sample of seqs.
+    const model = start.map((x) => ({ ...x }))
+    const sample = new Map<number, string>()
+    for (let k = 0; k < SEGMENT_ENTRIES * 3; k++) {
+      const end = model.length - 1
+      let op: Operation
+      if (k % 50 === 0) {
+        op = { op: 'add', path: '/-', value: { n: -k } }
+        model.push({ n: -k })
+      } else if (k % 97 === 0) {
+        op = { op: 'remove', path: `/${end - 3}` }
+        model.splice(end - 3, 1)
+      } else {
+        op = { op: 'replace', path: `/${end - (k % 5)}/n`, value: k }
+        ;(model[end - (k % 5)] as { n: number }).n = k
+      }
+      const seq = h.appendEvent({ type: 'state.update', slice: 'list', patches: [op], cause: { type: 't' }, timestamp: k })
+      if (k % 61 === 0 || k % SEGMENT_ENTRIES === SEGMENT_ENTRIES - 1) sample.set(seq, JSON.stringify({ list: model }))
+    }
+    for (const [seq, json] of [...sample].reverse()) expect(JSON.stringify(h.stateAt(seq)), `state at ${seq}`).toBe(json)
+    expect(toPlain(h.stateAt(h.lastSeq))).toEqual({ list: model })
+    // Consecutive checkpoints share the chunks no entry between them wrote: all but the last ones.
+    const a = h.segment(SEGMENT_ENTRIES + 1).start.list as unknown as ChunkedArray
+    const b = h.segment(2 * SEGMENT_ENTRIES + 1).start.list as unknown as ChunkedArray
+    expect(a).toBeInstanceOf(ChunkedArray)
+    expect(b.chunks.slice(0, 3)).toEqual(a.chunks.slice(0, 3))
+    for (let c = 0; c < 3; c++) expect(b.chunks[c]).toBe(a.chunks[c])
+    expect(start[4999]).toEqual({ n: 4999 })
   })
 
   test('refuses a seq it does not hold', () => {
