@@ -18,6 +18,17 @@ afterAll(async () => {
   await host?.stop()
 })
 
+/**
+ * Waits until the agent has stopped streaming and the window holds every entry: rows are reused as
+ * the list follows new entries, so a row clicked while they arrive may show another entry by then.
+ */
+async function settled(): Promise<void> {
+  const { page } = win
+  await expect.poll(async () => ((await (await host.api('/state')).json()) as { status: string }).status, { timeout: 20_000 }).toBe('idle')
+  const last = Number((await (await host.api('/history')).text()).trimEnd().split('\n').length) - 2
+  await page.locator('.count', { hasText: `seq 0–${last}` }).waitFor()
+}
+
 describe('the window on the agent example', () => {
   test('shows entries as they arrive, and follows the newest', async () => {
     const { page } = win
@@ -38,6 +49,7 @@ describe('the window on the agent example', () => {
 
   test('shows, for a selected entry, the same state as GET /state?at=SEQ', async () => {
     const { page } = win
+    await settled()
     await page.locator('[role=option]', { hasText: 'agent/token' }).nth(3).click()
     const seq = await selectedSeq(page)
     await page.getByRole('tab', { name: 'State' }).click()
