@@ -4,10 +4,8 @@
  * PATCHSCOPE_BENCH_WORKLOAD (a worker inherits the environment).
  */
 import { fileURLToPath } from 'node:url'
-import { performance } from 'node:perf_hooks'
 import { Host, startServer, type HistoryLimits } from '../../src/host/index'
-import { collect, serveRequests, usage, type Request, type TimeTravel, type Usage } from './protocol'
-import { percentile } from '../lib/stats'
+import { collect, serveRequests, timeCalls, usage, type Request, type TimeTravel, type Usage } from './protocol'
 import { random } from '../lib/random'
 
 const workload = fileURLToPath(new URL('../workloads/agent.mjs', import.meta.url))
@@ -30,28 +28,8 @@ function timeTravel(samples: number, seed: number, budgetMs: number): TimeTravel
   const h = host.history
   const next = random(seed)
   const { baseSeq, lastSeq } = h
-  const times: number[] = []
-  const cpu: number[] = []
-  const deadline = performance.now() + budgetMs
-  for (let i = 0; i < samples && performance.now() < deadline; i++) {
-    const seq = baseSeq + 1 + Math.floor(next() * (lastSeq - baseSeq))
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    h.stateAt(seq)
-    times.push(performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpu.push((c.user + c.system) / 1000)
-  }
-  return {
-    samples: times.length,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    max: Math.max(...times),
-    cpuP50: percentile(cpu, 50),
-    cpuP99: percentile(cpu, 99),
-    baseSeq,
-    lastSeq
-  }
+  const timings = timeCalls(samples, budgetMs, () => h.stateAt(baseSeq + 1 + Math.floor(next() * (lastSeq - baseSeq))))
+  return { ...timings, baseSeq, lastSeq }
 }
 
 serveRequests(async (request: Request) => {

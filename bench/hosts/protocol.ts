@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 import type { Shape } from '../lib/shapes'
+import { percentile } from '../lib/stats'
 
 /**
  * What the bench process and a host it starts in a child process say to each other over IPC.
@@ -41,8 +43,8 @@ export interface Usage {
   baseSeq?: number
 }
 
-/** Timings of `History.stateAt` for random retained entries, in milliseconds. */
-export interface TimeTravel {
+/** Timings of repeated calls, in milliseconds. */
+export interface Timings {
   samples: number
   /** Wall time. */
   p50: number
@@ -51,6 +53,33 @@ export interface TimeTravel {
   /** Process CPU time over the same calls: what the wall time is without waiting for a core. */
   cpuP50: number
   cpuP99: number
+}
+
+/** Times `call(i)` for i from 0, `samples` times or until `budgetMs` have passed, whichever comes first. */
+export function timeCalls(samples: number, budgetMs: number, call: (i: number) => void): Timings {
+  const times: number[] = []
+  const cpu: number[] = []
+  const deadline = performance.now() + budgetMs
+  for (let i = 0; i < samples && performance.now() < deadline; i++) {
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    call(i)
+    times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
+  }
+  return {
+    samples: times.length,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max: Math.max(...times),
+    cpuP50: percentile(cpu, 50),
+    cpuP99: percentile(cpu, 99)
+  }
+}
+
+/** Timings of `History.stateAt` for random retained entries, in milliseconds. */
+export interface TimeTravel extends Timings {
   baseSeq: number
   lastSeq: number
 }

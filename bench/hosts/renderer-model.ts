@@ -9,12 +9,11 @@ import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import type { HistoryEvent, StateInitialEvent } from '../../src/shared/protocol'
 import { HistoryStore } from '../../src/renderer/src/lib/model/store'
-import { percentile } from '../lib/stats'
 import { random } from '../lib/random'
-import { collect, serveRequests, type Request } from './protocol'
+import { collect, serveRequests, timeCalls, type Request, type Timings } from './protocol'
 
-/** What the window's model costs on a whole session. */
-export interface ModelFigures {
+/** What the window's model costs on a whole session; the timings are `stateAt(i)` for random entries. */
+export interface ModelFigures extends Timings {
   fileBytes: number
   /** Entries the store holds, the base included, and their seqs. */
   entries: number
@@ -24,13 +23,6 @@ export interface ModelFigures {
   ingestMs: number
   /** The process's JS heap after a full GC, holding the store, bytes. */
   heapUsed: number
-  /** `stateAt(i)` for random entries: wall time, and process CPU time, ms. */
-  samples: number
-  p50: number
-  p99: number
-  max: number
-  cpuP50: number
-  cpuP99: number
 }
 
 async function load(file: string): Promise<{ store: HistoryStore; ingestMs: number }> {
@@ -52,18 +44,7 @@ async function measure(request: Extract<Request, { t: 'renderer-model' }>): Prom
   collect()
   const heapUsed = process.memoryUsage().heapUsed
   const next = random(request.seed)
-  const times: number[] = []
-  const cpu: number[] = []
-  const deadline = performance.now() + request.budgetMs
-  for (let i = 0; i < request.samples && performance.now() < deadline; i++) {
-    const index = Math.floor(next() * store.length)
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    store.stateAt(index)
-    times.push(performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpu.push((c.user + c.system) / 1000)
-  }
+  const timings = timeCalls(request.samples, request.budgetMs, () => store.stateAt(Math.floor(next() * store.length)))
   return {
     fileBytes: statSync(request.file).size,
     entries: store.length,
@@ -71,12 +52,7 @@ async function measure(request: Extract<Request, { t: 'renderer-model' }>): Prom
     lastSeq: store.lastSeq,
     ingestMs,
     heapUsed,
-    samples: times.length,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    max: Math.max(...times),
-    cpuP50: percentile(cpu, 50),
-    cpuP99: percentile(cpu, 99)
+    ...timings
   }
 }
 

@@ -5,21 +5,11 @@
  * own functions in helpers the page does not have.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { CHROMIUM, launchChromium } from '../../test/e2e/harness'
 import type { Endpoint } from '../lib/http'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-]
 /** The browser's name and version, as it prints them ("Chromium 156.0.…"). */
 export function chromiumVersion(): string {
   try {
@@ -45,8 +35,7 @@ export interface Window {
  * @param meter record frame intervals from the page's first script on (read them with `stopFrames`)
  */
 export async function openWindow(host: Endpoint, { meter = false }: { meter?: boolean } = {}): Promise<Window> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 })
+  const browser = await launchChromium(60_000)
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const errors: string[] = []
