@@ -115,4 +115,23 @@ describe('Inspector', () => {
     timeline.select(1)
     expect(inspector.diff).toBeUndefined()
   })
+
+  test('says where to look for a change found in place, for that update only', async () => {
+    const log = todos().found('todos', { patches: [{ op: 'add', path: '/items/-', value: 'jam' }] }, 2)
+    const { timeline, inspector } = await inspectorOf(log)
+    expect(inspector.inPlace).toMatchObject({ slice: 'todos', since: 2, seq: 5, first: 3, actions: [{ type: 'add', count: 1 }] })
+    timeline.select(3)
+    expect(inspector.inPlace).toBeUndefined()
+  })
+
+  test('shows an entry by its seq, and tells the entries it no longer holds', async () => {
+    const { store, timeline, inspector } = await inspectorOf(new Log({ a: 0 }, 10).update('a', { value: 1 }).update('a', { value: 2 }))
+    inspector.tab = 'state'
+    expect([inspector.holds(11), inspector.holds(9), inspector.holds(13)]).toEqual([true, false, false])
+    inspector.showEntry(11)
+    expect([store.seqAt(timeline.selected), timeline.following, inspector.tab]).toEqual([11, false, 'entry'])
+    inspector.tab = 'diff'
+    inspector.showEntry(9)
+    expect([store.seqAt(timeline.selected), inspector.tab]).toEqual([11, 'diff'])
+  })
 })

@@ -13,6 +13,7 @@ import type {
   StateInitialEvent,
   StateUpdateEvent
 } from '../../../src/shared/protocol'
+import { VERIFICATION_CAUSE } from '../../../src/shared/protocol'
 import { HistoryStore } from '../../../src/renderer/src/lib/model/store'
 
 /** What a `state.update` carries: patches, a whole value, or the slice's removal. */
@@ -39,6 +40,22 @@ export class Log {
 
   update(slice: string, change: Change, cause: Cause = { type: 'set' }): this {
     const e: StateUpdateEvent = { type: 'state.update', seq: this.next, slice, cause, timestamp: timeOf(this.next), ...change }
+    this.events.push(e)
+    return this
+  }
+
+  /** An update the host's verification found: the slice changed in place after entry `since`. */
+  found(slice: string, change: Change, since: number): this {
+    const seq = this.next
+    const e: StateUpdateEvent = {
+      type: 'state.update',
+      seq,
+      slice,
+      cause: { type: VERIFICATION_CAUSE },
+      timestamp: timeOf(seq),
+      ...change,
+      detected: { inPlace: true, since }
+    }
     this.events.push(e)
     return this
   }

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { CHECKPOINT_EVERY, HistoryStore } from '../../../src/renderer/src/lib/model/store'
 import type { HistoryEvent, Operation, Slices } from '../../../src/shared/protocol'
 import { PatchError } from '../../../src/shared/state'
-import { Log, timeOf } from './log'
+import { feed, Log, timeOf } from './log'
 import { historyOf, stepArb } from './random-history'
 
 describe('stateAt', () => {
@@ -238,5 +238,53 @@ describe('columns', () => {
       if (i % 1000 === 0) expect(s.event(1)).toBe(kept)
     }
     expect(s.event(1)).toBe(kept)
+  })
+})
+
+describe('updates found changed in place', () => {
+  const log = new Log({ todos: [{ done: false }], filter: 'all' })
+    .update('filter', { value: 'done' }, { type: 'filter/set' })
+    .found('todos', { patches: [{ op: 'replace', path: '/0/done', value: true }] }, 1)
+    .update('todos', { patches: [{ op: 'add', path: '/-', value: { done: false } }] }, { type: 'todos/add' })
+
+  test('are known from the store without parsing the entry, with the entry after which the slice changed', () => {
+    const store = log.store()
+    expect([0, 1, 2, 3].map((i) => store.inPlaceSince(i))).toEqual([undefined, undefined, 1, undefined])
+    expect(store.stateAt(2)).toEqual({ todos: [{ done: true }], filter: 'done' })
+  })
+
+  test('are forgotten when the history starts over', () => {
+    const store = log.store()
+    const plain = new Log({ todos: [], filter: 'all' }).update('filter', { value: 'a' }).update('filter', { value: 'b' })
+    store.reset(plain.base)
+    feed(store, plain)
+    expect(store.length).toBe(3)
+    expect(store.inPlaceSince(2)).toBeUndefined()
+  })
+
+  test('are not marked when the entry does not apply, nor when its since is not a number', () => {
+    const store = new Log({ a: {} }).store()
+    const bad = {
+      type: 'state.update',
+      seq: 1,
+      slice: 'a',
+      patches: [{ op: 'remove', path: '/nope' }],
+      cause: { type: 'x' },
+      timestamp: 1,
+      detected: { inPlace: true, since: 0 }
+    } as HistoryEvent
+    expect(() => store.ingest(bad, JSON.stringify(bad))).toThrow()
+    expect(store.inPlaceSince(1)).toBeUndefined()
+    const odd = {
+      type: 'state.update',
+      seq: 1,
+      slice: 'a',
+      value: 1,
+      cause: { type: 'x' },
+      timestamp: 1,
+      detected: { inPlace: true, since: '0' }
+    } as unknown as HistoryEvent
+    store.ingest(odd, JSON.stringify(odd))
+    expect(store.inPlaceSince(1)).toBeUndefined()
   })
 })

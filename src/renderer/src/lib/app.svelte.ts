@@ -6,6 +6,7 @@ import type { PatchscopeApi } from '../../../shared/api'
 import { Connection } from './connection.svelte'
 import { Inspector } from './inspector.svelte'
 import { HistoryStore } from './model/store'
+import { RuntimeChecks } from './runtime-checks.svelte'
 import { Timeline } from './timeline.svelte'
 
 const KEY = Symbol('patchscope')
@@ -15,9 +16,11 @@ export class App {
   readonly timeline = new Timeline(this.store)
   readonly inspector = new Inspector(this.store, this.timeline)
   readonly connection: Connection
+  readonly checks: RuntimeChecks
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
     this.connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
+    this.checks = new RuntimeChecks(this.connection)
   }
 }
 

@@ -3,7 +3,7 @@
  * the commands (load, reload, import, export, dispatch), all over HTTP with the token.
  */
 import type { PatchscopeApi } from '../../../shared/api'
-import type { ErrorBody, RuntimeInfo } from '../../../shared/protocol'
+import type { CompareMode, ErrorBody, RuntimeInfo } from '../../../shared/protocol'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -39,7 +39,9 @@ export class Connection {
               this.notice = 'Some entries were dropped by the host while this window was away; the timeline starts again from what it kept.'
           } else {
             store.ingest(event, raw)
-            if (event.type === 'state.initial') void this.refreshRuntime()
+            // A load, or a slice found changed in place: the runtime's info (its findings) changed too.
+            if (event.type === 'state.initial' || (event.type === 'state.update' && event.detected !== undefined))
+              void this.refreshRuntime()
           }
           this.changed()
         },
@@ -107,6 +109,25 @@ export class Connection {
     )
   }
 
+  /**
+   * Compares the runtime's state this way from now on (`full`: every change in full; `verify`: the
+   * default). Answers the host's error for the caller to show where it was asked, else undefined.
+   */
+  async setCompare(mode: Exclude<CompareMode, 'trust'>): Promise<string | undefined> {
+    try {
+      const res = await this.request('/runtime/compare', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mode })
+      })
+      if (!res.ok) return await errorOf(res)
+      this.runtime = (await res.json()) as RuntimeInfo
+      return undefined
+    } catch (e) {
+      return unreachable(e)
+    }
+  }
+
   /** Where the browser downloads the session file from (the token rides in the URL: a download cannot set headers). */
   get exportUrl(): string {
     return `${this.origin}/history?token=${encodeURIComponent(this.token)}`
@@ -118,17 +139,26 @@ export class Connection {
     try {
       const res = await send()
       if (!res.ok) {
-        const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined
-        this.error = body?.error?.message ?? `the host answered ${res.status}`
+        this.error = await errorOf(res)
         return false
       }
       return true
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
       return false
     } finally {
       this.busy = false
       await this.refreshRuntime()
     }
   }
+}
+
+/** The message of a refused request: the host's own (`{ error: { message } }`), else its status. */
+async function errorOf(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined
+  return body?.error?.message ?? `the host answered ${res.status}`
+}
+
+function unreachable(e: unknown): string {
+  return `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
 }

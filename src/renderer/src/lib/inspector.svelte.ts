@@ -5,6 +5,7 @@
 import type { HistoryEvent, Json, Slices } from '../../../shared/protocol'
 import { valueAt } from '../../../shared/state'
 import { diffStates, type Change } from './model/diff'
+import { inPlaceRange, type InPlaceRange } from './model/in-place'
 import { pathHistory, type PathHistory } from './model/path-history'
 import type { HistoryStore } from './model/store'
 import type { Timeline } from './timeline.svelte'
@@ -58,6 +59,12 @@ export class Inspector {
     return { before: valueAt(this.store.stateAt(i - 1), [e.slice]), after: valueAt(this.store.stateAt(i), [e.slice]) }
   })
 
+  /** For an update verification found changed in place, where to look for the change. */
+  readonly inPlace: InPlaceRange | undefined = $derived.by(() => {
+    const e = this.event
+    return e?.type === 'state.update' ? inPlaceRange(this.store, e) : undefined
+  })
+
   readonly history: PathHistory | undefined = $derived.by(() => {
     void this.timeline.version
     const path = this.path
@@ -78,6 +85,20 @@ export class Inspector {
   showPath(path: string[]): void {
     this.path = path
     this.tab = 'path'
+  }
+
+  /** True when the store holds the entry with this seq (older ones may have been folded into the base). */
+  holds(seq: number): boolean {
+    void this.timeline.version
+    return this.store.indexOf(seq) >= 0
+  }
+
+  /** Selects the entry with this seq, if held, and shows it. */
+  showEntry(seq: number): void {
+    const i = this.store.indexOf(seq)
+    if (i < 0) return
+    this.timeline.select(i)
+    this.tab = 'entry'
   }
 
   /** Pins the selected entry as the start of a diff. */

@@ -2,7 +2,8 @@
  * The window's copy of the history: every entry in order, kept small enough for a million of
  * them. Each entry is kept as its JSON text (parsed again on demand, a few at a time) beside a
  * few typed-array columns the timeline and the filters read without parsing: type, slice, cause,
- * time and the turn that was running. Every `CHECKPOINT_EVERY` entries the state is kept
+ * time and the turn that was running (and, for the rare update found by verification, the entry
+ * after which its slice was changed in place). Every `CHECKPOINT_EVERY` entries the state is kept
  * (copy-on-write, sharing what did not change), so the state at any entry is a short replay.
  *
  * Index 0 is the base `state.initial`; entry `i` has seq `baseSeq + i`.
@@ -32,6 +33,8 @@ export class HistoryStore {
   #cause = new Column(Int32Array)
   #turn = new Column(Int32Array)
   #time = new Column(Float64Array)
+  /** Index → `detected.since` of the updates verification found: rare, so a map rather than a column. */
+  #inPlace = new Map<number, number>()
   #checkpoints: Slices[] = []
   /** The newest state. `#owned` names what in it no one else holds, which ingest changes in place. */
   #head: Slices = {}
@@ -67,6 +70,7 @@ export class HistoryStore {
     for (const c of [this.#type, this.#slice, this.#cause, this.#turn, this.#time]) c.clear()
     this.#checkpoints = []
     this.#parsed.clear()
+    this.#inPlace.clear()
     this.#cached = undefined
     this.executions.clear()
     this.sliceNames.clear()
@@ -104,6 +108,8 @@ export class HistoryStore {
     if (event.type === 'state.update') {
       this.sliceNames.add(event.slice)
       this.actionTypes.add(event.cause.type)
+      // A session file can hold anything the host let through: only a number names an entry.
+      if (typeof event.detected?.since === 'number') this.#inPlace.set(index, event.detected.since)
     }
     this.#slice.push(event.type === 'state.update' ? this.names.id(event.slice) : -1)
     this.#cause.push(event.type === 'state.update' ? this.names.id(event.cause.type) : -1)
@@ -154,6 +160,14 @@ export class HistoryStore {
   /** The turn that was running when the entry was recorded, if any. */
   turn(index: number): string | undefined {
     return this.names.name(this.#turn.get(index))
+  }
+
+  /**
+   * For an update verification found (its slice changed in place), the seq of the last entry known
+   * exact before it (`detected.since`); undefined for every other entry.
+   */
+  inPlaceSince(index: number): number | undefined {
+    return this.#inPlace.get(index)
   }
 
   time(index: number): number {
