@@ -4,11 +4,12 @@
  * desktop app, the headless CLI and the tests.
  */
 import { resolve } from 'node:path'
-import type { Action, RuntimeInfo, Slices } from '../shared/protocol'
+import type { Action, CompareMode, RuntimeInfo, Slices } from '../shared/protocol'
+import { readBatch, type EntryBatch } from './recorder/entry'
+import { InPlaceFindings } from './recorder/findings'
 import { History, type HistoryLimits } from './recorder/history'
-import type { ChangeSpan } from './recorder/segment'
 import { importSession, type ImportedSession } from './recorder/session-file'
-import type { EntryBatch, Fault } from './runtime/messages'
+import type { Fault } from './runtime/messages'
 import { RuntimeController } from './runtime/controller'
 
 export interface HostOptions {
@@ -23,6 +24,8 @@ export interface HostOptions {
   responseTimeoutMs?: number
   /** What runtimes print, and what the host reports. @default writes to stderr */
   log?: (text: string) => void
+  /** Compare every runtime's state this way, whatever it declares (`--full-compare` gives `full`). */
+  compare?: CompareMode
 }
 
 /** The tag of a note the host itself records in the timeline (a runtime's data can never forge it: see DESIGN's `$object`). */
@@ -37,6 +40,8 @@ export class Host {
   #asBase = false
   #held: EntryBatch[] | undefined
   #queue: Promise<unknown> = Promise.resolve()
+  /** What the running runtime's recorder found changed in place (a new runtime starts afresh). */
+  #findings = new InPlaceFindings()
 
   private constructor(options: HostOptions) {
     this.#cwd = options.cwd ?? process.cwd()
@@ -48,6 +53,7 @@ export class Host {
       onLoaded: (slices) => this.#loaded(slices),
       onFault: (fault) => this.#fault(fault),
       log: this.#log,
+      ...(options.compare !== undefined ? { compare: options.compare } : {}),
       ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
       ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {})
     })
@@ -85,6 +91,17 @@ export class Host {
     if (path === null || status === 'session')
       return Promise.resolve({ ok: false, error: 'no runtime module has been loaded, so there is nothing to reload' })
     return this.loadRuntime(path)
+  }
+
+  /** What is running, as `GET /runtime` shows it: with how its state is compared and what was found changed in place. */
+  get runtimeInfo(): RuntimeInfo {
+    const info = this.runtime.info
+    return info.status === 'loaded' ? { ...info, inPlace: this.#findings.list() } : info
+  }
+
+  /** Compares the running runtime's state this way from now on (see `RuntimeController.setCompare`). */
+  setCompare(mode: CompareMode, timeoutMs: number): Promise<void> {
+    return this.runtime.setCompare(mode, timeoutMs)
   }
 
   /** Dispatches an action to the running runtime (see `RuntimeController.dispatch`). */
@@ -128,13 +145,7 @@ export class Host {
   }
 
   #record(batch: EntryBatch): void {
-    const { types, slices, bodies, changes } = batch
-    for (let i = 0; i < types.length; i++) {
-      const kind = changes[3 * i] as number
-      const change =
-        kind === 0 ? undefined : { kind: kind as ChangeSpan['kind'], from: changes[3 * i + 1] as number, to: changes[3 * i + 2] as number }
-      this.history.append(types[i] as EntryBatch['types'][number], slices[i] ?? null, bodies[i] as string, change)
-    }
+    readBatch(batch, this.#findings.reader(this.history))
     this.history.notify()
   }
 
@@ -144,6 +155,8 @@ export class Host {
     } else {
       this.history.append('state.initial', null, `"slices":${slices},"timestamp":${Date.now()},"reset":true}`)
     }
+    // The state a runtime starts from is exact.
+    this.#findings = new InPlaceFindings(this.history.lastSeq)
     this.history.notify()
   }
 

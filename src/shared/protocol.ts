@@ -60,7 +60,22 @@ export interface StateUpdateEvent {
   removed?: true
   cause: Cause
   timestamp: number
+  /**
+   * Set on an update the recorder's verification found rather than one the runtime reported: the
+   * slice was changed in place (without a new object) somewhere after entry `since`, the last entry
+   * known exact, and before this one. Its cause is `VERIFICATION_CAUSE`.
+   */
+  detected?: Detected
 }
+
+/** See `StateUpdateEvent.detected`. */
+export interface Detected {
+  inPlace: true
+  since: number
+}
+
+/** The cause type of an update found by verification (not dispatched). */
+export const VERIFICATION_CAUSE = '(found by verification)'
 
 /** An execution (or one of its turns) moved through its lifecycle; `error` is the message. */
 export interface ExecutionStatusEvent {
@@ -96,6 +111,9 @@ export type ServerEvent = HistoryEvent | HeartbeatEvent
 /** The `type` of each recorded entry. */
 export type HistoryEventType = HistoryEvent['type']
 
+/** Every entry type, in the order their small numbers follow wherever entries are stored by number. */
+export const HISTORY_EVENT_TYPES: readonly HistoryEventType[] = ['state.initial', 'state.update', 'execution.status', 'custom-event']
+
 /** Statuses the window knows; any other string is shown as is. */
 export const EXECUTION_STATUSES = ['started', 'running', 'completed', 'failed', 'cancelled'] as const
 
@@ -125,6 +143,38 @@ export interface RuntimeInfo {
   status: RuntimeStatus
   error?: string
   responsive?: boolean
+  /** How a loaded runtime's state is compared (see `CompareMode`). */
+  compare?: CompareMode
+  /** Slices compared in full, and why, in the order found (a loaded runtime). */
+  inPlace?: InPlaceFinding[]
+}
+
+/**
+ * How the recorder compares a runtime's state with what it recorded:
+ * - `verify` (the default): an unchanged reference is taken for an unchanged subtree, so a change
+ *   costs what changed; the whole state is then verified against the recorder's own copy when the
+ *   runtime goes idle (and during long bursts), and a slice found changed in place is compared in
+ *   full from then on;
+ * - `full`: every slice compared in full on every change (`immutable: false`, `--full-compare`);
+ * - `trust`: references trusted, never verified (the runtime declared `immutable: true`).
+ */
+export type CompareMode = 'verify' | 'full' | 'trust'
+
+/** The compare modes, for checking a request. */
+export const COMPARE_MODES: readonly CompareMode[] = ['verify', 'full', 'trust']
+
+/**
+ * A slice the recorder compares in full, and why: `verification` found it changed in place without
+ * a new object (the reducer bug), or the runtime `reported` a change handing back the same object.
+ * The change happened after entry `since` and was recorded as entry `seq`, at `paths`.
+ */
+export interface InPlaceFinding {
+  slice: string
+  how: 'verification' | 'reported'
+  seq: number
+  since: number
+  /** The paths (RFC 6901, in the slice) that differed; at most 20. */
+  paths: string[]
 }
 
 /** `POST /actions` answers the seq of the last entry after the dispatch (`settled: false` on 202). */

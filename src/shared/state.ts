@@ -72,6 +72,22 @@ export function newEdit({ chunkArrays }: { chunkArrays?: boolean | ChunkOptions 
   return new ChunkingEdit(Math.max(1, chunk), Math.max(1, threshold))
 }
 
+/** An edit that owns everything: it changes the state it is given in place (see `inPlaceEdit`). */
+class InPlaceEdit extends WeakSet<object> {
+  override has(): boolean {
+    return true
+  }
+}
+
+/**
+ * An edit that changes the state it is applied to in place, copying nothing: for a state that
+ * nothing else shares (the recorder's own copy). A `copy` operation then puts one value at two
+ * places, so apply only operations without `copy` under it.
+ */
+export function inPlaceEdit(): Owned {
+  return new InPlaceEdit()
+}
+
 /** A state with every `ChunkedArray` in it made a plain array again. */
 export function toPlain<T extends Json>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T

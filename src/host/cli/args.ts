@@ -10,6 +10,8 @@ export interface CliArgs {
   json: boolean
   maxEntries: number | undefined
   maxBytes: number | undefined
+  /** `--full-compare`: compare every change in full instead of trusting references and verifying. */
+  fullCompare: boolean
   help: boolean
 }
 
@@ -28,6 +30,8 @@ Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
   --json               print {"url", "token"} as one line of JSON once the host accepts connections
   --max-entries N      entries of history to keep (default 1000000); older ones fold into the base
   --max-mb N           megabytes of history to keep (default 512)
+  --full-compare       compare the whole state on every change, instead of trusting unchanged
+                       objects and verifying them when the runtime is idle (the default)
   -h, --help           show this help
 `
 
@@ -51,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         json: { type: 'boolean', default: false },
         'max-entries': { type: 'string' },
         'max-mb': { type: 'string' },
+        'full-compare': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -71,6 +76,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: values.json,
     maxEntries: whole('--max-entries', values['max-entries'], 1024, 1_000_000_000),
     maxBytes: mb === undefined ? undefined : mb * 1024 * 1024,
+    fullCompare: values['full-compare'],
     help: values.help
   }
 }

@@ -30,7 +30,12 @@ async function main(argv: readonly string[]): Promise<number> {
   // npm runs scripts from the project; the user meant paths relative to where they typed.
   const cwd = process.env.INIT_CWD ?? process.cwd()
   const limits = { ...(args.maxEntries ? { maxEntries: args.maxEntries } : {}), ...(args.maxBytes ? { maxBytes: args.maxBytes } : {}) }
-  const { host, error } = await Host.create({ cwd, limits, ...(args.module !== undefined ? { runtime: args.module } : {}) })
+  const { host, error } = await Host.create({
+    cwd,
+    limits,
+    ...(args.fullCompare ? { compare: 'full' as const } : {}),
+    ...(args.module !== undefined ? { runtime: args.module } : {})
+  })
   if (error !== undefined) {
     process.stderr.write(`patchscope: ${error}\n`)
     await host.close()

@@ -1,11 +1,16 @@
 /**
  * Turns a Redux-style store into a bus runtime: after each action, `state-changed` for every
- * top-level key, with that action as the cause. The recorder drops keys that did not change, so
- * a store that mutates in place is recorded as correctly as one that never does.
+ * top-level key that holds another value than before (a new object, as Redux asks of a change),
+ * with that action as the cause, and `DISPATCHED`. A key that kept its object is taken as
+ * unchanged; the recorder verifies that once the store is idle, so a reducer that mutates in place
+ * is still recorded exactly, and shown as such.
  */
 import { EventEmitter } from 'node:events'
 import type { Action } from '../../shared/protocol'
 import type { BusRuntime, Store } from './contract'
+
+/** The bus event after each dispatch the store reported, changed or not: the recorder verifies once idle. */
+export const DISPATCHED = 'dispatched'
 
 /** The cause of a change the store reported outside any dispatch Patchscope saw (an async thunk's later dispatch). */
 export const OUTSIDE_DISPATCH: Action = { type: '(change outside dispatch)' }
@@ -31,16 +36,22 @@ export function adaptStore(store: Store): BusRuntime {
   const bus = new EventEmitter()
   const original = store.dispatch.bind(store)
   let current: Action | undefined
-  let last = slicesOf(store.getState())
+  // A copy of the keys: a reducer may change the root object itself in place.
+  let last = { ...slicesOf(store.getState()) }
 
   const report = (cause: Action): void => {
     const next = slicesOf(store.getState())
-    const keys = new Set([...Object.keys(last), ...Object.keys(next)])
-    for (const slice of keys) {
-      const after = Object.hasOwn(next, slice) ? next[slice] : undefined
-      bus.emit('state-changed', { slice, before: last[slice], after, causingAction: cause })
+    for (const slice of Object.keys(next)) {
+      const before = Object.hasOwn(last, slice) ? last[slice] : undefined
+      if (!Object.hasOwn(last, slice) || before !== next[slice])
+        bus.emit('state-changed', { slice, before, after: next[slice], causingAction: cause })
     }
-    last = next
+    for (const slice of Object.keys(last)) {
+      if (!Object.hasOwn(next, slice)) bus.emit('state-changed', { slice, before: last[slice], after: undefined, causingAction: cause })
+    }
+    last = { ...next }
+    // Once the outermost dispatch is over (the store's own listener runs inside it too).
+    if (current === undefined) bus.emit(DISPATCHED, cause)
   }
 
   const dispatch = (action: unknown): unknown => {

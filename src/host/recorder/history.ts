@@ -10,9 +10,17 @@
  *
  * The history knows no transport: consumers `subscribe` and read.
  */
-import type { HistoryEvent, HistoryEventType, Json, Operation, Slices } from '../../shared/protocol'
+import {
+  HISTORY_EVENT_TYPES,
+  type HistoryEvent,
+  type HistoryEventType,
+  type Json,
+  type Operation,
+  type Slices
+} from '../../shared/protocol'
 import { applyEvent, applyUpdate, newEdit } from '../../shared/state'
-import { CHANGE_PATCHES, KINDS, kindOf, Segment, type ChangeSpan } from './segment'
+import { CHANGE_PATCHES, typeNumber, type ChangeSpan } from './entry'
+import { Segment } from './segment'
 
 /** How much history is kept; past either bound the oldest entries fold into the base. */
 export interface HistoryLimits {
@@ -102,7 +110,7 @@ export class History {
       this.#sealedBytes -= dropped.bytes
     }
     this.#entries++
-    return this.#last.append(kindOf(type), slice === null ? -1 : this.sliceId(slice), body, change)
+    return this.#last.append(typeNumber(type), slice === null ? -1 : this.sliceId(slice), body, change)
   }
 
   /** True when one more entry, with this body, would take the history past a limit. */
@@ -169,7 +177,7 @@ export class History {
 
   /** The type of a retained entry. */
   type(seq: number): HistoryEventType {
-    return KINDS[this.segment(seq).kind(seq)] as HistoryEventType
+    return HISTORY_EVENT_TYPES[this.segment(seq).kind(seq)] as HistoryEventType
   }
 
   /** A retained entry, parsed. */

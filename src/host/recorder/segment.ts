@@ -3,40 +3,17 @@
  * state just before its first entry as a checkpoint. Frames are written once and then only read:
  * every client and every export reads the same bytes.
  */
-import type { HistoryEventType, Slices } from '../../shared/protocol'
+import { HISTORY_EVENT_TYPES, type Slices } from '../../shared/protocol'
+import type { ChangeSpan } from './entry'
 
 /** Entries a segment holds: the longest replay `stateAt` ever does. */
 export const SEGMENT_ENTRIES = 1024
-
-/** The entry types, by the small number a segment stores for each entry. */
-export const KINDS: readonly HistoryEventType[] = ['state.initial', 'state.update', 'execution.status', 'custom-event']
-
-/** The number a segment stores for an entry type. */
-export function kindOf(type: HistoryEventType): number {
-  return KINDS.indexOf(type)
-}
-
-/** A `ChangeSpan` kind: the JSON is a `state.update`'s `patches`. */
-export const CHANGE_PATCHES = 1
-/** A `ChangeSpan` kind: the JSON is a `state.update`'s `value`. */
-export const CHANGE_VALUE = 2
-
-/**
- * Where the change of a `state.update` (its `patches` or its `value`) is in the entry's body, in
- * UTF-16 units from `from` to `to`: a replay parses that JSON alone, not the cause and the rest.
- * Both fall next to ASCII punctuation (`:` before, `,` after), never inside a surrogate pair.
- */
-export interface ChangeSpan {
-  kind: typeof CHANGE_PATCHES | typeof CHANGE_VALUE
-  from: number
-  to: number
-}
 
 const INITIAL_BYTES = 64 * 1024
 
 /** The bytes before an entry's JSON in its frame: `id: N\nevent: TYPE\ndata: `. */
 function headerLength(seq: number, kind: number): number {
-  return 4 + String(seq).length + 8 + (KINDS[kind] as string).length + 7
+  return 4 + String(seq).length + 8 + (HISTORY_EVENT_TYPES[kind] as string).length + 7
 }
 
 /**
@@ -109,7 +86,7 @@ export class Segment {
    */
   append(kind: number, sliceId: number, body: string | Uint8Array, change?: ChangeSpan): number {
     const seq = this.firstSeq + this.count
-    const type = KINDS[kind] as string
+    const type = HISTORY_EVENT_TYPES[kind] as string
     const header = `id: ${seq}\nevent: ${type}\ndata: {"type":"${type}","seq":${seq},`
     this.#reserve(maxFrameBytes(body))
     if (typeof body !== 'string') {

@@ -14,7 +14,7 @@ import {
 } from '../../shared/protocol'
 import { applyEvent, newEdit } from '../../shared/state'
 import { History, type HistoryLimits } from './history'
-import { kindOf } from './segment'
+import { typeNumber } from './entry'
 
 /** A session file that cannot be imported; `line` is 1-based. */
 export class SessionError extends Error {
@@ -47,7 +47,7 @@ export function exportSession(history: History, runtime: RuntimeInfo, now = Date
     createdAt: new Date(now).toISOString()
   }
   let next = view.baseSeq + 1
-  const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === kindOf('state.initial')
+  const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === typeNumber('state.initial')
   const initial = { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
   let head: string | undefined = `${JSON.stringify(header)}\n${startsWithInitial ? '' : `${JSON.stringify(initial)}\n`}`
   return new ReadableStream<Uint8Array>({

@@ -1,22 +1,19 @@
 /**
  * The recorder's own copy of each slice, and the diff of a slice's new value against it.
  *
- * The recorder never trusts the runtime's `before`: a runtime may mutate in place. So it keeps,
- * for every position of the state, what was there last time (a "kid"):
+ * The snapshot keeps, for every position of the state, what was there last time (a "kid"):
  * - a primitive, compared by value;
- * - a *sealed* object: deeply frozen, with no cycle or special value, and (objects) data properties
- *   only; a getter on the index of a frozen array is not looked for, as that would cost a key per index.
- *   Such an object can never change, so the object itself is the snapshot, and the same reference
- *   at the same position means no change. Immer and Redux Toolkit freeze their state, so for them
- *   an array of 50,000 unchanged elements costs one reference comparison each and no allocation;
- * - a `Node` for anything else (unfrozen objects and arrays keep their own copy of their children;
- *   dates, maps and other tagged values keep their encoded JSON; an object with `toJSON` keeps the
- *   kid of its result, which is diffed like any other value), compared in full every time.
+ * - a *sealed* object: one the slice's compare policy takes as unchanged while its reference is,
+ *   so the object itself is the snapshot, and the same reference at the same position means no
+ *   change (an array of 50,000 unchanged elements costs one reference comparison each);
+ * - a `Node` for anything else (objects and arrays keep their own copy of their children; dates,
+ *   maps and other tagged values keep their encoded JSON; an object with `toJSON` keeps the kid of
+ *   its result, which is diffed like any other value), compared in full every time.
  *
- * A runtime that declares `immutable: true` promises never to change its state in place: then
- * every object is sealed as it is seen, frozen or not, and an unchanged reference is an unchanged
- * subtree. A plain (unfrozen) array then costs one fast reference comparison per element; V8 reads
- * the elements of frozen arrays on a slower path.
+ * Which objects are sealed is the slice's `ComparePolicy` (see `policies.ts`): `TRUST` seals every
+ * object as it is seen (the default, verified afterwards against the recorder's copy, and what a
+ * runtime declaring `immutable: true` asks for); `FULL` seals only deeply frozen objects of data
+ * properties (Immer, Redux Toolkit), and compares everything else in full.
  *
  * Patches are RFC 6902, relative to the slice, with the same effect as fast-json-patch's `compare`
  * on the encoded values: index by index for arrays, then additions at or removals from the end.
@@ -24,6 +21,7 @@
 import { escapeToken } from '../../shared/pointer'
 import type { Json, Operation } from '../../shared/protocol'
 import { encode, isAtomic, needsWrap, read, viaToJSON, type Ancestors, MAX_DEPTH, truncated } from './encode'
+import { fullPolicy, trustPolicy, type ComparePolicy } from './policies'
 
 /** How a slice changed: patches, a whole new value, or its removal. */
 export type SliceChange = { patches: Operation[] } | { value: Json } | { removed: true }
@@ -106,26 +104,21 @@ function hasObjectElement(array: readonly unknown[]): boolean {
   return false
 }
 
-function hasOnlyDataProps(obj: object, keys: readonly string[]): boolean {
-  for (const key of keys) {
-    const d = Object.getOwnPropertyDescriptor(obj, key)
-    if (d === undefined || !('value' in d)) return false
-  }
-  return true
-}
-
 class Diff {
   readonly ops: Operation[] = []
   /** Set when the slice's root itself was replaced (sent as `value`, not as patches). */
   rootValue: Json | typeof ABSENT = ABSENT
 
+  readonly sealed: WeakSet<object>
+
   constructor(
-    readonly sealed: WeakSet<object>,
-    /** The runtime never changes its state in place: a reference seen before is unchanged. */
-    readonly trust: boolean,
+    /** Which objects are taken as unchanged while their reference is. */
+    readonly policy: ComparePolicy,
     /** Empty between diffs (each level removes itself), so one map serves every diff of a snapshot. */
     readonly ancestors: Ancestors
-  ) {}
+  ) {
+    this.sealed = policy.sealed
+  }
 
   replace(pointer: string, value: Json, existed: boolean): void {
     if (pointer === '') this.rootValue = value
@@ -141,8 +134,8 @@ class Diff {
     if (this.ancestors.size >= MAX_DEPTH) return new AtomNode(value, TRUNCATED_JSON)
     if (isAtomic(value)) {
       const json = JSON.stringify(encode(value, pointer, this.ancestors))
-      // A trusted runtime does not change a date or a map in place either; its cycles stay positional.
-      if (this.trust && !json.includes('"$ref"')) {
+      // A trusted date or map is not changed in place either; its cycles stay positional.
+      if (this.policy.keepsWholeValues && !json.includes('"$ref"')) {
         this.sealed.add(value)
         return value
       }
@@ -152,10 +145,9 @@ class Diff {
     try {
       const via = viaToJSON(value)
       if (via !== undefined) return new ViaNode(value, this.kidOf(via.value, pointer))
-      const frozen = this.trust || Object.isFrozen(value)
       if (Array.isArray(value)) {
         const kids: Kid[] = new Array<Kid>(value.length)
-        let sealed = frozen
+        let sealed = this.policy.mayFreeze(value)
         let inner = false
         for (let i = 0; i < value.length; i++) {
           const kid = this.kidOf(read(value, i), pointer + '/' + i)
@@ -174,7 +166,7 @@ class Diff {
         return new AtomNode(value, JSON.stringify(encode(value, pointer, this.ancestors)))
       }
       const kids = new Map<string, Kid>()
-      let sealed = frozen
+      let sealed = this.policy.mayFreeze(value)
       let inner = false
       for (const key of keys) {
         const kid = this.kidOf(read(value, key), pointer + '/' + escapeToken(key))
@@ -182,7 +174,7 @@ class Diff {
         if (isObject(kid)) inner = true
         if (sealed && !isSealedKid(kid)) sealed = false
       }
-      if (!sealed || !(this.trust || hasOnlyDataProps(value, keys))) return new ObjectNode(value, kids)
+      if (!sealed || !this.policy.sealsObject(value, keys)) return new ObjectNode(value, kids)
       this.remember(value, keys.length, inner)
       return value
     } finally {
@@ -233,15 +225,15 @@ class Diff {
         return this.kidOf(next, pointer)
       }
       this.replace(pointer, value, true)
-      return cycle === undefined && this.trust ? this.kidOf(next, pointer) : new AtomNode(next, json)
+      return cycle === undefined && this.policy.keepsWholeValues ? this.kidOf(next, pointer) : new AtomNode(next, json)
     }
     if (Array.isArray(next)) {
       if (prev instanceof ArrayNode || (Array.isArray(prev) && !(prev instanceof Node))) return this.diffArray(prev, next, pointer)
     } else if (
       keys !== undefined &&
       (prev instanceof ObjectNode ||
-        // A trusted runtime's date, map or regexp is kept as itself: it is a whole value, not an object to diff.
-        (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev) && !(this.trust && isAtomic(prev))))
+        // A trusted date, map or regexp is kept as itself: it is a whole value, not an object to diff.
+        (isObject(prev) && !(prev instanceof Node) && !Array.isArray(prev) && !(this.policy.keepsWholeValues && isAtomic(prev))))
     ) {
       return this.diffObject(prev, next, keys, pointer)
     }
@@ -312,7 +304,7 @@ class Diff {
         ;(tail ??= []).push(kid)
         if (!isSealedKid(kid)) sealed = false
       }
-      if (sealed && (this.trust || Object.isFrozen(next))) {
+      if (sealed && this.policy.mayFreeze(next)) {
         this.remember(next, n, n <= SMALL_LEAF && hasObjectElement(next))
         return next
       }
@@ -377,7 +369,7 @@ class Diff {
           this.ops.push({ op: 'remove', path: pointer + '/' + escapeToken(key) })
         }
       }
-      if (sealed && (this.trust || (Object.isFrozen(next) && hasOnlyDataProps(next, keys)))) {
+      if (sealed && this.policy.mayFreeze(next) && this.policy.sealsObject(next, keys)) {
         this.remember(next, keys.length, inner)
         return next
       }
@@ -395,9 +387,13 @@ class Diff {
   }
 }
 
+/** The name of a compare policy (see `policies.ts`). */
+export type PolicyName = ComparePolicy['name']
+
 /**
  * The recorder's snapshot of every slice. `update` diffs a slice's new value against it and
- * remembers the new value; the snapshot is private to the recorder and is never handed out.
+ * remembers the new value; the snapshot is private to the recorder and is never handed out. Each
+ * slice is diffed under its compare policy: the snapshot's default, or the one set for it.
  * @example
  * const snap = new Snapshot()
  * snap.reset({ todos: [] })
@@ -405,29 +401,35 @@ class Diff {
  */
 export class Snapshot {
   #slices = new Map<string, Kid>()
-  #sealed = new WeakSet<object>()
+  #policies = new Map<string, ComparePolicy>()
+  readonly #trust = trustPolicy()
+  readonly #full = fullPolicy()
+  #default: ComparePolicy
   #ancestors: Ancestors = new Map()
-  readonly #trust: boolean
 
-  /** @param options.trustReferences the runtime declared `immutable: true` (see the top of this file) */
-  constructor({ trustReferences = false }: { trustReferences?: boolean } = {}) {
-    this.#trust = trustReferences
+  /** @param options.policy how slices are compared unless one is set for them @default 'full' */
+  constructor({ policy = 'full' }: { policy?: PolicyName } = {}) {
+    this.#default = this.#named(policy)
   }
 
-  #diff(): Diff {
+  #named(name: PolicyName): ComparePolicy {
+    return name === 'trust' ? this.#trust : this.#full
+  }
+
+  #diff(slice: string): Diff {
     // A diff that threw part way (a revoked proxy in the state) may have left ancestors behind.
     if (this.#ancestors.size > 0) this.#ancestors = new Map()
-    return new Diff(this.#sealed, this.#trust, this.#ancestors)
+    return new Diff(this.#policies.get(slice) ?? this.#default, this.#ancestors)
   }
 
-  /** Forgets every slice and takes `slices` as the new base; returns them encoded. */
+  /** Forgets every slice (and the policies set for them) and takes `slices` as the new base; returns them encoded. */
   reset(slices: Readonly<Record<string, unknown>>): Record<string, Json> {
     this.#slices.clear()
+    this.#policies.clear()
     const out: Record<string, Json> = {}
     for (const slice of Object.keys(slices)) {
       const value = slices[slice]
-      const diff = this.#diff()
-      this.#slices.set(slice, diff.kidOf(value, ''))
+      this.#slices.set(slice, this.#diff(slice).kidOf(value, ''))
       Object.defineProperty(out, slice, { value: encode(value), enumerable: true, writable: true, configurable: true })
     }
     return out
@@ -438,9 +440,29 @@ export class Snapshot {
     return this.#slices.has(slice)
   }
 
+  /** Compares slices under `policy` unless one is set for them (slices already held keep their kids until next diffed). */
+  setDefault(policy: PolicyName): void {
+    this.#default = this.#named(policy)
+  }
+
+  /** The policy a slice is compared under. */
+  policyOf(slice: string): PolicyName {
+    return (this.#policies.get(slice) ?? this.#default).name
+  }
+
+  /**
+   * Compares `slice` under `policy` from now on, taking `value` as what it holds now (the caller
+   * knows it is what was recorded). A slice not held yet gets the policy when it appears.
+   */
+  setPolicy(slice: string, policy: PolicyName, value?: unknown): void {
+    const p = this.#named(policy)
+    this.#policies.set(slice, p)
+    if (this.#slices.has(slice)) this.#slices.set(slice, this.#diff(slice).kidOf(value, ''))
+  }
+
   /** The change that turns the recorded slice into `after`, or undefined when there is none. */
   update(slice: string, after: unknown): SliceChange | undefined {
-    const diff = this.#diff()
+    const diff = this.#diff(slice)
     if (!this.#slices.has(slice)) {
       this.#slices.set(slice, diff.kidOf(after, ''))
       return { value: encode(after) }

@@ -5,7 +5,7 @@
  * module-level state starts over and changed files are picked up).
  */
 import { basename, resolve } from 'node:path'
-import type { Action, RuntimeInfo } from '../../shared/protocol'
+import type { Action, CompareMode, RuntimeInfo } from '../../shared/protocol'
 import { checkModuleFile, LoadError } from '../loader/load'
 import type { EntryBatch, Fault } from './messages'
 import { CommandTimeout, RuntimeWorker } from './runtime-worker'
@@ -28,6 +28,8 @@ export interface RuntimeControllerOptions {
   disposeTimeoutMs?: number
   /** Unanswered for this long, the runtime is reported as not responding. @default 3_000 */
   responseTimeoutMs?: number
+  /** How every runtime's state is compared, whatever it declares (`--full-compare`). @default the runtime's declaration, else 'verify' */
+  compare?: CompareMode
 }
 
 /** Why a dispatch or a state read could not be done. */
@@ -45,7 +47,7 @@ export class RuntimeController {
   #info: RuntimeInfo = { path: null, name: null, status: 'none' }
   #queue: Promise<unknown> = Promise.resolve()
   #watchdog: NodeJS.Timeout
-  #options: Required<RuntimeControllerOptions>
+  #options: Required<Omit<RuntimeControllerOptions, 'compare'>> & Pick<RuntimeControllerOptions, 'compare'>
 
   constructor(options: RuntimeControllerOptions) {
     this.#options = {
@@ -95,6 +97,20 @@ export class RuntimeController {
     if (reply === undefined) return { settled: false }
     if (!reply.ok) throw new DispatchFailed(reply.error)
     return { settled: true }
+  }
+
+  /**
+   * Compares the running runtime's state this way from now on (`full` or `verify`).
+   * @throws {RuntimeUnavailable} when no runtime runs
+   * @throws {DispatchFailed} when the runtime's recorder refuses the mode
+   */
+  async setCompare(mode: CompareMode, timeoutMs: number): Promise<void> {
+    const reply = await this.#send({ t: 'compare', mode }, timeoutMs, false)
+    if (reply === undefined || !reply.ok) {
+      throw new DispatchFailed(reply !== undefined && !reply.ok ? reply.error : 'the runtime did not answer')
+    }
+    const active = this.#active
+    if (active !== undefined && this.#info.status === 'loaded') this.#info.compare = mode
   }
 
   /** The runtime's current state (`getState()`), encoded, as JSON. */
@@ -160,9 +176,10 @@ export class RuntimeController {
       }
       const worker: RuntimeWorker = new RuntimeWorker(
         path,
+        this.#options.compare,
         (m) => {
           if (m.t === 'ready' && !done) {
-            this.#activate(worker, m.slices)
+            this.#activate(worker, m.slices, m.compare)
             finish({ ok: true })
           } else if (m.t === 'failed') fail(m.error)
           else if (this.#active !== worker) return
@@ -192,10 +209,10 @@ export class RuntimeController {
     })
   }
 
-  #activate(worker: RuntimeWorker, slices: string): void {
+  #activate(worker: RuntimeWorker, slices: string, compare: CompareMode): void {
     const previous = this.#active
     this.#active = worker
-    this.#info = { path: worker.path, name: basename(worker.path), status: 'loaded', responsive: true }
+    this.#info = { path: worker.path, name: basename(worker.path), status: 'loaded', responsive: true, compare }
     this.#options.onLoaded(slices, this.info)
     if (previous !== undefined) void previous.stop(this.#options.disposeTimeoutMs)
   }

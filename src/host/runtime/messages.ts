@@ -3,31 +3,24 @@
  * that a runtime that loops forever or crashes cannot take the host, its history or the window
  * with it: the host can always answer, and terminate the worker.
  */
-import type { Action, HistoryEventType } from '../../shared/protocol'
+import type { Action, CompareMode } from '../../shared/protocol'
+import type { EntryBatch } from '../recorder/entry'
 
 /** What the worker is started with. */
 export interface WorkerData {
   path: string
+  /** How to compare the runtime's state, when the user chose (else the runtime's declaration, else `verify`). */
+  compare?: CompareMode
 }
 
 /** Host → worker. Every command is answered by a `reply` with the same id. */
 export type Command =
-  { t: 'dispatch'; id: number; action: Action } | { t: 'state'; id: number } | { t: 'ping'; id: number } | { t: 'dispose'; id: number }
-
-/** Entries recorded in the worker, in order, as parallel arrays (cheap to clone). */
-export interface EntryBatch {
-  t: 'entries'
-  types: HistoryEventType[]
-  /** The slice of each `state.update`, else null. */
-  slices: (string | null)[]
-  /** Each entry's JSON without `{`, `type` and `seq` (see `Segment.append`). */
-  bodies: string[]
-  /**
-   * Three numbers an entry: where a `state.update`'s change is in its body, so that a replay
-   * parses that alone (see `ChangeSpan`); `0, 0, 0` for every other entry.
-   */
-  changes: number[]
-}
+  | { t: 'dispatch'; id: number; action: Action }
+  | { t: 'state'; id: number }
+  | { t: 'ping'; id: number }
+  | { t: 'dispose'; id: number }
+  /** Compare the state this way from now on (the user's choice in the window); answers the mode. */
+  | { t: 'compare'; id: number; mode: CompareMode }
 
 /** Something went wrong in the runtime while it ran (not in answer to a command). */
 export interface Fault {
@@ -37,9 +30,11 @@ export interface Fault {
   stack?: string
 }
 
+export type { EntryBatch }
+
 /** Worker → host. */
 export type WorkerMessage =
-  | { t: 'ready'; slices: string }
+  | { t: 'ready'; slices: string; compare: CompareMode }
   | { t: 'failed'; error: string }
   | EntryBatch
   | Fault

@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { CompareMode } from '../../shared/protocol'
 import type { Command, WorkerData, WorkerMessage } from './messages'
 
 type Reply = Extract<WorkerMessage, { t: 'reply' }>
@@ -35,12 +36,13 @@ export class RuntimeWorker {
 
   constructor(
     readonly path: string,
+    compare: CompareMode | undefined,
     onMessage: (m: Exclude<WorkerMessage, Reply>) => void,
     onExit: (code: number, error: Error | undefined) => void,
     log: (chunk: string) => void
   ) {
     const { filename, eval: isEval } = workerEntry()
-    const data: WorkerData = { path }
+    const data: WorkerData = { path, ...(compare !== undefined ? { compare } : {}) }
     this.worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
     this.worker.stdout.setEncoding('utf8').on('data', log)
     this.worker.stderr.setEncoding('utf8').on('data', log)

@@ -138,7 +138,24 @@ export function createApiRoutes({
     }
   })
 
-  app.get('/runtime', (c) => c.json(host.runtime.info))
+  app.get('/runtime', (c) => c.json(host.runtimeInfo))
+
+  app.post('/runtime/compare', async (c) => {
+    const mode = ((await jsonBody(c)) as { mode?: unknown } | null)?.mode
+    if (mode !== 'full' && mode !== 'verify') {
+      throw new HTTPException(400, {
+        message: 'send {"mode": "full"} to compare every change in full, or {"mode": "verify"} to trust references and verify (the default)'
+      })
+    }
+    try {
+      await host.setCompare(mode, stateTimeoutMs)
+    } catch (e) {
+      if (e instanceof RuntimeUnavailable) throw new HTTPException(409, { message: e.message })
+      if (e instanceof DispatchFailed) throw new HTTPException(422, { message: e.message })
+      throw e
+    }
+    return c.json(host.runtimeInfo)
+  })
 
   app.post('/runtime', async (c) => {
     const body = await jsonBody(c)
@@ -150,8 +167,8 @@ export function createApiRoutes({
       })
     }
     const result = reload && typeof path !== 'string' ? await host.reloadRuntime() : await host.loadRuntime(path as string)
-    if (!result.ok) return c.json({ error: { message: result.error }, runtime: host.runtime.info }, 422)
-    return c.json(host.runtime.info)
+    if (!result.ok) return c.json({ error: { message: result.error }, runtime: host.runtimeInfo }, 422)
+    return c.json(host.runtimeInfo)
   })
 
   return app

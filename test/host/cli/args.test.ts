@@ -10,6 +10,7 @@ describe('parseCliArgs', () => {
       json: false,
       maxEntries: undefined,
       maxBytes: undefined,
+      fullCompare: false,
       help: false
     })
   })
@@ -26,7 +27,8 @@ describe('parseCliArgs', () => {
         '--max-entries',
         '5000',
         '--max-mb',
-        '64'
+        '64',
+        '--full-compare'
       ])
     ).toEqual({
       module: 'examples/counter.mjs',
@@ -35,6 +37,7 @@ describe('parseCliArgs', () => {
       json: true,
       maxEntries: 5000,
       maxBytes: 64 * 1024 * 1024,
+      fullCompare: true,
       help: false
     })
   })

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { History, RetentionError, type HistoryLimits } from '../../../src/host/recorder/history'
-import { CHANGE_PATCHES, CHANGE_VALUE, SEGMENT_ENTRIES } from '../../../src/host/recorder/segment'
+import { CHANGE_PATCHES, CHANGE_VALUE } from '../../../src/host/recorder/entry'
+import { SEGMENT_ENTRIES } from '../../../src/host/recorder/segment'
 import type { HistoryEvent, Operation, Slices } from '../../../src/shared/protocol'
 import { ChunkedArray, toPlain } from '../../../src/shared/state'
 import { applyPlain } from '../../helpers/mirror'

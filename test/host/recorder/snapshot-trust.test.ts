@@ -22,7 +22,7 @@ describe('a runtime that declares immutable: true', () => {
   test('is recorded exactly through any run of immutable (and Immer-style) changes, frozen or not', () => {
     fc.assert(
       fc.property(immutableSteps, (run) => {
-        const snap = new Snapshot({ trustReferences: true })
+        const snap = new Snapshot({ policy: 'trust' })
         const slices = initialSlices()
         let mirror = snap.reset(slices)
         for (const step of run) {
@@ -44,7 +44,7 @@ describe('a runtime that declares immutable: true', () => {
   })
 
   test('gives the same patches as without the declaration, for immutable updates of unfrozen state', () => {
-    const trusted = new Snapshot({ trustReferences: true })
+    const trusted = new Snapshot({ policy: 'trust' })
     const checked = new Snapshot()
     let messages: { role: string; content: string }[] = Array.from({ length: 50 }, (_, i) => ({ role: 'user', content: `m${i}` }))
     trusted.reset({ conversation: { messages } })
@@ -62,7 +62,7 @@ describe('a runtime that declares immutable: true', () => {
 
   test('takes an unchanged reference for an unchanged value: a change made in place is not seen (the promise was broken)', () => {
     const state = { items: [{ n: 1 }] }
-    const trusted = new Snapshot({ trustReferences: true })
+    const trusted = new Snapshot({ policy: 'trust' })
     const checked = new Snapshot()
     trusted.reset({ s: state })
     checked.reset({ s: state })
@@ -72,7 +72,7 @@ describe('a runtime that declares immutable: true', () => {
   })
 
   test('records an equal new date or map as no change, and a different one as a replacement', () => {
-    const snap = new Snapshot({ trustReferences: true })
+    const snap = new Snapshot({ policy: 'trust' })
     let mirror = snap.reset({ s: { when: new Date(1000), tags: new Map([['a', 1]]) } })
     expect(snap.update('s', { when: new Date(1000), tags: new Map([['a', 1]]) })).toBeUndefined()
     const after = { when: new Date(2000), tags: new Map([['a', 1]]) }

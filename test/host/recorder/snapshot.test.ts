@@ -22,7 +22,7 @@ class Recorder {
   readonly snapshot: Snapshot
   mirror: Record<string, Json> = {}
 
-  constructor(options: { trustReferences?: boolean } = {}) {
+  constructor(options: { policy?: 'trust' | 'full' } = {}) {
     this.snapshot = new Snapshot(options)
   }
 
@@ -392,7 +392,7 @@ describe('Snapshot', () => {
     })
 
     test('at an index of a runtime declared immutable, change after change', () => {
-      const r = new Recorder({ trustReferences: true })
+      const r = new Recorder({ policy: 'trust' })
       const make = (v: number): number[] =>
         Object.defineProperty([0, v], 0, {
           enumerable: true,

@@ -8,7 +8,13 @@
  *
  * Index 0 is the base `state.initial`; entry `i` has seq `baseSeq + i`.
  */
-import type { HistoryEvent, HistoryEventType, Slices, StateInitialEvent } from '../../../../shared/protocol'
+import {
+  HISTORY_EVENT_TYPES as TYPES,
+  type HistoryEvent,
+  type HistoryEventType,
+  type Slices,
+  type StateInitialEvent
+} from '../../../../shared/protocol'
 import { applyEvent, newEdit, type Owned } from '../../../../shared/state'
 import { Column, Interner } from './columns'
 import { Executions } from './executions'
@@ -16,7 +22,6 @@ import { Executions } from './executions'
 /** Entries between two kept states: the longest replay `stateAt` does. */
 export const CHECKPOINT_EVERY = 512
 
-const TYPES: readonly HistoryEventType[] = ['state.initial', 'state.update', 'execution.status', 'custom-event']
 const PARSED_CACHE = 4096
 
 export class HistoryStore {
