@@ -58,20 +58,20 @@ export function actionsText(range: InPlaceRange): string {
   return range.more > 0 ? `${listed}, and ${range.more} more` : listed
 }
 
-/** How the host compares a runtime's state, in a few words (the header) and in full (the runtime panel). */
+/** How the host compares a runtime's state, in a few words after "Compare:" (the header) and in full (the runtime panel). */
 export const COMPARE_WORDS: Record<CompareMode, { short: string; long: string }> = {
   verify: {
-    short: 'verified when idle',
+    short: 'verify when idle',
     long:
       'Patchscope takes an unchanged reference for an unchanged value, then checks its copy of the state against the ' +
       'runtime’s whenever the runtime goes idle. A slice found changed in place is compared in full from then on.'
   },
   full: {
-    short: 'compared in full',
+    short: 'in full',
     long: 'Patchscope compares every change in full: always exact, slower on large states.'
   },
   trust: {
-    short: 'references trusted',
+    short: 'trust references',
     long:
       'The runtime declared immutable: true, a promise that it never changes its state in place, so Patchscope takes an ' +
       'unchanged reference for an unchanged value and never checks. A change made in place would be missed.'

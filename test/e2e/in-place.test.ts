@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { RuntimeInfo } from '../../src/shared/protocol'
+import { openWindow, ROOT, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+
+let host: RunningHost
+let win: Window
+
+/** Starts the host on a module and opens its window; closes both after the tests of the `describe`. */
+function onModule(module: string): void {
+  beforeAll(async () => {
+    host = await startHost(module)
+    win = await openWindow(host)
+    await win.page.getByText('following the newest entry').waitFor()
+  })
+  afterAll(async () => {
+    await win?.close()
+    await host?.stop()
+  })
+}
+
+const runtime = async (): Promise<RuntimeInfo> => (await (await host.api('/runtime')).json()) as RuntimeInfo
+
+async function dispatch(action: { type: string; payload?: unknown }): Promise<void> {
+  const res = await host.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
+  expect(res.status).toBe(200)
+}
+
+/** Screenshots of the window as it is, at 1024 and 1440 px, light and dark, into test-results/in-place/. */
+async function screenshots(name: string): Promise<void> {
+  const { page } = win
+  const dir = `${ROOT}test-results/in-place`
+  mkdirSync(dir, { recursive: true })
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    for (const [width, height] of [
+      [1024, 768],
+      [1440, 900]
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      writeFileSync(`${dir}/${name}-${width}-${scheme}.png`, await page.screenshot())
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1280, height: 800 })
+}
+
+const flat = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ')
+
+describe('a reducer that changes its state in place (examples/todos-bug.mjs)', () => {
+  onModule('examples/todos-bug.mjs')
+
+  test('marks, explains and lists a slice a reducer changed in place', async () => {
+    const { page } = win
+    // An ordinary update first (entry 1, exact), then the reducer that flips `done` in place.
+    await dispatch({ type: 'filter/set', payload: 'active' })
+    await page.locator('[role=option]', { hasText: 'filter/set' }).waitFor()
+    await dispatch({ type: 'todos/toggle', payload: { id: 2 } })
+
+    // The timeline: a badge in words, with a tooltip that says after which entry and how it was found.
+    const row = page.locator('[role=option]', { has: page.locator('.pill.in-place') })
+    await row.waitFor()
+    expect(await row.count()).toBe(1)
+    expect(await row.locator('.what').textContent()).toBe('todos')
+    const badge = row.locator('.pill.in-place')
+    expect(await badge.textContent()).toBe('in place')
+    expect(await badge.getAttribute('title')).toBe('changed in place after #1, found by verification')
+    const seq = Number(await row.locator('.seq').textContent())
+    expect(seq).toBe(2)
+
+    // The entry view: what it means, what to look for, the changed path, and the way back.
+    await row.click()
+    await page.keyboard.press('1')
+    const note = page.getByRole('region', { name: 'Changed in place, found by verification' })
+    await note.waitFor()
+    const text = flat(await note.textContent())
+    expect(text).toContain('An object in the todos slice was changed without being replaced, after entry #1 and before this one.')
+    expect(text).toContain('comparing its copy of the state with the runtime’s')
+    expect(text).toMatch(/push.*splice.*sort.*delete/)
+    expect(await page.locator('table.ops').textContent()).toContain('/1/done')
+    await note.getByRole('button', { name: 'Go to #1, the last entry known exact' }).click()
+    expect(await selectedSeq(page)).toBe(1)
+
+    // The runtime panel, from the header: the finding, which leads to its entry.
+    const open = page.getByRole('button', { name: '1 slice changed in place' })
+    await open.click()
+    expect(await open.getAttribute('aria-expanded')).toBe('true')
+    const finding = page.getByRole('list', { name: 'Slices compared in full' }).getByRole('listitem')
+    expect(await finding.count()).toBe(1)
+    const said = flat(await finding.textContent())
+    expect(said).toContain('todos')
+    expect(said).toContain('/todos/1/done')
+    expect(said).toContain(`found by verification after #1, recorded as #${seq}`)
+    await finding.getByRole('button', { name: `Show #${seq}` }).click()
+    expect(await selectedSeq(page)).toBe(seq)
+    await note.waitFor()
+    expect((await runtime()).inPlace).toMatchObject([{ slice: 'todos', how: 'verification', seq, since: 1 }])
+  })
+
+  test('switches to comparing every change in full and back, from the keyboard', async () => {
+    const { page } = win
+    const box = page.getByRole('checkbox', { name: 'Compare every change in full' })
+    expect(await box.isChecked()).toBe(false)
+    await box.focus()
+    await page.keyboard.press('Space')
+    await expect.poll(async () => (await runtime()).compare).toBe('full')
+    await page.getByText('Patchscope compares every change in full').waitFor()
+    expect(await box.isChecked()).toBe(true)
+    await page.keyboard.press('Space')
+    await expect.poll(async () => (await runtime()).compare).toBe('verify')
+    await expect.poll(() => box.isChecked()).toBe(false)
+    expect(await page.getByRole('alert').count()).toBe(0)
+  })
+
+  test('takes screenshots of the marked entry at 1024 and 1440 px, light and dark', async () => {
+    const { page } = win
+    await page.locator('[role=option]', { has: page.locator('.pill.in-place') }).click()
+    await page.keyboard.press('1')
+    await screenshots('todos-bug')
+    expect(win.errors).toEqual([])
+  })
+})
+
+describe('a change found after other entries, and a runtime that changes a slice in place by design', () => {
+  onModule('test/e2e/fixtures/in-place.mjs')
+
+  test('leads to the first entry of the range and names its actions; words a reported slice neutrally', async () => {
+    const { page } = win
+    // `mixed` replaces `filter` (entry 1) and flips a todo in place (found as entry 2); `draw` reports `canvas` as the same object.
+    await dispatch({ type: 'mixed' })
+    await dispatch({ type: 'draw' })
+    await page.locator('[role=option]', { hasText: 'draw' }).waitFor()
+    await page.locator('[role=option]', { has: page.locator('.pill.in-place') }).click()
+    await page.keyboard.press('1')
+    const note = page.getByRole('region', { name: 'Changed in place, found by verification' })
+    const text = flat(await note.textContent())
+    expect(text).toContain('after entry #0 and before this one')
+    expect(text).toContain('between #1 and this entry. Recorded there: mixed.')
+    await page.getByRole('button', { name: '1 slice changed in place' }).click()
+    const items = page.getByRole('list', { name: 'Slices compared in full' }).getByRole('listitem')
+    await expect.poll(() => items.count()).toBe(2)
+    expect(flat(await items.nth(0).textContent())).toContain('todos /todos/0/done found by verification after #0, recorded as #2')
+    expect(flat(await items.nth(1).textContent())).toContain(
+      'canvas /canvas/strokes the runtime reports changes to this slice as the same object: compared in full'
+    )
+    expect(await items.nth(1).locator('.pill.in-place').count()).toBe(0)
+    await screenshots('mixed')
+    await note.getByRole('button', { name: 'Go to #1, the first entry of the range' }).click()
+    expect(await selectedSeq(page)).toBe(1)
+  })
+
+  test('shows in place why the host refused to change how the state is compared, and leaves the switch as it was', async () => {
+    const { page } = win
+    await page.route('**/runtime/compare', (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { message: 'the runtime did not answer' } })
+      })
+    )
+    const box = page.getByRole('checkbox', { name: 'Compare every change in full' })
+    await box.click()
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.textContent()).toBe('Could not change how the state is compared: the runtime did not answer')
+    expect(await box.isChecked()).toBe(false)
+    expect((await runtime()).compare).toBe('verify')
+    await page.unroute('**/runtime/compare')
+    await box.click()
+    await expect.poll(async () => (await runtime()).compare).toBe('full')
+    expect(await alert.count()).toBe(0)
+    // Chromium logs the refused request; nothing else may go wrong.
+    expect(win.errors.filter((e) => !/status of 422/.test(e))).toEqual([])
+  })
+})
