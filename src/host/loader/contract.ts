@@ -18,9 +18,10 @@ export interface BusRuntime {
   bus: BusLike
   slices?: string[]
   /**
-   * The runtime promises never to change its state in place (only to replace what changes, as
-   * Redux asks): the recorder then takes an unchanged reference for an unchanged subtree, which
-   * makes large states cheap to record. A runtime that breaks the promise is recorded wrongly.
+   * How the recorder compares the state. Unset (most runtimes): it trusts unchanged references and
+   * verifies them when the runtime is idle, finding what was changed in place. `true`: the runtime
+   * promises never to change its state in place, so references are trusted and never verified (a
+   * runtime that breaks the promise is recorded wrongly). `false`: every change is compared in full.
    */
   immutable?: boolean
   dispose?(): unknown

@@ -4,8 +4,9 @@
  * with it, so it must never share an object with the runtime: it holds only what the encoder
  * made.
  */
-import type { Json, Slices } from '../../shared/protocol'
-import { applyUpdate, inPlaceEdit } from '../../shared/state'
+import type { Json, Operation, Slices } from '../../shared/protocol'
+import { parsePointer, toPointer } from '../../shared/pointer'
+import { applyOperation, applyUpdate, inPlaceEdit, PatchError, setOwn, valueAt } from '../../shared/state'
 import type { SliceChange } from './snapshot'
 
 export class RecordedCopy {
@@ -27,9 +28,32 @@ export class RecordedCopy {
     return Object.hasOwn(this.#slices, slice) ? this.#slices[slice] : undefined
   }
 
-  /** Applies a recorded change; its values are the copy's from now on. */
-  apply(slice: string, change: SliceChange): void {
-    this.#slices = applyUpdate(this.#slices, slice, change, this.#edit)
+  /**
+   * Applies a change; its values are the copy's from now on. Patches that do not all apply leave
+   * the slice as it was.
+   * @returns false when the patches do not apply
+   */
+  apply(slice: string, change: SliceChange): boolean {
+    if (!('patches' in change) || !Object.hasOwn(this.#slices, slice)) {
+      this.#slices = applyUpdate(this.#slices, slice, change, this.#edit)
+      return true
+    }
+    let doc = this.#slices[slice] as Json
+    const undo: Operation[] = []
+    try {
+      for (const op of change.patches) {
+        const inverse = inverseOf(doc, op)
+        doc = applyOperation(doc, op, this.#edit)
+        undo.push(inverse)
+      }
+    } catch (e) {
+      if (!(e instanceof PatchError)) throw e
+      for (let i = undo.length - 1; i >= 0; i--) doc = applyOperation(doc, undo[i] as Operation, this.#edit)
+      setOwn(this.#slices, slice, doc)
+      return false
+    }
+    setOwn(this.#slices, slice, doc)
+    return true
   }
 
   /** Stops keeping a slice (one compared in full needs no copy). */
@@ -41,4 +65,30 @@ export class RecordedCopy {
   set(slice: string, value: Json): void {
     this.#slices = applyUpdate(this.#slices, slice, { value }, this.#edit)
   }
+}
+
+/**
+ * The operation that undoes `op` on `doc` (the recorder writes `add`, `remove` and `replace` only).
+ * @throws {PatchError} when `op` cannot apply to `doc`
+ */
+function inverseOf(doc: Json, op: Operation): Operation {
+  const tokens = parsePointer(op.path)
+  if (tokens.length === 0) throw new PatchError(`${op.op} at the root is not undone here`)
+  const old = valueAt(doc, tokens)
+  if (op.op === 'replace') {
+    if (old === undefined) throw new PatchError(`replace ${op.path}: nothing is there`)
+    return { op: 'replace', path: op.path, value: old }
+  }
+  if (op.op === 'remove') {
+    if (old === undefined) throw new PatchError(`remove ${op.path}: nothing is there`)
+    return { op: 'add', path: op.path, value: old }
+  }
+  if (op.op === 'add') {
+    const parent = valueAt(doc, tokens.slice(0, -1))
+    const last = tokens[tokens.length - 1] as string
+    if (Array.isArray(parent))
+      return { op: 'remove', path: last === '-' ? toPointer([...tokens.slice(0, -1), String(parent.length)]) : op.path }
+    return old === undefined ? { op: 'remove', path: op.path } : { op: 'replace', path: op.path, value: old }
+  }
+  throw new PatchError(`${op.op} is not undone here`)
 }

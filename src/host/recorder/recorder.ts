@@ -62,6 +62,12 @@ export interface RecorderOptions {
    * @default setImmediate, or setTimeout for a delay
    */
   schedule?: (task: () => void, ms: number) => () => void
+  /**
+   * A verification that failed while the runtime was idle (its `getState` threw, a revoked proxy in
+   * its state): it is reported, and tried again after the next change.
+   * @default rethrows
+   */
+  onError?: (error: unknown) => void
 }
 
 /** Verification takes at most this share of the recording's time (and of the thread's while idle). */
@@ -105,6 +111,7 @@ export class Recorder {
   readonly #now: () => number
   readonly #clock: () => number
   readonly #schedule: (task: () => void, ms: number) => () => void
+  readonly #onError: (error: unknown) => void
   #mode: CompareMode
   #snapshot: Snapshot
   /** What was recorded of each slice compared by trust and verified (`verify` mode only). */
@@ -131,6 +138,11 @@ export class Recorder {
     this.#now = options.now ?? (() => performance.now())
     this.#clock = options.clock ?? Date.now
     this.#schedule = options.schedule ?? defaultSchedule
+    this.#onError =
+      options.onError ??
+      ((e) => {
+        throw e
+      })
     this.#mode = options.compare ?? 'verify'
     this.#snapshot = new Snapshot({ policy: this.#mode === 'full' ? 'full' : 'trust' })
   }
@@ -181,8 +193,13 @@ export class Recorder {
       this.#compareInFull(slice, after)
       flags = ENTRY_REPORTED_IN_PLACE
     } else {
+      const before = this.#roots.get(slice)
       change = this.#snapshot.update(slice, after)
       this.#roots.set(slice, after)
+      if (change !== undefined && !this.#write(slice, change, this.#causeJson(e.causingAction), 0)) {
+        this.#repair(slice, before, after, e.causingAction)
+      }
+      change = undefined
     }
     if (change !== undefined) this.#write(slice, change, this.#causeJson(e.causingAction), flags)
     this.#recordingMs += this.#now() - start
@@ -214,11 +231,22 @@ export class Recorder {
   }
 
   /**
-   * The runtime may have changed its state without reporting it (a store's dispatch whose slices
-   * all kept their identity): verification will look once it is idle.
+   * A store's dispatch is over (the adapter's `dispatched`), whether or not it reported a change:
+   * each slice compared in full whose object did not change is compared now, with `action` as the
+   * cause (a store reports only the keys that hold another object); verification looks at the
+   * others once the store is idle.
    */
-  touched(): void {
+  dispatched(action: unknown): void {
     this.#activity()
+    if (this.#mode !== 'trust') {
+      const slices = this.#readSlices()
+      for (const [slice, root] of this.#roots) {
+        if (this.#trusted(slice) || typeof root !== 'object' || root === null) continue
+        if (!Object.hasOwn(slices, slice) || slices[slice] !== root) continue
+        const change = this.#snapshot.update(slice, root)
+        if (change !== undefined) this.#write(slice, change, this.#causeJson(action), 0)
+      }
+    }
   }
 
   /** A dispatch settled: the runtime is idle, so its state is verified now if verification's share allows. */
@@ -310,13 +338,38 @@ export class Recorder {
     this.#roots.set(slice, value)
   }
 
-  #write(slice: string, change: SliceChange, causeJson: string, flags: number): void {
+  /**
+   * Writes a change of a slice, and applies it to the copy of a slice compared by trust. Patches
+   * that do not apply to the copy are not written: the trust diff then compared with objects
+   * changed in place since they were recorded (see `#repair`).
+   * @returns false when nothing was written
+   */
+  #write(slice: string, change: SliceChange, causeJson: string, flags: number): boolean {
+    if (this.#trusted(slice)) {
+      if ('patches' in change) {
+        if (!this.#copy.apply(slice, change)) return false
+      } else if ('value' in change) this.#copy.set(slice, change.value)
+    }
+    // The copy now holds the change's values; nothing changes them before the body is built.
     const { body, span } = updateBody(slice, change, causeJson, this.#clock())
     this.#sink.entry('state.update', slice, body, span, flags)
-    // Once the body is built, the change's values belong to the copy.
-    if (!this.#trusted(slice)) return
-    if ('patches' in change) this.#copy.apply(slice, change)
-    else if ('value' in change) this.#copy.set(slice, change.value)
+    return true
+  }
+
+  /**
+   * The objects under a slice's old root were changed in place after they were recorded, so the
+   * trust diff's patches (relative to them) do not apply to what was recorded. What they became is
+   * recorded first, as found, then the reported change, both against the copy; the slice is
+   * compared in full from then on.
+   */
+  #repair(slice: string, before: unknown, after: unknown, action: unknown): void {
+    const copy = this.#copy.get(slice)
+    if (copy === undefined) return
+    const found = typeof before === 'object' && before !== null ? verifySlice(copy, before) : undefined
+    if (found !== undefined) this.#write(slice, found, VERIFICATION_CAUSE_JSON, ENTRY_DETECTED)
+    const change = verifySlice(this.#copy.get(slice) as Json, after)
+    this.#compareInFull(slice, after)
+    if (change !== undefined) this.#write(slice, change, this.#causeJson(action), 0)
   }
 
   /**
@@ -346,7 +399,15 @@ export class Recorder {
   #idle(): void {
     if (!this.#dirty || this.#mode !== 'verify') return
     const wait = this.#lastVerifyEnd + this.#lastVerifyMs / VERIFY_SHARE - this.#now()
-    if (wait <= 0) return this.verify()
+    if (wait <= 0) {
+      try {
+        this.verify()
+      } catch (e) {
+        this.#dirty = false
+        this.#onError(e)
+      }
+      return
+    }
     this.#cancelIdle?.()
     this.#cancelIdle = this.#schedule(() => {
       this.#cancelIdle = undefined

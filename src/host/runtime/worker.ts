@@ -110,7 +110,13 @@ async function main(): Promise<boolean> {
     runtime = await loadRuntime(path, abort.signal)
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
     const mode = compare ?? (runtime.immutable === true ? 'trust' : runtime.immutable === false ? 'full' : 'verify')
-    recorder = createRecorder({ sink: outbox, readSlices: () => readSlices(declared), ...(declared ? { declared } : {}), compare: mode })
+    recorder = createRecorder({
+      sink: outbox,
+      readSlices: () => readSlices(declared),
+      ...(declared ? { declared } : {}),
+      compare: mode,
+      onError: (e) => fault('listener', e)
+    })
     runtime.bus.on(
       'state-changed',
       guard((e) => recorder.stateChanged(e))
@@ -125,7 +131,7 @@ async function main(): Promise<boolean> {
     )
     runtime.bus.on(
       DISPATCHED,
-      guard(() => recorder.touched())
+      guard((action) => recorder.dispatched(action))
     )
     post({ t: 'ready', slices: recorder.reset(), compare: recorder.mode })
     return true

@@ -183,7 +183,7 @@ describe('createRecorder: trust, then verify', () => {
     rig.state.filter = 'done'
     rig.emit('filter', 'all', { type: 'filter/set', payload: 'done' })
     ;(todos[1] as { done: boolean }).done = true // the bug: nothing is reported
-    rig.recorder.touched()
+    rig.recorder.dispatched({ type: 'act' })
     rig.recorder.settled()
     rig.flush()
     const found = rig.updates().at(-1) as StateUpdateEvent
@@ -221,6 +221,27 @@ describe('createRecorder: trust, then verify', () => {
     rig.emit('list', list, { type: 'push' })
     rig.flush()
     expect(rig.findings.list()).toHaveLength(1)
+    rig.expectExact()
+  })
+
+  test('a new root over objects changed in place since they were recorded: what they became is found first, then the action', () => {
+    const list: unknown[] = [{ id: 1 }, { id: 2 }]
+    const rig = new Rig({ list })
+    list[0] = { '': null } // in place, not reported
+    rig.state.list = [{ '': 'set' }, list[1]] // then an ordinary update on top of it
+    rig.emit('list', list, { type: 'edit' })
+    rig.flush()
+    expect(rig.updates().map((e) => [e.cause.type, e.patches, e.detected])).toEqual([
+      [
+        VERIFICATION_CAUSE,
+        [
+          { op: 'add', path: '/0/', value: null },
+          { op: 'remove', path: '/0/id' }
+        ],
+        { inPlace: true, since: 0 }
+      ],
+      ['edit', [{ op: 'replace', path: '/0/', value: 'set' }], undefined]
+    ])
     rig.expectExact()
   })
 
@@ -295,7 +316,7 @@ describe('createRecorder: trust, then verify', () => {
     expect(rig.scheduled).toEqual([])
     rig.recorder.setMode('verify')
     item.n = 3
-    rig.recorder.touched()
+    rig.recorder.dispatched({ type: 'act' })
     rig.time += 1000
     rig.runScheduled()
     rig.flush()
@@ -310,7 +331,7 @@ describe('createRecorder: trust, then verify', () => {
     const item = { n: 1 }
     const rig = new Rig({ s: { item } }, 'trust')
     item.n = 2
-    rig.recorder.touched()
+    rig.recorder.dispatched({ type: 'act' })
     rig.recorder.settled()
     rig.recorder.verify()
     rig.flush()
@@ -322,6 +343,32 @@ describe('createRecorder: trust, then verify', () => {
     const rig = new Rig({})
     expect(() => rig.recorder.stateChanged({ after: 1 })).toThrow(/slice: string/)
     expect(() => rig.recorder.lifecycle({ status: 'running' })).toThrow(/executionId: string/)
+  })
+})
+
+describe('a runtime whose state cannot be read', () => {
+  test('a verification that fails while idle is reported, and the recorder goes on', () => {
+    const errors: unknown[] = []
+    let broken = false
+    const state: Record<string, unknown> = { s: { n: 1 } }
+    const recorder = createRecorder({
+      sink: { entry: () => undefined, verified: () => undefined, sent: 0 },
+      readSlices: () => {
+        if (broken) throw new Error('getState failed')
+        return state
+      },
+      schedule: () => () => undefined,
+      onError: (e) => errors.push(e)
+    })
+    recorder.reset()
+    broken = true
+    expect(() => recorder.dispatched({ type: 'act' })).toThrow('getState failed')
+    recorder.settled()
+    expect(errors).toEqual([new Error('getState failed')])
+    broken = false
+    recorder.dispatched({ type: 'act' })
+    recorder.settled()
+    expect(errors).toHaveLength(1)
   })
 })
 
