@@ -21,7 +21,7 @@ import { scan, type DifferFigures } from './phases/patches'
 import { measure, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { largeWindow, liveFrames } from './phases/window'
-import { BUDGET_SHAPES, SHAPE_NAME, shapeOptions, type Shape } from './lib/shapes'
+import { BASELINE_SHAPE, BUDGET_SHAPE, MUTATING_SHAPES, SHAPE_NAME, TABLE_SHAPES, shapeOptions, type Shape } from './lib/shapes'
 import { ensureBuilt } from './window/build'
 import { chromiumVersion } from './window/browser'
 import { summarize, type Results } from './summary'
@@ -73,12 +73,17 @@ function commit(): string {
   }
 }
 
-/** The shapes with a budget claimed that this run measures, in the table's order. */
-const budgetShapes = BUDGET_SHAPES.filter((x) => options.shapes.has(x))
+/**
+ * The shapes of the budget table this run measures, in the table's order: the default, whose row is
+ * the budget's, first; then the extra rows the user opts into (frozen, `immutable: true`).
+ */
+const tableShapes = TABLE_SHAPES.filter((x) => options.shapes.has(x))
+/** The runtimes that change their state in place this run measures (extra rows, 1 client, no scale run). */
+const mutatingShapes = MUTATING_SHAPES.filter((x) => options.shapes.has(x))
 
 const run = async (
   shape: Shape,
-  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable'> & { burst?: number }
+  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable' | 'mutate'> & { burst?: number }
 ): Promise<void> => {
   if (!options.systems.has(config.system) || (config.system === 'patchscope' && !options.shapes.has(shape))) return
   const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...shapeOptions(shape), ...config }, options.runs, log)
@@ -103,13 +108,14 @@ if (options.phases.has('patches')) {
   log('patches: the differ alone, against fast-json-patch, and a change part by part, each in a process of its own')
   const differAt = (shape: Shape, startStep: number, steps: number) => inChild<DifferFigures>({ t: 'differ', shape, startStep, steps })
   results.differ = []
-  for (const x of options.shapes) results.differ.push(await differAt(x, 0, tenth(3000)))
-  for (const x of options.shapes) {
+  // The differ alone takes the state before and after each change: the runtimes that change their state in place have no before.
+  for (const x of tableShapes) results.differ.push(await differAt(x, 0, tenth(3000)))
+  for (const x of tableShapes) {
     results.differ.push(await (x === 'unfrozen' ? differAt(x, GROWTH_END - 30, 30) : differAt(x, GROWTH_END - tenth(300), tenth(300))))
   }
   results.scan = scan(50_000, 200)
   results.components = []
-  for (const shape of budgetShapes) {
+  for (const shape of tableShapes) {
     results.components.push(await inChild<Components>({ t: 'components', shape, startStep: 0, steps: tenth(20_000), chunk: 500 }))
     const late = { t: 'components', shape, startStep: GROWTH_END - tenth(3000), steps: tenth(3000), chunk: 100 } as const
     results.components.push(await inChild<Components>(late))
@@ -121,13 +127,22 @@ if (options.phases.has('patches')) {
 
 if (options.phases.has('steady')) {
   log('steady: host CPU per change and end-to-end rate, from step 0 (after a warm-up)')
+  const steady = { startStep: 0, warmup: tenth(2000), steps: tenth(20_000) }
   for (const clients of [1, 8]) {
-    await run('frozen', { system: 'patchscope', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
-    await run('frozen', { system: 'seed', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
-    await run('frozen', { system: 'full-state', clients, startStep: 0, warmup: tenth(200), steps: tenth(2_000) })
-    await run('immutable', { system: 'patchscope', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
-    await run('unfrozen', { system: 'patchscope', clients, startStep: 0, warmup: tenth(300), steps: tenth(3_000) })
+    // The budget's row first, then the baselines (recording the same shape), then the extra rows.
+    for (const shape of tableShapes) {
+      await run(shape, { system: 'patchscope', clients, ...steady })
+      if (shape === BASELINE_SHAPE) await baselinesSteady(clients)
+    }
+    if (!tableShapes.includes(BASELINE_SHAPE)) await baselinesSteady(clients)
+    if (clients === 1) for (const shape of mutatingShapes) await run(shape, { system: 'patchscope', clients, ...steady })
   }
+}
+
+/** The baselines' steady runs, in the shape they record. */
+async function baselinesSteady(clients: number): Promise<void> {
+  await run(BASELINE_SHAPE, { system: 'seed', clients, startStep: 0, warmup: tenth(2000), steps: tenth(20_000) })
+  await run(BASELINE_SHAPE, { system: 'full-state', clients, startStep: 0, warmup: tenth(200), steps: tenth(2_000) })
 }
 
 if (options.phases.has('growth')) {
@@ -135,11 +150,17 @@ if (options.phases.has('growth')) {
   // The measured steps end at step 1,000,000; the warm-up runs just before them.
   const upTo = (warmup: number, steps: number, burst = 1000) =>
     ({ clients: 1, startStep: GROWTH_END - warmup - steps, warmup, steps, burst }) as const
-  await run('frozen', { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
-  await run('frozen', { system: 'seed', ...upTo(tenth(100), tenth(300)) })
-  await run('frozen', { system: 'full-state', ...upTo(3, tenth(30), 10) })
-  await run('immutable', { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
-  await run('unfrozen', { system: 'patchscope', ...upTo(3, tenth(30), 10) })
+  const baselines = async (): Promise<void> => {
+    await run(BASELINE_SHAPE, { system: 'seed', ...upTo(tenth(100), tenth(300)) })
+    await run(BASELINE_SHAPE, { system: 'full-state', ...upTo(3, tenth(30), 10) })
+  }
+  for (const shape of tableShapes) {
+    await run(shape, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
+    if (shape === BASELINE_SHAPE) await baselines()
+  }
+  if (!tableShapes.includes(BASELINE_SHAPE)) await baselines()
+  // Fewer steps: a slice found changed in place is compared in full, 50,200 messages a change.
+  for (const shape of mutatingShapes) await run(shape, { system: 'patchscope', ...upTo(tenth(100), tenth(300), 100) })
 }
 
 if (options.phases.has('scale')) {
@@ -150,8 +171,9 @@ if (options.phases.has('scale')) {
     timeTravelSamples: 2000,
     httpAtSamples: options.quick ? 10 : 30
   }
-  // The undeclared unfrozen shape is left out: at 5–30 ms a change, 1,000,000 changes would take hours.
-  for (const shape of budgetShapes) {
+  // The budget's shape first. The runtimes that change their state in place are left out: their slices
+  // compared in full, 1,000,000 changes would take hours.
+  for (const shape of tableShapes) {
     log(
       `scale (${SHAPE_NAME[shape]}): ${options.scaleChanges.toLocaleString('en-US')} changes into Patchscope's host, ${options.scaleRuns} runs`
     )
@@ -172,9 +194,9 @@ if (options.phases.has('scale')) {
 if (options.phases.has('window') && built !== undefined) {
   log(`window: the built host and its window in ${chromiumVersion()}`)
   const live = []
-  for (const shape of budgetShapes) live.push(await liveFrames(shape, LIVE_RATE, LIVE_SECONDS, log))
-  // The entries, and so the window's work, are the same for every shape: the history is recorded in the quickest.
-  const { large, model } = await largeWindow(options.shapes.has('immutable') ? 'immutable' : 'frozen', options.scaleChanges, 2000, log)
+  for (const shape of tableShapes) live.push(await liveFrames(shape, LIVE_RATE, LIVE_SECONDS, log))
+  // The entries, and so the window's work, are the same for every shape: the history is recorded in the budget's.
+  const { large, model } = await largeWindow(tableShapes[0] ?? BUDGET_SHAPE, options.scaleChanges, 2000, log)
   results.window = { build: built, chromium: chromiumVersion(), live, large, model }
 }
 

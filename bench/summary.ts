@@ -1,13 +1,24 @@
 /**
- * The bench's results as Markdown: the budget table first (each figure of Patchscope, for each
- * shape of the workload a budget is claimed for, next to its budget and the baselines'), then the
- * details every figure comes from, and how they were taken.
+ * The bench's results as Markdown: the budget table first (each figure of Patchscope next to its
+ * budget and the baselines': the budget's row, the default shape, first, then the extra rows), then
+ * the details every figure comes from, and how they were taken.
  */
 import type { BenchOptions } from './lib/options'
-import { componentsTable, differTable, METHOD, runsTable, scaleTable, unfrozenTable } from './details'
+import { componentsTable, differTable, METHOD, mutatingTable, runsTable, scaleTable } from './details'
 import { count, mb, ms, rate, ratio, s, table, us } from './lib/report'
 import type { System } from './lib/session'
-import { BUDGET_SHAPES, SHAPE_NAME, shapeOf, type Shape } from './lib/shapes'
+import {
+  BASELINE_SHAPE,
+  BUDGET_SHAPE,
+  isBudgetShape,
+  isMutating,
+  ROW_KIND,
+  SHAPE_NAME,
+  SHAPE_SHORT,
+  SHAPES,
+  shapeOf,
+  type Shape
+} from './lib/shapes'
 import { median } from './lib/stats'
 import type { Measured } from './phases/measure'
 import type { Components } from './phases/components'
@@ -15,7 +26,7 @@ import type { DifferFigures, ScanFigures } from './phases/patches'
 import type { BaselineStalled, GapCheck, ScaleRun } from './phases/scale'
 import type { WindowResults } from './phases/window'
 import { windowDetails, windowRows } from './window/report'
-import { atLeastTimes, atMost } from './verdicts'
+import { atLeastTimes, atMost, rowVerdict } from './verdicts'
 
 export interface Results {
   options: BenchOptions
@@ -60,6 +71,17 @@ function find(list: readonly Measured[], system: System, shape: Shape, clients: 
   return list.find((m) => m.config.system === system && shapeOf(m.config) === shape && m.config.clients === clients)
 }
 
+/** The shape the baselines recorded (results written before BASELINE_SHAPE was the default's: frozen). */
+function baselineShape(r: Results): Shape {
+  const b = [...r.steady, ...r.growth].find((m) => m.config.system !== 'patchscope')
+  return b !== undefined ? shapeOf(b.config) : BASELINE_SHAPE
+}
+
+/** A baseline's run, in the shape the baselines recorded. */
+function base(r: Results, list: readonly Measured[], system: System, clients: number): Measured | undefined {
+  return find(list, system, baselineShape(r), clients)
+}
+
 /** A baseline's cost next to Patchscope's: the value, and how many times Patchscope's it is. */
 function costCell(base: Measured | undefined, ours: Measured | undefined): string {
   if (base === undefined) return 'not run'
@@ -73,52 +95,80 @@ function rateCell(base: Measured | undefined, ours: Measured | undefined): strin
   return `${rate(base.median.rate)} (${ratio(factor)})`
 }
 
-/** The shapes this run measured Patchscope with, among those a budget is claimed for. */
+/** The shapes this run measured Patchscope with, in the tables' order (the budget's first). */
 function shapesOf(r: Results): Shape[] {
   const seen = new Set<Shape>([...r.steady, ...r.growth].filter((m) => m.config.system === 'patchscope').map((m) => shapeOf(m.config)))
   for (const x of [...r.scale, ...r.late]) seen.add(x.shape)
   for (const x of r.window?.live ?? []) seen.add(x.shape)
-  return BUDGET_SHAPES.filter((x) => seen.has(x))
+  return SHAPES.filter((x) => seen.has(x))
 }
 
-type Row = string[]
+/** A row of the budget table before its shape's cells: `key` names the figure, so that each figure's rows read together. */
+interface Row {
+  key: string
+  /** Figure, Budget, Patchscope, Seed route, Full-state style, Verdict. */
+  cells: string[]
+  /** Patchscope measured it (an extra row that was not run is left out; the budget's row says "not run"). */
+  measured: boolean
+}
+
+/** Whether a run's mirrors ended equal, in words for a verdict, when they did not. */
+function mirrorsNote(m: Measured): string {
+  const notes: string[] = []
+  if (m.median.mismatches > 0)
+    notes.push(`**${m.median.mismatches} mirror${m.median.mismatches > 1 ? 's' : ''} did NOT end equal to GET /state**`)
+  if (m.median.stateIsStep === false) notes.push("**GET /state was NOT the step's state**")
+  return notes.length > 0 ? `; ${notes.join('; ')}` : ''
+}
 
 function cpuRows(r: Results, shape: Shape): Row[] {
   const rows: Row[] = []
   for (const clients of [1, 8]) {
     const ours = find(r.steady, 'patchscope', shape, clients)
-    rows.push([
-      `Host CPU per state change, ${clients} client${clients > 1 ? 's' : ''} (from step 0)`,
-      '≤ 10 µs',
-      ours ? `${us(ours.median.netUs)} (gross ${us(ours.median.grossUs)})` : 'not run',
-      costCell(find(r.steady, 'seed', 'frozen', clients), ours),
-      costCell(find(r.steady, 'full-state', 'frozen', clients), ours),
-      ours ? atMost(ours.median.netUs, 10, us) : 'not run'
-    ])
+    rows.push({
+      key: `cpu-${clients}`,
+      measured: ours !== undefined,
+      cells: [
+        `Host CPU per state change, ${clients} client${clients > 1 ? 's' : ''} (from step 0)`,
+        '≤ 10 µs',
+        ours ? `${us(ours.median.netUs)} (gross ${us(ours.median.grossUs)})` : 'not run',
+        costCell(base(r, r.steady, 'seed', clients), ours),
+        costCell(base(r, r.steady, 'full-state', clients), ours),
+        ours ? rowVerdict(shape, atMost(ours.median.netUs, 10, us)) + mirrorsNote(ours) : 'not run'
+      ]
+    })
   }
   const grown = find(r.growth, 'patchscope', shape, 1)
-  rows.push([
-    'Host CPU per state change at step 1,000,000 (50,200 messages), 1 client',
-    '≤ 100 µs',
-    grown ? `${us(grown.median.netUs)} (gross ${us(grown.median.grossUs)})` : 'not run',
-    costCell(find(r.growth, 'seed', 'frozen', 1), grown),
-    costCell(find(r.growth, 'full-state', 'frozen', 1), grown),
-    grown ? atMost(grown.median.netUs, 100, us) : 'not run'
-  ])
+  rows.push({
+    key: 'cpu-late',
+    measured: grown !== undefined,
+    cells: [
+      'Host CPU per state change at step 1,000,000 (50,200 messages), 1 client',
+      '≤ 100 µs',
+      grown ? `${us(grown.median.netUs)} (gross ${us(grown.median.grossUs)})` : 'not run',
+      costCell(base(r, r.growth, 'seed', 1), grown),
+      costCell(base(r, r.growth, 'full-state', 1), grown),
+      grown ? rowVerdict(shape, atMost(grown.median.netUs, 100, us)) + mirrorsNote(grown) : 'not run'
+    ]
+  })
   for (const [clients, times] of [
     [1, 5],
     [8, 20]
   ] as const) {
     const ours = find(r.steady, 'patchscope', shape, clients)
-    const seed = find(r.steady, 'seed', 'frozen', clients)
-    rows.push([
-      `End-to-end state changes per second, ${clients} client${clients > 1 ? 's' : ''}`,
-      `≥ ${times}× the seed's`,
-      ours ? rate(ours.median.rate) : 'not run',
-      rateCell(seed, ours),
-      rateCell(find(r.steady, 'full-state', 'frozen', clients), ours),
-      ours && seed ? atLeastTimes(ours.median.rate / seed.median.rate, times) : 'not run'
-    ])
+    const seed = base(r, r.steady, 'seed', clients)
+    rows.push({
+      key: `rate-${clients}`,
+      measured: ours !== undefined,
+      cells: [
+        `End-to-end state changes per second, ${clients} client${clients > 1 ? 's' : ''}`,
+        `≥ ${times}× the seed's`,
+        ours ? rate(ours.median.rate) : 'not run',
+        rateCell(seed, ours),
+        rateCell(base(r, r.steady, 'full-state', clients), ours),
+        ours && seed ? rowVerdict(shape, atLeastTimes(ours.median.rate / seed.median.rate, times)) : 'not run'
+      ]
+    })
   }
   return rows
 }
@@ -129,30 +179,39 @@ function scaleRows(r: Results, shape: Shape): Row[] {
   const plain = scale.filter((x) => !x.stalledClient)
   const withStalled = scale.filter((x) => x.stalledClient)
   const retained = median(scale.map((x) => x.retained))
-  const fullState = find(r.steady, 'full-state', 'frozen', 1)
+  const fullState = base(r, r.steady, 'full-state', 1)
+  const row = (key: string, cells: string[]): Row => ({
+    key,
+    measured: true,
+    cells: [...cells.slice(0, -1), rowVerdict(shape, cells[cells.length - 1] as string)]
+  })
   if (scale.length > 0) {
     const p99 = median(scale.map((x) => x.timeTravel.p99))
     const cpuP99 = median(scale.map((x) => x.timeTravel.cpuP99))
-    rows.push([
-      `Time travel: state after a random entry, p99, in the host (history of ${count(retained)} entries)`,
-      '≤ 5 ms',
-      `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; in CPU time p99 ${ms(cpuP99)}; ` +
-        `over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
-      'n/a: keeps no history',
-      'n/a: a state per change, kept whole (see memory)',
-      `${atMost(p99, 5, ms)} in wall time; in process CPU time (every thread, GC helpers included) ${atMost(cpuP99, 5, ms)}`
-    ])
+    rows.push(
+      row('time-travel', [
+        `Time travel: state after a random entry, p99, in the host (history of ${count(retained)} entries)`,
+        '≤ 5 ms',
+        `${ms(p99)} (p50 ${ms(median(scale.map((x) => x.timeTravel.p50)))}; in CPU time p99 ${ms(cpuP99)}; ` +
+          `over HTTP with the JSON: p99 ${ms(median(scale.map((x) => x.httpAtP99Ms)))})`,
+        'n/a: keeps no history',
+        'n/a: a state per change, kept whole (see memory)',
+        `${atMost(p99, 5, ms)} in wall time; in process CPU time (every thread, GC helpers included) ${atMost(cpuP99, 5, ms)}`
+      ])
+    )
     const rss = median(plain.map((x) => x.rss))
-    rows.push([
-      `Memory: host RSS holding the history of ${count(retained)} entries (after a full GC)`,
-      '≤ 600 MB',
-      `${mb(rss)} (peak while recording ${mb(median(plain.map((x) => x.peakRss)))}; frames ${mb(median(plain.map((x) => x.historyBytes)))})`,
-      'n/a: keeps no history',
-      fullState
-        ? `≈ ${mb(fullState.median.rssPerChange * retained)} for as many entries (extrapolated: +${mb(fullState.median.rssPerChange * fullState.median.changes)} over ${count(fullState.median.changes)} changes)`
-        : 'not run',
-      atMost(rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
-    ])
+    rows.push(
+      row('rss', [
+        `Memory: host RSS holding the history of ${count(retained)} entries (after a full GC)`,
+        '≤ 600 MB',
+        `${mb(rss)} (peak while recording ${mb(median(plain.map((x) => x.peakRss)))}; frames ${mb(median(plain.map((x) => x.historyBytes)))})`,
+        'n/a: keeps no history',
+        fullState
+          ? `≈ ${mb(fullState.median.rssPerChange * retained)} for as many entries (extrapolated: +${mb(fullState.median.rssPerChange * fullState.median.changes)} over ${count(fullState.median.changes)} changes)`
+          : 'not run',
+        atMost(rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
+      ])
+    )
     if (withStalled.length > 0) {
       const extra = median(withStalled.map((x) => x.rss)) - rss
       const stalled = withStalled.map((x) => x.stalled)
@@ -161,106 +220,121 @@ function scaleRows(r: Results, shape: Shape): Row[] {
       const g = r.gap.find((x) => x.shape === shape)
       const gapOk = g === undefined || (g.toldOfGap && g.equal)
       const seed = r.baselineStalled.find((b) => b.system === 'seed')
-      rows.push([
-        `A client stops reading while ${count(median(scale.map((x) => x.changes)))} changes flow: host RSS above the run without it`,
-        '≤ 100 MB; others keep up; it resumes or is told of the gap',
-        `${mb(extra)}; the other client: ${rate(median(withStalled.map((x) => x.rate)))} end to end (${rate(median(plain.map((x) => x.rate)))} without), ` +
-          `caught up ${ms(median(withStalled.map((x) => x.catchUpMs)))} after the last action; the stalled one ${gap ? 'was told of the gap' : 'resumed'} ` +
-          `and ${equal ? 'ended equal to GET /state' : 'did NOT end equal to GET /state'}` +
-          (g === undefined
-            ? ''
-            : `; with the history limited to ${count(g.maxEntries)} entries and ${count(g.changes)} changes, it read to seq ${count(g.stalledAt)}, ` +
-              `${g.toldOfGap ? 'was told of the gap' : 'was NOT told of the gap'} and ${g.equal ? 'ended equal' : 'did NOT end equal'}`),
-        seed ? `+${mb(seed.rssWith - seed.rssWithout)} after ${count(seed.changes)} changes, and growing` : 'not run',
-        'not run',
-        extra <= 100 * 2 ** 20 && equal && gapOk
-          ? `met (${mb(100 * 2 ** 20 - extra)} under)`
-          : `**missed** (${mb(extra)}, equal: ${equal}, gap: ${gapOk})`
-      ])
+      rows.push(
+        row('stalled', [
+          `A client stops reading while ${count(median(scale.map((x) => x.changes)))} changes flow: host RSS above the run without it`,
+          '≤ 100 MB; others keep up; it resumes or is told of the gap',
+          `${mb(extra)}; the other client: ${rate(median(withStalled.map((x) => x.rate)))} end to end (${rate(median(plain.map((x) => x.rate)))} without), ` +
+            `caught up ${ms(median(withStalled.map((x) => x.catchUpMs)))} after the last action; the stalled one ${gap ? 'was told of the gap' : 'resumed'} ` +
+            `and ${equal ? 'ended equal to GET /state' : 'did NOT end equal to GET /state'}` +
+            (g === undefined
+              ? ''
+              : `; with the history limited to ${count(g.maxEntries)} entries and ${count(g.changes)} changes, it read to seq ${count(g.stalledAt)}, ` +
+                `${g.toldOfGap ? 'was told of the gap' : 'was NOT told of the gap'} and ${g.equal ? 'ended equal' : 'did NOT end equal'}`),
+          seed ? `+${mb(seed.rssWith - seed.rssWithout)} after ${count(seed.changes)} changes, and growing` : 'not run',
+          'not run',
+          extra <= 100 * 2 ** 20 && equal && gapOk
+            ? `met (${mb(100 * 2 ** 20 - extra)} under)`
+            : `**missed** (${mb(extra)}, equal: ${equal}, gap: ${gapOk})`
+        ])
+      )
     }
     const exportMs = median(scale.map((x) => x.exportMs))
     const importMs = median(scale.map((x) => x.importMs))
     rows.push(
-      [
+      row('export', [
         `Export of the session (${count(retained)} entries, ${mb(median(scale.map((x) => x.exportBytes)))}), GET /history`,
         '≤ 5 s',
         s(exportMs),
         'n/a: no export',
         'n/a: no export',
         atMost(exportMs, 5000, s)
-      ],
-      [
+      ]),
+      row('import', [
         'Import of that session, POST /history',
         '≤ 5 s',
         `${s(importMs)}${scale.every((x) => x.importMirrorEqual) ? '' : ' (a mirror did NOT end equal)'}`,
         'n/a: no import',
         'n/a: no import',
         atMost(importMs, 5000, s)
-      ]
+      ])
     )
   }
   const late = r.late.find((x) => x.shape === shape)
   if (late !== undefined) {
     const where = `the same ${count(late.changes)} changes ending at step 1,000,000 (${count(late.messages)} messages at the end; ${count(late.retained)} entries)`
     rows.push(
-      [
+      row('late-rss', [
         `Memory: host RSS holding ${where}`,
         '≤ 600 MB',
         `${mb(late.rss)} (peak while recording ${mb(late.peakRss)}; frames ${mb(late.historyBytes)}; one run)`,
         'n/a: keeps no history',
         'not run',
         atMost(late.rss / 2 ** 20, 600, (v) => `${v.toFixed(0)} MB`)
-      ],
-      [
+      ]),
+      row('late-time-travel', [
         'Time travel on that history, p99',
         '≤ 5 ms',
         `${ms(late.timeTravel.p99)} (p50 ${ms(late.timeTravel.p50)}; in CPU time p99 ${ms(late.timeTravel.cpuP99)})`,
         'n/a: keeps no history',
         'not run',
         `${atMost(late.timeTravel.p99, 5, ms)} in wall time; in process CPU time ${atMost(late.timeTravel.cpuP99, 5, ms)}`
-      ],
-      [
+      ]),
+      row('late-export-import', [
         `Export and import of that session (${mb(late.exportBytes)})`,
         '≤ 5 s each',
         `${s(late.exportMs)} and ${s(late.importMs)}`,
         'n/a',
         'n/a',
         `export ${atMost(late.exportMs, 5000, s)}; import ${atMost(late.importMs, 5000, s)}`
-      ]
+      ])
     )
   }
   return rows
 }
 
+/** The budget table's columns; the baselines' say which shape they recorded. */
+function budgetHead(r: Results): string[] {
+  const b = SHAPE_SHORT[baselineShape(r)]
+  return [
+    'Figure',
+    'Row',
+    'Workload shape',
+    'Budget',
+    'Patchscope',
+    `Seed route, ${b} shape (× = Patchscope better)`,
+    `Full-state style, ${b} shape (×)`,
+    'Verdict'
+  ]
+}
+
 /**
- * Every figure once for each shape a budget is claimed for, the shape named in its own column; the
- * window's figures last.
+ * Every figure with the budget's row first (the default shape: its verdict is the budget's), then
+ * an extra row for each other shape measured, labelled as such; the window's figures last.
  */
 function budgetTable(r: Results): string {
-  const rows: Row[] = []
-  const shapes = shapesOf(r)
-  // Figure by figure, each shape's row under the other's, so that the two read side by side.
-  const byShape = shapes.map((shape) => [...cpuRows(r, shape), ...scaleRows(r, shape)].map((row) => ({ shape, row })))
-  const longest = Math.max(0, ...byShape.map((x) => x.length))
-  for (let i = 0; i < longest; i++) {
-    for (const list of byShape) {
-      const item = list[i]
-      if (item !== undefined) rows.push([item.row[0] as string, `**${SHAPE_NAME[item.shape]}**`, ...item.row.slice(1)])
+  const byShape = shapesOf(r).map((shape) => ({ shape, rows: [...cpuRows(r, shape), ...scaleRows(r, shape)] }))
+  // The figures in the order they first appear (the budget's shape has them all), each figure's rows together.
+  const keys: string[] = []
+  for (const { rows } of byShape) for (const row of rows) if (!keys.includes(row.key)) keys.push(row.key)
+  const rows: string[][] = []
+  const budgetName = `**${SHAPE_NAME[BUDGET_SHAPE]}**`
+  for (const key of keys) {
+    const ofKey = byShape.flatMap(({ shape, rows: list }) => list.filter((x) => x.key === key).map((row) => ({ shape, row })))
+    // The budget's row is never left out: a figure measured only in other shapes says so in the budget's row.
+    const first = ofKey[0]
+    if (first !== undefined && !ofKey.some((x) => isBudgetShape(x.shape))) {
+      const [figure, budget] = first.row.cells
+      rows.push([figure as string, ROW_KIND[BUDGET_SHAPE], budgetName, budget as string, 'not run', '', '', "not run: no budget's verdict"])
+    }
+    for (const { shape, row } of ofKey) {
+      if (!row.measured && !isBudgetShape(shape)) continue
+      const [figure, ...rest] = row.cells
+      rows.push([figure as string, ROW_KIND[shape], isBudgetShape(shape) ? budgetName : SHAPE_NAME[shape], ...rest])
     }
   }
   if (r.window !== undefined) rows.push(...windowRows(r.window))
-  return table(
-    [
-      'Figure',
-      'Workload shape',
-      'Budget',
-      'Patchscope',
-      'Seed route, frozen (× = Patchscope better)',
-      'Full-state style, frozen (×)',
-      'Verdict'
-    ],
-    rows
-  )
+  return table(budgetHead(r), rows)
 }
 
 /**
@@ -272,18 +346,55 @@ function clientBound(r: Results): string[] {
   for (const shape of shapesOf(r)) {
     for (const clients of [1, 8]) {
       const ours = find(r.steady, 'patchscope', shape, clients)
-      const seed = find(r.steady, 'seed', 'frozen', clients)
+      const seed = base(r, r.steady, 'seed', clients)
       if (ours === undefined || seed === undefined) continue
       const cap = 1e6 / ours.median.clientUs
       const both = 2e6 / (ours.median.grossUs + ours.median.clientUs)
+      const label = `${SHAPE_SHORT[shape].replace(/^./, (c) => c.toUpperCase())} shape${isBudgetShape(shape) ? " (the budget's row)" : ' (an extra row)'}`
       lines.push(
-        `${SHAPE_NAME[shape].replace(/^./, (c) => c.toUpperCase())}, ${clients} mirroring client${clients > 1 ? 's' : ''}: the clients cost ${us(ours.median.clientUs)} of the bench's one thread per change: ` +
+        `${label}, ${clients} mirroring client${clients > 1 ? 's' : ''}: the clients cost ${us(ours.median.clientUs)} of the bench's one thread per change: ` +
           `${rate(cap)} at most even with a host that cost nothing (${ratio(cap / seed.median.rate)} the seed's rate); host and clients together ` +
           `cost ${us(ours.median.grossUs + ours.median.clientUs)} per change on 2 cores: ${rate(both)} at most (${ratio(both / seed.median.rate)}).`
       )
     }
   }
   return lines.length > 0 ? [...lines.flatMap((l) => [l, '']), ''] : []
+}
+
+/** Which shapes the budgets are claimed for, and what the extra rows are. */
+function shapesIntro(r: Results): string[] {
+  const b = baselineShape(r)
+  return [
+    'Every budget is claimed for what users do by default: **plain objects replaced immutably, nothing frozen, nothing',
+    "declared** (the default shape). Its row comes first under each figure, marked as the budget's, and its verdict is the",
+    "budget's verdict. A figure met only when the user opts into something is an extra row, never the budget's: **frozen**",
+    "as Immer and Redux Toolkit leave state, and **unfrozen with `immutable: true` declared** on the runtime's handle (the",
+    'recorder then trusts every unchanged reference, unverified). Two more extra rows are runtimes that change their state in',
+    'place: **changed in place** (the same objects, reported with `before === after`) and **a new root over a child changed in',
+    "place** (the bug the recorder's verification finds); they say what finding those changes costs, and their mirrors are",
+    "checked to end equal to the runtime's state. An extra row's verdict says how its figure stands against the budget; it is",
+    `never the budget's verdict. The baselines record the ${b === BUDGET_SHAPE ? 'default' : SHAPE_SHORT[b]} shape${b === BUDGET_SHAPE ? ' too' : ' only'}.`
+  ]
+}
+
+/** The runtimes that change their state in place: what they cost, and whether their recorded history ended exact. */
+function mutatingSection(r: Results): string[] {
+  const runs = [...r.steady, ...r.growth].filter((m) => m.config.system === 'patchscope' && isMutating(shapeOf(m.config)))
+  if (runs.length === 0) return []
+  return [
+    '## Extra rows: runtimes that change their state in place',
+    '',
+    'The same steps, made in place (`workloads/agent.mjs`, `mutate`): *changed in place* appends each token to the last',
+    "message's `content` on the same object, pushes new messages onto the same array, bumps the counters on the same objects,",
+    "and reports `before === after`; *a new root over a child changed in place* replaces each slice's root and the messages",
+    'array, but appends each token to the last message object in place, which the previous state holds too. The recorder',
+    "must find those changes (the runtime's `before` is no help), so each slice it finds changed is compared in full from",
+    'then on. Their mirrors are given up to 30 s after the last change to equal `GET /state` (the recorder verifying its copy',
+    "and recording what it found); `GET /state` is checked to be the state the workload's step number gives.",
+    '',
+    mutatingTable(r.steady, r.growth),
+    ''
+  ]
 }
 
 export function summarize(raw: Results): string {
@@ -295,23 +406,14 @@ export function summarize(raw: Results): string {
     `Load average (1/5/15 min) ${r.loadBefore} before and ${r.loadAfter} after; the run took ${(r.seconds / 60).toFixed(1)} min.` +
       ` Every figure is the median of ${r.options.runs} runs (the scale phase: ${r.options.scaleRuns} runs a shape; the window: one run).`,
     '',
-    'Patchscope records the same workload in two shapes a budget is claimed for: **frozen** as Immer and Redux Toolkit leave',
-    'state (the recorder skips deeply frozen subtrees it has seen), and **unfrozen with `immutable: true` declared** on the',
-    "runtime's handle (the recorder trusts every unchanged reference). The baselines record the frozen shape only.",
+    ...shapesIntro(r),
     '',
     budgetTable(r),
     '',
     '"Net" is the host process\'s CPU less what the workload alone costs for the same steps (see Method); the gross figure includes it.',
     '',
     ...clientBound(r),
-    '## The same workload, unfrozen and undeclared',
-    '',
-    "Without the declaration, Patchscope's differ skips unchanged subtrees only when they are deeply frozen;",
-    'unfrozen state is compared in full on every change. The budgets are not claimed for it, and the scale phase',
-    '(1,000,000 changes) is not run with it: at the rates below it would take hours.',
-    '',
-    unfrozenTable(r.steady, r.growth),
-    '',
+    ...mutatingSection(r),
     '## Details',
     '',
     '### Steady (from step 0: 200 messages, growing by one every 20 steps)',
@@ -324,7 +426,7 @@ export function summarize(raw: Results): string {
     '',
     '### Scale (1,000,000 changes, Patchscope only; the last run of each shape ends at step 1,000,000)',
     '',
-    scaleTable([...r.scale, ...r.late].sort((a, b) => BUDGET_SHAPES.indexOf(a.shape) - BUDGET_SHAPES.indexOf(b.shape))),
+    scaleTable([...r.scale, ...r.late].sort((a, b) => SHAPES.indexOf(a.shape) - SHAPES.indexOf(b.shape))),
     ''
   ]
   if (r.window !== undefined) parts.push(...windowDetails(r.window), '')

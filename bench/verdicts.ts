@@ -1,5 +1,15 @@
-/** A figure against its budget, in words: met with its margin, or missed by how much. */
+/**
+ * A figure against its budget, in words: met with its margin, or missed by how much. Only the
+ * budget's row (the default shape) has the budget's verdict; an extra row's says how its figure
+ * stands against the budget, labelled as an extra.
+ */
 import { ratio } from './lib/report'
+import { isBudgetShape, type Shape } from './lib/shapes'
+
+/** A verdict in its row's words: the budget's row's as it is; an extra row's marked as one (never the budget's verdict). */
+export function rowVerdict(shape: Shape, verdict: string): string {
+  return isBudgetShape(shape) ? verdict : `extra row: ${verdict}`
+}
 
 /** At most `budget`: met with its margin, or missed by how much. */
 export function atMost(value: number, budget: number, unit: (v: number) => string): string {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { Shape } from '../lib/shapes'
+import type { Mutation } from '../workloads/agent.mjs'
 import { percentile } from '../lib/stats'
 
 /**
@@ -92,7 +93,7 @@ export type Request =
   | {
       id: number
       t: 'workload'
-      options: { freeze: boolean; immutable: boolean; startStep: number }
+      options: { freeze: boolean; immutable: boolean; mutate?: Mutation; startStep: number }
       warmup: number
       steps: number
       burst: number

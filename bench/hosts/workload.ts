@@ -9,6 +9,12 @@ serveRequests((request: Request) => {
   switch (request.t) {
     case 'workload': {
       const agent = createAgent(request.options)
+      // The same warm-up as the host's run, unmeasured: the measured steps are the same steps.
+      for (let done = 0; done < request.warmup;) {
+        const n = Math.min(request.burst, request.warmup - done)
+        agent.dispatch({ type: STEP_ACTION, payload: { steps: n } })
+        done += n
+      }
       collect()
       const c0 = process.cpuUsage()
       for (let done = 0; done < request.steps;) {

@@ -24,6 +24,8 @@ interface Event {
   value?: unknown
   removed?: true
   gap?: true
+  /** Set on an update the recorder's verification found (a change made in place), not one the runtime reported. */
+  detected?: unknown
 }
 
 export class Mirror {
@@ -32,6 +34,8 @@ export class Mirror {
   lastSeq = -1
   /** `state.update` events applied. */
   updates = 0
+  /** Of them, updates the recorder's verification found (they carry `detected`). */
+  detected = 0
   /** `state.initial` events applied, and how many of them said `gap`. */
   initials = 0
   gaps = 0
@@ -161,6 +165,7 @@ export class Mirror {
         else if (e.patches !== undefined) this.slices[slice] = jsonpatch.applyPatch(this.slices[slice], e.patches, false, true).newDocument
         else this.slices[slice] = e.value
         this.updates++
+        if (e.detected !== undefined) this.detected++
         break
       }
     }

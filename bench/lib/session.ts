@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { isDeepStrictEqual } from 'node:util'
-import { GC_ACTION, STEP_ACTION } from '../workloads/agent.mjs'
+import { GC_ACTION, STEP_ACTION, stateAtStep, type Mutation } from '../workloads/agent.mjs'
 import type { Usage } from '../hosts/protocol'
 import { Child } from './child'
 import { json, type Endpoint } from './http'
@@ -18,6 +18,8 @@ export interface WorkloadOptions {
   freeze: boolean
   /** Declare `immutable: true` on the handle (see `lib/shapes.ts`). */
   immutable: boolean
+  /** Change the state in place (see `workloads/agent.mjs`); absent: immutable updates. */
+  mutate?: Mutation
   /** The step the workload starts at (its state is the one that many steps produce). */
   startStep: number
 }
@@ -38,6 +40,8 @@ export class Session {
   readonly mirrors: Mirror[]
   /** Each mirror's update count when the current drive started. */
   #startUpdates: number[]
+  /** The workload's step: where it started, and every step driven since. */
+  #step: number
 
   private constructor(
     readonly options: SessionOptions,
@@ -46,6 +50,12 @@ export class Session {
   ) {
     this.mirrors = mirrors
     this.#startUpdates = mirrors.map((m) => m.updates)
+    this.#step = options.startStep
+  }
+
+  /** The step the workload is at (its state is `stateAtStep(step)`, whatever its shape). */
+  get step(): number {
+    return this.#step
   }
 
   get endpoint(): Endpoint {
@@ -54,7 +64,12 @@ export class Session {
 
   static async open(options: SessionOptions): Promise<Session> {
     const env: Record<string, string> = {
-      PATCHSCOPE_BENCH_WORKLOAD: JSON.stringify({ freeze: options.freeze, immutable: options.immutable, startStep: options.startStep })
+      PATCHSCOPE_BENCH_WORKLOAD: JSON.stringify({
+        freeze: options.freeze,
+        immutable: options.immutable,
+        ...(options.mutate !== undefined ? { mutate: options.mutate } : {}),
+        startStep: options.startStep
+      })
     }
     if (options.limits !== undefined) env.PATCHSCOPE_BENCH_LIMITS = JSON.stringify(options.limits)
     if (options.system !== 'patchscope') env.PATCHSCOPE_BENCH_BASELINE = options.system
@@ -74,6 +89,10 @@ export class Session {
    * Runs `steps` steps in bursts of `burst`, stopping early after `timeLimitMs`, and waits until
    * every mirror has every change. Host CPU is the child's, from before the first action to the
    * moment the last mirror caught up.
+   *
+   * A mirror has caught up when it holds an update for every change and the last entry the host
+   * answered. A runtime that changes its state in place may make changes the recorder sees only
+   * later, when it verifies its copy (one entry for several changes): for it, only the last entry counts.
    */
   async drive({ steps, burst, timeLimitMs, onBurst }: DriveOptions): Promise<Drive> {
     const before = await this.child.usage()
@@ -85,15 +104,20 @@ export class Session {
       const n = Math.min(burst, steps - done)
       const answer = await json<{ seq?: number }>(this.endpoint, 'POST', '/actions', { type: STEP_ACTION, payload: { steps: n } })
       done += n
+      this.#step += n
       if (typeof answer.seq === 'number') lastSeq = answer.seq
       await onBurst?.(done)
     }
     const sent = performance.now()
     const changes = done * CHANGES_PER_STEP
     const startUpdates = this.#startUpdates
+    const everyChange = this.options.mutate === undefined || lastSeq < 0
     await Promise.all(
       this.mirrors.map((m, i) =>
-        m.until((x) => x.updates - (startUpdates[i] ?? 0) >= changes && x.lastSeq >= lastSeq, Math.max(60_000, timeLimitMs))
+        m.until(
+          (x) => (!everyChange || x.updates - (startUpdates[i] ?? 0) >= changes) && x.lastSeq >= lastSeq,
+          Math.max(60_000, timeLimitMs)
+        )
       )
     )
     const end = performance.now()
@@ -126,6 +150,37 @@ export class Session {
   async verify(mirrors: readonly Mirror[] = this.mirrors): Promise<number> {
     const state = await json<Record<string, unknown>>(this.endpoint, 'GET', '/state')
     return mirrors.filter((m) => !isDeepStrictEqual(m.slices, state)).length
+  }
+
+  /**
+   * Waits (at most `timeoutMs`, nothing being driven) until every mirror equals `GET /state`: a
+   * change made in place reaches the mirrors when the recorder has verified its copy and recorded
+   * what it found. Returns how many mirrors still differ, and how long the wait took.
+   */
+  async settle(timeoutMs: number): Promise<{ mismatches: number; ms: number }> {
+    const t0 = performance.now()
+    const state = await json<Record<string, unknown>>(this.endpoint, 'GET', '/state')
+    const equal = await Promise.all(
+      this.mirrors.map((m) =>
+        m
+          .until((x) => isDeepStrictEqual(x.slices, state), timeoutMs)
+          .then(
+            () => true,
+            () => false
+          )
+      )
+    )
+    return { mismatches: equal.filter((e) => !e).length, ms: performance.now() - t0 }
+  }
+
+  /**
+   * Whether `GET /state`, the runtime's state, is the one the workload's step number gives
+   * (`stateAtStep`): the runtime made every step, in whatever shape. With the mirrors equal to
+   * `GET /state`, the recorded history then ends exact.
+   */
+  async stateIsStep(): Promise<boolean> {
+    const state = await json<Record<string, unknown>>(this.endpoint, 'GET', '/state')
+    return isDeepStrictEqual(state, stateAtStep(this.#step))
   }
 
   async close(): Promise<void> {

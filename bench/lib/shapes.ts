@@ -1,32 +1,86 @@
 /**
- * The workload's three shapes. The same immutable updates, recorded three ways: frozen as Immer and
- * Redux Toolkit leave them (the recorder skips deeply frozen subtrees it has seen); unfrozen with
- * the handle declaring `immutable: true` (the recorder trusts every unchanged reference); and
- * unfrozen, undeclared (the recorder compares everything). The baselines see only the first.
+ * The workload's shapes, and which row of each figure is the budget's.
+ *
+ * Budgets count for what users do by default: plain objects replaced immutably, nothing frozen,
+ * nothing declared (`unfrozen`, the default). Its row comes first and carries the verdict. A
+ * figure met only when the user opts into something is an extra row, never the budget's row:
+ * - `frozen`: the same updates frozen as Immer and Redux Toolkit leave them;
+ * - `immutable`: unfrozen, with the handle declaring `immutable: true` (the recorder then trusts
+ *   every unchanged reference, unverified).
+ * Two more runtimes make the same steps by changing their state in place (extra rows too: what
+ * finding those changes costs, and whether the recorded history still ends exact):
+ * - `in-place`: everything changed in place, reported with `before === after`;
+ * - `nested`: each slice's root replaced, a child (the last message) changed in place.
  */
+import type { Mutation } from '../workloads/agent.mjs'
 
-export type Shape = 'frozen' | 'immutable' | 'unfrozen'
+export type Shape = 'unfrozen' | 'frozen' | 'immutable' | 'in-place' | 'nested'
 
-/** The shapes a budget is claimed for, in the order the table shows them. */
-export const BUDGET_SHAPES: readonly Shape[] = ['frozen', 'immutable']
+/** The shape every budget is claimed for: the default. */
+export const BUDGET_SHAPE: Shape = 'unfrozen'
 
-/** The workload's options for a shape. */
-export function shapeOptions(shape: Shape): { freeze: boolean; immutable: boolean } {
-  return { freeze: shape === 'frozen', immutable: shape === 'immutable' }
+/** Extra rows the user opts into (a frozen state, a declaration). */
+export const OPT_IN_SHAPES: readonly Shape[] = ['frozen', 'immutable']
+
+/** Extra rows: runtimes that change their state in place. */
+export const MUTATING_SHAPES: readonly Shape[] = ['in-place', 'nested']
+
+/** The shapes updated immutably, which the budget table has every figure for: the budget's first. */
+export const TABLE_SHAPES: readonly Shape[] = [BUDGET_SHAPE, ...OPT_IN_SHAPES]
+
+/** Every shape, in the order every table shows them: the budget's first. */
+export const SHAPES: readonly Shape[] = [...TABLE_SHAPES, ...MUTATING_SHAPES]
+
+/** The shape the baselines record: the budget's, so that "× the seed's" compares like with like. */
+export const BASELINE_SHAPE: Shape = BUDGET_SHAPE
+
+export function isBudgetShape(shape: Shape): boolean {
+  return shape === BUDGET_SHAPE
 }
 
-/** The shape of a workload's options (`immutable` is absent from results written before it existed). */
-export function shapeOf(options: { freeze: boolean; immutable?: boolean }): Shape {
+export function isMutating(shape: Shape): boolean {
+  return MUTATING_SHAPES.includes(shape)
+}
+
+/** The workload's options for a shape. */
+export function shapeOptions(shape: Shape): { freeze: boolean; immutable: boolean; mutate?: Mutation } {
+  const mutate = shape === 'in-place' || shape === 'nested' ? shape : undefined
+  return { freeze: shape === 'frozen', immutable: shape === 'immutable', ...(mutate !== undefined ? { mutate } : {}) }
+}
+
+/** The shape of a workload's options (`immutable` and `mutate` are absent from results written before they existed). */
+export function shapeOf(options: { freeze: boolean; immutable?: boolean; mutate?: Mutation }): Shape {
+  if (options.mutate !== undefined) return options.mutate
   if (options.freeze) return 'frozen'
   return options.immutable === true ? 'immutable' : 'unfrozen'
 }
 
 /** How the tables name a shape. */
 export const SHAPE_NAME: Record<Shape, string> = {
+  unfrozen: 'the default: unfrozen, undeclared (plain objects replaced immutably)',
   frozen: 'frozen (as Immer leaves it)',
   immutable: 'unfrozen, declared `immutable: true`',
-  unfrozen: 'unfrozen, undeclared'
+  'in-place': 'changed in place (`before === after`)',
+  nested: 'new root over a child changed in place'
 }
 
-/** The short tag in a configuration's label; the frozen shape, the default, has none. */
-export const SHAPE_TAG: Record<Shape, string> = { frozen: '', immutable: ' (unfrozen, immutable: true)', unfrozen: ' (unfrozen)' }
+/** A shape's short name, in a configuration's label and in column heads. */
+export const SHAPE_SHORT: Record<Shape, string> = {
+  unfrozen: 'default',
+  frozen: 'frozen',
+  immutable: 'unfrozen, immutable: true',
+  'in-place': 'in place',
+  nested: 'nested in place'
+}
+
+/** The short tag in a configuration's label. */
+export const SHAPE_TAG: Record<Shape, string> = Object.fromEntries(SHAPES.map((x) => [x, ` (${SHAPE_SHORT[x]})`])) as Record<Shape, string>
+
+/** Which row of a figure a shape's is: the budget's, or an extra (and why). */
+export const ROW_KIND: Record<Shape, string> = {
+  unfrozen: "**the budget's**",
+  frozen: 'extra: opted in',
+  immutable: 'extra: opted in',
+  'in-place': 'extra: mutates in place',
+  nested: 'extra: mutates in place'
+}

@@ -1,18 +1,27 @@
 /**
  * Repeated runs of one configuration, each in a fresh host: host CPU per state change (gross, and
  * net of what the workload alone costs for the same steps), end-to-end changes per second, and
- * whether every mirror ended equal to `GET /state`.
+ * whether every mirror ended equal to `GET /state`, and that to the state the step number gives.
  */
 import { threadSplit } from '../hosts/protocol'
 import { median } from '../lib/stats'
 import { Session, workloadCpu, type System } from '../lib/session'
-import { SHAPE_TAG, shapeOf } from '../lib/shapes'
+import { isMutating, SHAPE_TAG, shapeOf } from '../lib/shapes'
+import type { Mutation } from '../workloads/agent.mjs'
+
+/**
+ * How long a runtime that changes its state in place is given, after the last change, for the
+ * recorder to verify its copy and record what it found, before a mirror that differs is a mismatch.
+ */
+const SETTLE_MS = 30_000
 
 export interface Config {
   system: System
   freeze: boolean
   /** Declared `immutable: true` on the workload's handle (see `lib/shapes.ts`). */
   immutable: boolean
+  /** The workload changes its state in place (see `lib/shapes.ts`); absent: immutable updates. */
+  mutate?: Mutation
   clients: number
   /** The step the workload starts at. */
   startStep: number
@@ -43,6 +52,16 @@ export interface Sample {
   clientUs: number
   /** Mirrors that did not end equal to `GET /state`. */
   mismatches: number
+  /**
+   * A runtime that changes its state in place: from the last mirror having the last entry the host
+   * answered until every mirror equalled `GET /state`, ms (the recorder verifying its copy and
+   * recording what it found). Absent for the other shapes, whose mirrors must be equal at once.
+   */
+  settleMs?: number
+  /** `GET /state` was the state the workload's step number gives (absent from older results). */
+  stateIsStep?: boolean
+  /** Updates the recorder's verification found (changes made in place), warm-up included, as the first mirror saw them. */
+  detected?: number
   /** Host RSS at the end, after a full GC, bytes. */
   rss: number
   /** How much that RSS grew over the measured steps, per state change, bytes. */
@@ -67,20 +86,34 @@ export async function measure(config: Config, runs: number, log: (line: string) 
     const session = await Session.open(config)
     let d: Awaited<ReturnType<Session['drive']>>
     let mismatches: number
+    let settleMs: number | undefined
+    let stateIsStep: boolean
+    let detected: number
     let rss: number
     let rssStart: number
     try {
       await session.drive({ ...config, steps: config.warmup })
       rssStart = (await session.usageAfterGc()).rss
       d = await session.drive(config)
-      mismatches = await session.verify()
+      if (isMutating(shapeOf(config))) {
+        const settled = await session.settle(SETTLE_MS)
+        mismatches = settled.mismatches
+        settleMs = settled.ms
+      } else mismatches = await session.verify()
+      stateIsStep = await session.stateIsStep()
+      detected = session.mirrors[0]?.detected ?? 0
       rss = (await session.usageAfterGc()).rss
     } finally {
       await session.close()
     }
     // Measured after the host has ended, so that the two do not share the CPU.
-    const { freeze, immutable, startStep } = config
-    const workload = await workloadCpu({ freeze, immutable, startStep }, config.warmup, d.steps, config.burst)
+    const { freeze, immutable, mutate, startStep } = config
+    const workload = await workloadCpu(
+      { freeze, immutable, ...(mutate !== undefined ? { mutate } : {}), startStep },
+      config.warmup,
+      d.steps,
+      config.burst
+    )
     const split = threadSplit(d.before, d.after)
     const sample: Sample = {
       mainUs: split.mainUs / d.changes,
@@ -95,6 +128,9 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       catchUpMs: d.catchUpMs,
       clientUs: d.clientCpuUs / d.changes,
       mismatches,
+      ...(settleMs !== undefined ? { settleMs } : {}),
+      stateIsStep,
+      detected,
       rss,
       rssPerChange: (rss - rssStart) / d.changes
     }
@@ -102,7 +138,10 @@ export async function measure(config: Config, runs: number, log: (line: string) 
     log(
       `  ${describeConfig(config)} run ${run}/${runs}: ${sample.changes} changes, host ${sample.grossUs.toFixed(1)} µs/change ` +
         `(net ${sample.netUs.toFixed(1)}), ${Math.round(sample.rate)} changes/s, clients ${sample.clientUs.toFixed(1)} µs/change` +
-        (sample.mismatches > 0 ? `, ${sample.mismatches} MIRRORS DIFFER` : ', mirrors equal GET /state')
+        (sample.mismatches > 0 ? `, ${sample.mismatches} MIRRORS DIFFER` : ', mirrors equal GET /state') +
+        (settleMs !== undefined ? ` (waited ${settleMs.toFixed(0)} ms after the last change)` : '') +
+        (stateIsStep ? '' : ', GET /state is NOT the state of the step') +
+        (detected > 0 ? `, ${detected} update${detected === 1 ? '' : 's'} found by verification` : '')
     )
   }
   const pick = (f: (s: Sample) => number): number => median(samples.map(f))
@@ -122,6 +161,9 @@ export async function measure(config: Config, runs: number, log: (line: string) 
       workerUs: pick((s) => s.workerUs),
       otherUs: pick((s) => s.otherUs),
       mismatches: Math.max(...samples.map((s) => s.mismatches)),
+      ...(samples.some((s) => s.settleMs !== undefined) ? { settleMs: Math.max(...samples.map((s) => s.settleMs ?? 0)) } : {}),
+      stateIsStep: samples.every((s) => s.stateIsStep !== false),
+      detected: pick((s) => s.detected ?? 0),
       rss: pick((s) => s.rss),
       rssPerChange: pick((s) => s.rssPerChange)
     }

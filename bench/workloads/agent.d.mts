@@ -1,7 +1,15 @@
 import type { EventEmitter } from 'node:events'
 
+export type Mutation = 'in-place' | 'nested'
+
 export interface AgentOptions {
-  /** Freeze what each step creates, as Immer does. @default true */
+  /**
+   * Change the state in place instead of replacing what changes: `'in-place'` changes every object
+   * in place and reports `before === after`; `'nested'` replaces each slice's root but changes the
+   * last message object, which the previous state holds too, in place. @default undefined (immutable updates)
+   */
+  mutate?: Mutation
+  /** Freeze what each step creates, as Immer does (not with `mutate`). @default true without `mutate`, else false */
   freeze?: boolean
   /**
    * Put `immutable: true` on the handle: the promise that the runtime never changes its state in
@@ -49,6 +57,9 @@ export const TOOL_COUNT: number
 export const STEPS_PER_MESSAGE: number
 export const STEPS_PER_STATUS: number
 export const SLICES: string[]
+export const MUTATIONS: readonly Mutation[]
+/** The state after `step` steps, built directly (plain objects): what a runtime of any mode holds after them. */
+export function stateAtStep(step: number): AgentState
 export function token(step: number): string
 export function createAgent(options?: AgentOptions): Agent
 export function optionsFromEnv(env?: NodeJS.ProcessEnv): AgentOptions

@@ -4,15 +4,27 @@
 // counters, and every 100th step reports the execution's status. `{"type": "bench/steps",
 // "payload": {"steps": N}}` runs N steps in one burst.
 //
-// State is updated immutably, and what a step creates is frozen, as Immer and Redux Toolkit do;
-// `freeze: false` makes the same updates without freezing. `immutable: true` puts `immutable: true`
-// on the handle: the runtime's promise that it never changes state in place, which lets the
-// recorder trust unchanged references whether they are frozen or not. Everything is a pure function of the
-// step number, so a runtime started at step S (`startStep`) holds exactly the state that S steps
-// from step 0 produce: a large state can be measured without first growing it.
+// By default state is updated immutably, and what a step creates is frozen, as Immer and Redux
+// Toolkit do; `freeze: false` makes the same updates without freezing (plain objects replaced
+// immutably: how most users write code). `immutable: true` puts `immutable: true` on the handle:
+// the runtime's promise that it never changes state in place, which lets the recorder trust
+// unchanged references whether they are frozen or not.
+//
+// `mutate` makes the same steps by changing state in place, as a runtime with the reducer bug does
+// (nothing is frozen then, and nothing is declared):
+// - `'in-place'`: everything in place: the token is appended to the last message's `content` on
+//   the same object, a new message is pushed onto the same array, the counters are bumped on the
+//   same objects, and `state-changed` carries `before === after` (the same object);
+// - `'nested'`: each slice's root is replaced (`{ ...conversation, messages: next }`, `next` a new
+//   array), but the last message object, which the previous array holds too, has the token
+//   appended in place: a new root over a child changed in place.
+//
+// Everything is a pure function of the step number, so a runtime started at step S (`startStep`)
+// holds exactly the state that S steps from step 0 produce, in every mode (`stateAtStep(S)`): a
+// large state can be measured without first growing it, and a mirror checked against it.
 //
 // Loaded by the host, the options come from the environment variable PATCHSCOPE_BENCH_WORKLOAD,
-// as JSON: {"freeze": true, "immutable": false, "startStep": 0}.
+// as JSON: {"freeze": true, "immutable": false, "startStep": 0} (or {"freeze": false, "mutate": "nested", ...}).
 
 import { EventEmitter } from 'node:events'
 
@@ -25,6 +37,8 @@ export const TOOL_COUNT = 50
 export const STEPS_PER_MESSAGE = 20
 export const STEPS_PER_STATUS = 100
 export const SLICES = ['conversation', 'tools', 'usage', 'steps']
+/** The values of the `mutate` option. */
+export const MUTATIONS = ['in-place', 'nested']
 
 const WORDS = (
   'the of and to in is that for it as with was on be by at this from or an are not have but all they which one you were ' +
@@ -81,8 +95,8 @@ function deepFreeze(value) {
   return value
 }
 
-/** The state after `step` steps, built directly. */
-function stateAt(step) {
+/** The state after `step` steps, built directly: plain objects, nothing frozen. */
+export function stateAtStep(step) {
   const messages = []
   for (let i = 0; i < INITIAL_MESSAGES; i++) {
     messages.push({ id: `m${i}`, role: i % 2 === 0 ? 'user' : 'assistant', content: initialContent(i) })
@@ -109,12 +123,15 @@ function stateAt(step) {
 
 /**
  * A bus runtime of the workload.
- * @param {{ freeze?: boolean, immutable?: boolean, startStep?: number }} [options]
+ * @param {{ mutate?: 'in-place' | 'nested', freeze?: boolean, immutable?: boolean, startStep?: number }} [options]
  */
-export function createAgent({ freeze = true, immutable = false, startStep = 0 } = {}) {
+export function createAgent({ mutate, freeze = mutate === undefined, immutable = false, startStep = 0 } = {}) {
+  if (mutate !== undefined && !MUTATIONS.includes(mutate))
+    throw new Error(`mutate must be one of ${MUTATIONS.join(', ')} (got ${String(mutate)})`)
+  if (mutate !== undefined && freeze) throw new Error('a runtime that changes its state in place cannot freeze it: pass freeze: false')
   const bus = new EventEmitter()
   const fz = freeze ? Object.freeze : (v) => v
-  let state = freeze ? deepFreeze(stateAt(startStep)) : stateAt(startStep)
+  let state = freeze ? deepFreeze(stateAtStep(startStep)) : stateAtStep(startStep)
   let step = startStep
   let changes = 0
 
@@ -125,8 +142,28 @@ export function createAgent({ freeze = true, immutable = false, startStep = 0 } 
     bus.emit('state-changed', { slice, before, after, causingAction: action })
   }
 
-  function runStep(action) {
-    const s = ++step
+  /** A slice changed in place: the state and the slice stay the same objects. */
+  function changedInPlace(slice, action) {
+    const same = state[slice]
+    changes++
+    bus.emit('state-changed', { slice, before: same, after: same, causingAction: action })
+  }
+
+  function runStepInPlace(s, action) {
+    const { conversation, usage, steps } = state
+    const messages = conversation.messages
+    if (s % STEPS_PER_MESSAGE === 0) messages.push({ id: `m${messages.length}`, role: 'assistant', content: token(s) })
+    else messages[messages.length - 1].content += token(s)
+    changedInPlace('conversation', action)
+    usage.outputTokens++
+    usage.totalTokens++
+    changedInPlace('usage', action)
+    steps.count = s
+    changedInPlace('steps', action)
+  }
+
+  /** A step that replaces what it changes (but, for `nested`, the last message, which it changes in place). */
+  function runStepReplacing(s, action) {
     const { conversation } = state
     const messages = conversation.messages
     let next
@@ -136,12 +173,20 @@ export function createAgent({ freeze = true, immutable = false, startStep = 0 } 
     } else {
       const last = messages[messages.length - 1]
       next = copyOf(messages)
-      next[messages.length - 1] = fz({ ...last, content: last.content + token(s) })
+      // The nested bug: the new array holds the same last message, changed in place (the previous array holds it too).
+      if (mutate === 'nested') last.content += token(s)
+      else next[messages.length - 1] = fz({ ...last, content: last.content + token(s) })
     }
     set('conversation', fz({ ...conversation, messages: fz(next) }), action)
     const { usage } = state
     set('usage', fz({ ...usage, outputTokens: usage.outputTokens + 1, totalTokens: usage.totalTokens + 1 }), action)
     set('steps', fz({ count: s }), action)
+  }
+
+  function runStep(action) {
+    const s = ++step
+    if (mutate === 'in-place') runStepInPlace(s, action)
+    else runStepReplacing(s, action)
     if (s % STEPS_PER_STATUS === 0) {
       bus.emit('execution-lifecycle', { status: 'running', executionId: 'exec-1', turnId: `exec-1/turn-${s / STEPS_PER_STATUS}` })
     }
