@@ -2,6 +2,10 @@
 // calls as custom events, and an execution that fails. It plays a short demo when it starts;
 // dispatch {"type": "agent/ask", "payload": {"prompt": "…"}} for more.
 //
+// State is written the ordinary way: plain objects, replaced where they change, nothing frozen,
+// nothing declared. Patchscope trusts what kept its object (each token costs what it changed) and
+// verifies its copy when the agent is idle; nothing here is changed in place, so nothing is found.
+//
 //   npm run serve -- examples/agent.mjs
 
 import { EventEmitter } from 'node:events'

@@ -1,5 +1,7 @@
 // A Redux-style store: Patchscope wraps its dispatch and records each top-level key as a slice.
 // `createStore` is written out so that the example needs no package; Redux's works the same.
+// The reducer replaces what it changes, as Redux asks: a key that keeps its object is taken as
+// unchanged and verified once the dispatch settles. (examples/todos-bug.mjs shows the opposite.)
 //
 //   npm run serve -- examples/counter.mjs
 //   then dispatch from the window, or:

@@ -10,7 +10,8 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
 import { encode } from '../../src/host/recorder/encode'
 import { BATCH_ENTRIES } from '../../src/host/runtime/outbox'
 import { History } from '../../src/host/recorder/history'
-import { CHANGE_PATCHES, CHANGE_VALUE, SEGMENT_ENTRIES, type ChangeSpan } from '../../src/host/recorder/segment'
+import { CHANGE_PATCHES, CHANGE_VALUE, type ChangeSpan } from '../../src/host/recorder/entry'
+import { SEGMENT_ENTRIES } from '../../src/host/recorder/segment'
 import { Snapshot } from '../../src/host/recorder/snapshot'
 import type { Slices } from '../../src/shared/protocol'
 import { shapeOptions, type Shape } from '../lib/shapes'
@@ -50,7 +51,7 @@ function cpu(): number {
  */
 export function components(shape: Shape, startStep: number, steps: number, chunk = 500): Components {
   const agent = createAgent({ ...shapeOptions(shape), startStep })
-  const snapshot = new Snapshot({ trustReferences: agent.immutable === true })
+  const snapshot = new Snapshot({ policy: agent.immutable === true ? 'trust' : 'full' })
   const history = new History({ base: snapshot.reset(agent.getState() as unknown as Record<string, unknown>) as Slices })
   const { port1, port2 } = new MessageChannel()
   const us = { workload: 0, diff: 0, cause: 0, serialize: 0, clone: 0, append: 0, checkpoint: 0 }

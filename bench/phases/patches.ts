@@ -31,7 +31,7 @@ export interface DifferFigures {
  */
 export function differ(shape: Shape, startStep: number, steps: number): DifferFigures {
   const agent = createAgent({ ...shapeOptions(shape), startStep })
-  const snapshot = new Snapshot({ trustReferences: agent.immutable === true })
+  const snapshot = new Snapshot({ policy: agent.immutable === true ? 'trust' : 'full' })
   const state = agent.getState() as unknown as Record<string, unknown>
   snapshot.reset(state)
   const previous = new Map<string, unknown>(Object.entries(state))

@@ -39,12 +39,14 @@ export class RecordedCopy {
       return true
     }
     let doc = this.#slices[slice] as Json
+    const ops = change.patches
     const undo: Operation[] = []
     try {
-      for (const op of change.patches) {
-        const inverse = inverseOf(doc, op)
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i] as Operation
+        // An operation that fails changes nothing: the last one needs no undoing.
+        if (i < ops.length - 1) undo.push(inverseOf(doc, op))
         doc = applyOperation(doc, op, this.#edit)
-        undo.push(inverse)
       }
     } catch (e) {
       if (!(e instanceof PatchError)) throw e

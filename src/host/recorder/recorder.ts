@@ -6,9 +6,11 @@
  *   unchanged reference is an unchanged subtree, so a change costs what changed), and the recorder
  *   keeps its own copy of what it recorded. It verifies that copy against the runtime's real state
  *   when the runtime goes idle (after a dispatch settles, and once the event loop has run out of
- *   work after a change) and, during a long burst, once it has recorded `BURST_VERIFY_EVERY`
- *   changes and spent ten times as long recording as the last verification took: verification
- *   costs at most a tenth of the recording, and of the thread's time while idle. A slice verification finds changed in place is recorded as an update
+ *   work after a change), once ten times as long as the last verification took has passed since
+ *   it ended; and during a long burst once it has recorded `BURST_VERIFY_EVERY` changes and spent
+ *   ten times as long recording them as the last verification took. Verification so costs at most
+ *   a tenth of the recording during a burst (however much the runtime's own work costs), and of
+ *   the thread's time while idle. A slice verification finds changed in place is recorded as an update
  *   of its own, marked `ENTRY_DETECTED`, and compared in full from then on.
  * - A change reported with the object recorded last time (`before === after`, or the same root)
  *   was certainly made in place: that slice is compared in full at once, with its action as the
@@ -70,7 +72,7 @@ export interface RecorderOptions {
   onError?: (error: unknown) => void
 }
 
-/** Verification takes at most this share of the recording's time (and of the thread's while idle). */
+/** Verification takes at most this share of the recording's time during a burst, and of the thread's while idle. */
 export const VERIFY_SHARE = 0.1
 /**
  * Changes recorded at least between two verifications during a burst: a runtime's own run of
@@ -122,8 +124,9 @@ export class Recorder {
   readonly #roots = new Map<string, unknown>()
   /** Something may have changed since the last verification. */
   #dirty = false
-  #recordingMs = 0
   #recorded = 0
+  /** Time spent recording since the last verification (estimated from one change in 64). */
+  #recordingMs = 0
   #lastVerifyMs = 0
   #lastVerifyEnd = 0
   #cancelIdle: (() => void) | undefined
@@ -173,10 +176,13 @@ export class Recorder {
     }
     const slice = e.slice
     if (this.#declared !== undefined && !this.#declared.has(slice)) return
-    const start = this.#now()
     const after = e.after
     let change: SliceChange | undefined
     let flags = 0
+    // The recording of one change in 64 is timed, and counts for 64: reading the clock costs more
+    // than a change's bookkeeping.
+    const sampled = (++this.#recorded & 63) === 0 && this.#mode === 'verify'
+    const start = sampled ? this.#now() : 0
     if (after === undefined && !Object.hasOwn(this.#readSlices(), slice)) {
       change = this.#snapshot.remove(slice)
       this.#roots.delete(slice)
@@ -202,10 +208,10 @@ export class Recorder {
       change = undefined
     }
     if (change !== undefined) this.#write(slice, change, this.#causeJson(e.causingAction), flags)
-    this.#recordingMs += this.#now() - start
     this.#activity()
-    if (++this.#recorded >= BURST_VERIFY_EVERY && this.#mode === 'verify' && this.#recordingMs * VERIFY_SHARE >= this.#lastVerifyMs) {
-      this.verify()
+    if (sampled) {
+      this.#recordingMs += (this.#now() - start) * 64
+      if (this.#recorded >= BURST_VERIFY_EVERY && this.#recordingMs * VERIFY_SHARE >= this.#lastVerifyMs) this.verify()
     }
   }
 
@@ -282,8 +288,8 @@ export class Recorder {
     }
     this.#sink.verified()
     this.#dirty = false
-    this.#recordingMs = 0
     this.#recorded = 0
+    this.#recordingMs = 0
     const end = this.#now()
     this.#lastVerifyMs = end - start
     this.#lastVerifyEnd = end

@@ -3,7 +3,7 @@
  * the recorder's own copy of what it recorded (encoded JSON). It finds what trusting references
  * missed: a value changed in place, under a reference the differ took as unchanged.
  *
- * It walks the value as `encode` would and allocates nothing while they agree; where they differ
+ * It walks the value as `encode` would and allocates little while they agree; where they differ
  * it gives RFC 6902 operations that turn the copy into the value's encoding (index by index for
  * arrays, then additions at or removals from the end, as the differ does).
  */
@@ -24,28 +24,51 @@ import type { SliceChange } from './snapshot'
  */
 export function verifySlice(copy: Json, value: unknown): SliceChange | undefined {
   const walk = new Walk()
-  walk.visit(copy, value, '')
+  walk.visit(copy, value)
   if (walk.root !== undefined) return { value: walk.root }
   return walk.ops.length > 0 ? { patches: walk.ops } : undefined
 }
 
+/**
+ * One comparison. Positions are kept as a stack of tokens (and the objects above the position as
+ * a stack, for cycles), and a pointer is only made for what differs: walking 50,000 unchanged
+ * messages makes no string and touches no map.
+ */
 class Walk {
   readonly ops: Operation[] = []
   /** Set when the slice's whole value differs in kind (sent as `value`, not as patches). */
   root: Json | undefined
-  readonly ancestors: Ancestors = new Map()
+  /** The tokens from the slice to the position being compared. */
+  readonly tokens: string[] = []
+  /** The objects above the position, outermost first, and how many tokens lead to each. */
+  readonly objects: object[] = []
+  readonly depths: number[] = []
 
-  replace(pointer: string, value: Json): void {
-    if (pointer === '') this.root = value
-    else this.ops.push({ op: 'replace', path: pointer, value })
+  pointer(depth = this.tokens.length): string {
+    let out = ''
+    for (let i = 0; i < depth; i++) out += '/' + escapeToken(this.tokens[i] as string)
+    return out
+  }
+
+  /** The encoding of a value at the position, as `encode` gives it there. */
+  encoded(value: unknown): Json {
+    const ancestors: Ancestors = new Map()
+    for (let i = 0; i < this.objects.length; i++) ancestors.set(this.objects[i] as object, this.pointer(this.depths[i]))
+    return encode(value, this.pointer(), ancestors)
+  }
+
+  replace(value: Json): void {
+    if (this.tokens.length === 0) this.root = value
+    else this.ops.push({ op: 'replace', path: this.pointer(), value })
   }
 
   /** Compares an encoded value with the copy as a whole. */
-  whole(copy: Json, encoded: Json, pointer: string): void {
-    if (!deepEqual(copy, encoded)) this.replace(pointer, encoded)
+  whole(copy: Json, encoded: Json): void {
+    if (!deepEqual(copy, encoded)) this.replace(encoded)
   }
 
-  visit(copy: Json, value: unknown, pointer: string): void {
+  /** Compares the value at the position with its copy. */
+  visit(copy: Json, value: unknown): void {
     if (typeof value !== 'object' || value === null) {
       // Strings, booleans, finite numbers and null are their own encoding (-0 is 0 on the wire, and here).
       if (
@@ -54,43 +77,75 @@ class Walk {
         value === null ||
         (typeof value === 'number' && Number.isFinite(value))
       ) {
-        if (copy !== value) this.replace(pointer, value)
+        if (copy !== value) this.replace(value)
         return
       }
-      this.whole(copy, encode(value), pointer)
+      this.whole(copy, encode(value))
       return
     }
-    const cycle = this.ancestors.get(value)
-    if (cycle !== undefined) return this.whole(copy, { $ref: cycle }, pointer)
-    if (this.ancestors.size >= MAX_DEPTH) return this.whole(copy, truncated(), pointer)
-    if (isAtomic(value)) return this.whole(copy, encode(value, pointer, this.ancestors), pointer)
+    const cycle = this.objects.indexOf(value)
+    if (cycle !== -1) return this.whole(copy, { $ref: this.pointer(this.depths[cycle]) })
+    if (this.objects.length >= MAX_DEPTH) return this.whole(copy, truncated())
+    if (isAtomic(value)) return this.whole(copy, this.encoded(value))
     if (Array.isArray(value)) {
-      if (!Array.isArray(copy)) return this.replace(pointer, encode(value, pointer, this.ancestors))
-      this.ancestors.set(value, pointer)
-      try {
-        this.visitArray(copy, value, pointer)
-      } finally {
-        this.ancestors.delete(value)
-      }
+      if (!Array.isArray(copy)) return this.replace(this.encoded(value))
+      this.enter(value)
+      this.visitArray(copy, value)
+      this.leave()
       return
     }
-    this.ancestors.set(value, pointer)
+    this.enter(value)
     try {
       const via = viaToJSON(value)
-      if (via !== undefined) return this.visit(copy, via.value, pointer)
+      if (via !== undefined) return this.visit(copy, via.value)
       const keys = Object.keys(value)
       if (needsWrap(keys) || copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
-        // encode() would take the object, still among the ancestors, for a cycle to itself.
-        this.ancestors.delete(value)
-        return this.whole(copy, encode(value, pointer, this.ancestors), pointer)
+        // encode() would take the object, still among those above, for a cycle to itself.
+        this.leave()
+        try {
+          this.whole(copy, this.encoded(value))
+        } finally {
+          this.enter(value)
+        }
+        return
       }
-      this.visitObject(copy, value, keys, pointer)
+      this.visitObject(copy, value, keys)
     } finally {
-      this.ancestors.delete(value)
+      this.leave()
     }
   }
 
-  private visitArray(copy: Json[], value: unknown[], pointer: string): void {
+  private enter(value: object): void {
+    this.objects.push(value)
+    this.depths.push(this.tokens.length)
+  }
+
+  private leave(): void {
+    this.objects.pop()
+    this.depths.pop()
+  }
+
+  /** Compares a child: its token is pushed while it is compared. */
+  private child(copy: Json, value: unknown, token: string): void {
+    this.tokens.push(token)
+    try {
+      this.visit(copy, value)
+    } finally {
+      this.tokens.pop()
+    }
+  }
+
+  /** Adds a child the copy does not have. */
+  private add(value: unknown, token: string): void {
+    this.tokens.push(token)
+    try {
+      this.ops.push({ op: 'add', path: this.pointer(), value: this.encoded(value) })
+    } finally {
+      this.tokens.pop()
+    }
+  }
+
+  private visitArray(copy: Json[], value: unknown[]): void {
     const n = value.length
     const m = copy.length
     const common = n < m ? n : m
@@ -99,31 +154,31 @@ class Walk {
       const c = copy[i] as Json
       // The common case, a primitive or a string that did not change, costs a comparison.
       if (x === c && typeof x !== 'object') continue
-      this.visit(c, x, pointer + '/' + i)
+      this.child(c, x, String(i))
     }
-    for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: pointer + '/' + i })
-    for (let i = m; i < n; i++) {
-      const at = pointer + '/' + i
-      this.ops.push({ op: 'add', path: at, value: encode(read(value, i), at, this.ancestors) })
+    if (m > n) {
+      const at = this.pointer()
+      for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: at + '/' + i })
     }
+    for (let i = m; i < n; i++) this.add(read(value, i), String(i))
   }
 
-  private visitObject(copy: JsonObject, value: object, keys: readonly string[], pointer: string): void {
+  private visitObject(copy: JsonObject, value: object, keys: readonly string[]): void {
     let matched = 0
     for (const key of keys) {
       const x = read(value, key)
       if (!Object.hasOwn(copy, key)) {
-        const at = pointer + '/' + escapeToken(key)
-        this.ops.push({ op: 'add', path: at, value: encode(x, at, this.ancestors) })
+        this.add(x, key)
         continue
       }
       matched++
       const c = copy[key] as Json
       if (x === c && typeof x !== 'object') continue
-      this.visit(c, x, pointer + '/' + escapeToken(key))
+      this.child(c, x, key)
     }
     if (matched === Object.keys(copy).length) return
     const present = new Set(keys)
-    for (const key of Object.keys(copy)) if (!present.has(key)) this.ops.push({ op: 'remove', path: pointer + '/' + escapeToken(key) })
+    const at = this.pointer()
+    for (const key of Object.keys(copy)) if (!present.has(key)) this.ops.push({ op: 'remove', path: at + '/' + escapeToken(key) })
   }
 }
