@@ -155,6 +155,7 @@ export function componentsTable(list: readonly Components[]): string {
       'Changes',
       'Workload (not the host)',
       'Diff',
+      'Copy and verification',
       'Cause',
       'Serialize',
       'Structured clone',
@@ -169,12 +170,13 @@ export function componentsTable(list: readonly Components[]): string {
       count(c.changes),
       us(c.workload),
       us(c.diff),
+      us(c.verify),
       us(c.cause),
       us(c.serialize),
       us(c.clone),
       us(c.append),
       us(c.checkpoint),
-      us(c.diff + c.cause + c.serialize + c.clone + c.append + c.checkpoint)
+      us(c.diff + c.verify + c.cause + c.serialize + c.clone + c.append + c.checkpoint)
     ])
   )
 }

@@ -110,9 +110,7 @@ if (options.phases.has('patches')) {
   results.differ = []
   // The differ alone takes the state before and after each change: the runtimes that change their state in place have no before.
   for (const x of tableShapes) results.differ.push(await differAt(x, 0, tenth(3000)))
-  for (const x of tableShapes) {
-    results.differ.push(await (x === 'unfrozen' ? differAt(x, GROWTH_END - 30, 30) : differAt(x, GROWTH_END - tenth(300), tenth(300))))
-  }
+  for (const x of tableShapes) results.differ.push(await differAt(x, GROWTH_END - tenth(300), tenth(300)))
   results.scan = scan(50_000, 200)
   results.components = []
   for (const shape of tableShapes) {

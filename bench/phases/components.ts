@@ -1,8 +1,12 @@
 /**
  * Where a recorded change's CPU goes, counted in one thread with the host's own parts run in
- * process (no worker, no sockets): the diff (`Snapshot.update`), the cause's encoding (once per
- * batch, as the worker does), the entry's JSON (built as the worker builds it), a structured clone of it (the batch message to
- * the main thread), and `History.append`, with the checkpoint each full segment takes apart.
+ * process (no worker, no sockets): the diff (`Snapshot.update`, under the policy the recorder uses
+ * for the shape), the recorder's copy and its verification (each change applied to the copy, and
+ * the whole state verified by the recorder's rule for a burst, the diff's time taken for the recording's; none
+ * for a runtime declaring `immutable: true`), the cause's encoding (once per batch, as the worker
+ * does), the entry's JSON (`updateBody`, as the recorder builds it), a structured clone of the
+ * batch (the message to the main thread), and `History.append`, with the checkpoint each full
+ * segment takes apart.
  * The sum is less than the host's figure: the SSE fan-out, the HTTP actions and the main thread's
  * side of the message are not in it.
  */
@@ -10,10 +14,13 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
 import { encode } from '../../src/host/recorder/encode'
 import { BATCH_ENTRIES } from '../../src/host/runtime/outbox'
 import { History } from '../../src/host/recorder/history'
-import { CHANGE_PATCHES, CHANGE_VALUE, type ChangeSpan } from '../../src/host/recorder/entry'
+import { BatchWriter, updateBody } from '../../src/host/recorder/entry'
+import { RecordedCopy } from '../../src/host/recorder/recorded-copy'
+import { verifySlice } from '../../src/host/recorder/verify'
+import { BURST_VERIFY_EVERY, VERIFY_SHARE } from '../../src/host/recorder/recorder'
 import { SEGMENT_ENTRIES } from '../../src/host/recorder/segment'
 import { Snapshot } from '../../src/host/recorder/snapshot'
-import type { Slices } from '../../src/shared/protocol'
+import type { Json, Slices } from '../../src/shared/protocol'
 import { shapeOptions, type Shape } from '../lib/shapes'
 import { createAgent, STEP_ACTION } from '../workloads/agent.mjs'
 
@@ -25,6 +32,8 @@ export interface Components {
   /** Mean CPU µs per change of each part (garbage collection falls in the part that caused it). */
   workload: number
   diff: number
+  /** The recorder's copy and verification (0 for a runtime declaring `immutable: true`). */
+  verify: number
   cause: number
   serialize: number
   clone: number
@@ -51,13 +60,33 @@ function cpu(): number {
  */
 export function components(shape: Shape, startStep: number, steps: number, chunk = 500): Components {
   const agent = createAgent({ ...shapeOptions(shape), startStep })
-  const snapshot = new Snapshot({ policy: agent.immutable === true ? 'trust' : 'full' })
-  const history = new History({ base: snapshot.reset(agent.getState() as unknown as Record<string, unknown>) as Slices })
+  // Every shape is diffed trusting references: verified by default, never when declared immutable.
+  const snapshot = new Snapshot({ policy: 'trust' })
+  const verifies = agent.immutable !== true
+  const base = snapshot.reset(agent.getState() as unknown as Record<string, unknown>) as Slices
+  const history = new History({ base })
+  const copy = new RecordedCopy()
+  copy.reset(JSON.parse(JSON.stringify(base)) as Slices)
   const { port1, port2 } = new MessageChannel()
-  const us = { workload: 0, diff: 0, cause: 0, serialize: 0, clone: 0, append: 0, checkpoint: 0 }
+  const us = { workload: 0, diff: 0, verify: 0, cause: 0, serialize: 0, clone: 0, append: 0, checkpoint: 0 }
   let collected: Change[] = []
   agent.bus.on('state-changed', (e: Change) => void collected.push(e))
   let changes = 0
+  let sinceChanges = 0
+  let lastVerifyUs = 0
+  /** Verifies the whole state, as the recorder does (and once at the start, as it does when it is reset). */
+  const verifyAll = (): void => {
+    const v0 = cpu()
+    const state = agent.getState() as unknown as Record<string, unknown>
+    for (const slice of Object.keys(state)) {
+      if (verifySlice(copy.get(slice) as Json, state[slice]) !== undefined) throw new Error(`verification found ${slice} changed in place`)
+    }
+    lastVerifyUs = cpu() - v0
+    sinceChanges = 0
+    recordingUs = 0
+  }
+  /** The diff's time since the last verification: the recording, as the recorder estimates it. */
+  let recordingUs = 0
   const pass = (measure: boolean): void => {
     for (let done = 0; done < steps; done += chunk) {
       collected = []
@@ -66,11 +95,23 @@ export function components(shape: Shape, startStep: number, steps: number, chunk
       const lap = (part: keyof typeof us): void => {
         const now = cpu()
         if (measure) us[part] += now - t
+        if (part === 'diff') recordingUs += now - t
         t = now
       }
       lap('workload')
       const diffs = collected.map((e) => snapshot.update(e.slice, e.after))
       lap('diff')
+      if (verifies) {
+        for (let i = 0; i < collected.length; i++) {
+          const d = diffs[i]
+          if (d !== undefined && !copy.apply((collected[i] as Change).slice, d)) throw new Error('a trusted diff did not apply to the copy')
+        }
+        // Verified as the recorder verifies in a burst: after at least BURST_VERIFY_EVERY changes, and
+        // once ten times as long as the last verification took was spent recording.
+        sinceChanges += collected.length
+        if (sinceChanges >= BURST_VERIFY_EVERY && recordingUs * VERIFY_SHARE >= lastVerifyUs) verifyAll()
+      }
+      lap('verify')
       // As the worker does: the cause's JSON once per batch (one action causes every change of a chunk).
       const causes: string[] = []
       for (let i = 0; i < collected.length; i++) {
@@ -78,32 +119,25 @@ export function components(shape: Shape, startStep: number, steps: number, chunk
         causes.push(i % BATCH_ENTRIES === 0 ? JSON.stringify({ type: a.type, payload: encode(a.payload) }) : (causes[i - 1] as string))
       }
       lap('cause')
-      // And each body by concatenation, with where its change is, as the worker builds it.
-      const spans: ChangeSpan[] = []
-      const bodies = collected.map((e, i) => {
+      // And each body as the recorder builds it, with where its change is.
+      const writer = new BatchWriter()
+      const spans = collected.map((e, i) => {
         const d = diffs[i]
         if (d === undefined || 'removed' in d)
           throw new Error(`a change of ${e.slice} changed nothing: the workload changes something every time`)
-        const head = `"slice":${JSON.stringify(e.slice)},`
-        const key = 'patches' in d ? '"patches":' : '"value":'
-        const json = JSON.stringify('patches' in d ? d.patches : d.value)
-        spans.push({
-          kind: 'patches' in d ? CHANGE_PATCHES : CHANGE_VALUE,
-          from: head.length + key.length,
-          to: head.length + key.length + json.length
-        })
-        return `${head}${key}${json},"cause":${causes[i] as string},"timestamp":${Date.now()}}`
+        const { body, span } = updateBody(e.slice, d, causes[i] as string, Date.now())
+        writer.entry('state.update', e.slice, body, span)
+        return { body, span }
       })
       lap('serialize')
-      const spanNumbers = spans.flatMap((s) => [s.kind, s.from, s.to])
-      port1.postMessage({ t: 'entries', types: bodies.map(() => 'state.update'), slices: collected.map((e) => e.slice), bodies, changes: spanNumbers })
+      port1.postMessage(writer.take())
       receiveMessageOnPort(port2)
       lap('clone')
       let checkpoint = 0
-      for (let i = 0; i < bodies.length; i++) {
+      for (let i = 0; i < spans.length; i++) {
         const closing = history.lastSeq % SEGMENT_ENTRIES === 0
         const c0 = closing ? cpu() : 0
-        history.append('state.update', (collected[i] as Change).slice, bodies[i] as string, spans[i])
+        history.append('state.update', (collected[i] as Change).slice, (spans[i] as { body: string }).body, spans[i]?.span)
         if (closing) checkpoint += cpu() - c0
       }
       lap('append')
@@ -114,6 +148,7 @@ export function components(shape: Shape, startStep: number, steps: number, chunk
       }
     }
   }
+  if (verifies) verifyAll()
   pass(false)
   pass(true)
   port1.close()
@@ -125,6 +160,7 @@ export function components(shape: Shape, startStep: number, steps: number, chunk
     changes,
     workload: per(us.workload),
     diff: per(us.diff),
+    verify: per(us.verify),
     cause: per(us.cause),
     serialize: per(us.serialize),
     clone: per(us.clone),

@@ -350,6 +350,7 @@ describe('a runtime whose state cannot be read', () => {
   test('a verification that fails while idle is reported, and the recorder goes on', () => {
     const errors: unknown[] = []
     let broken = false
+    let time = 0
     const state: Record<string, unknown> = { s: { n: 1 } }
     const recorder = createRecorder({
       sink: { entry: () => undefined, verified: () => undefined, sent: 0 },
@@ -358,15 +359,18 @@ describe('a runtime whose state cannot be read', () => {
         return state
       },
       schedule: () => () => undefined,
+      now: () => time,
       onError: (e) => errors.push(e)
     })
     recorder.reset()
     broken = true
     expect(() => recorder.dispatched({ type: 'act' })).toThrow('getState failed')
+    time += 1000
     recorder.settled()
     expect(errors).toEqual([new Error('getState failed')])
     broken = false
     recorder.dispatched({ type: 'act' })
+    time += 1000
     recorder.settled()
     expect(errors).toHaveLength(1)
   })
