@@ -1,8 +1,8 @@
 /**
  * The retained history: every entry with its global seq, as the SSE frames the events route sends.
  *
- * Entries live in segments of at most `SEGMENT_ENTRIES`; each segment starts with a checkpoint (the
- * state just before its first entry, sharing structure with its neighbours), so the state right
+ * Entries live in segments of at most `SEGMENT_ENTRIES`; a `CheckpointLog` keeps the state just
+ * before each segment's first entry (sharing structure with its neighbours), so the state right
  * after any retained entry is a checkpoint plus a replay of at most one segment. Before an entry
  * would take the history past its limits, the oldest segments are dropped (the segment being
  * written is closed early if need be) and the base moves up to the next checkpoint: their entries
@@ -18,7 +18,8 @@ import {
   type Operation,
   type Slices
 } from '../../shared/protocol'
-import { applyEvent, applyUpdate, newEdit } from '../../shared/state'
+import { CheckpointLog } from '../../shared/checkpoint-log'
+import { applyEvent, applyUpdate, type Owned } from '../../shared/state'
 import { CHANGE_PATCHES, typeNumber, type ChangeSpan } from './entry'
 import { Segment } from './segment'
 
@@ -53,15 +54,21 @@ export class History {
   #sliceNames: string[] = []
   #entries = 0
   #sealedBytes = 0
-  #head: { seq: number; state: Slices }
-  /** The last state computed away from the head (see `stateAt`). */
-  #cursor: { seq: number; state: Slices } | undefined
+  /** A checkpoint at the start of each segment; replays apply entries through `#applyEntry`. */
+  readonly #states: CheckpointLog
+  /** The segment the last replayed entry was in: a replay reads one segment's entries in order. */
+  #replaying: Segment | undefined
   #listeners = new Set<() => void>()
 
   constructor({ base = {}, baseSeq = 0, limits = {} }: HistoryOptions = {}) {
     this.#limits = { ...DEFAULT_HISTORY_LIMITS, ...limits }
-    this.#segments = [new Segment(baseSeq + 1, base)]
-    this.#head = { seq: baseSeq, state: base }
+    this.#segments = [new Segment(baseSeq + 1)]
+    this.#states = new CheckpointLog({
+      entries: { applyEntry: (state, seq, owned) => this.#applyEntry(state, seq, owned) },
+      base,
+      baseAt: baseSeq,
+      chunkArrays: true
+    })
   }
 
   /** The seq of the last entry folded into the base. */
@@ -94,7 +101,7 @@ export class History {
 
   /** The state the retained entries apply to (right after `baseSeq`). */
   base(): Slices {
-    return this.#first.start
+    return this.#states.base
   }
 
   /**
@@ -104,12 +111,16 @@ export class History {
    */
   append(type: HistoryEventType, slice: string | null, body: string | Uint8Array, change?: ChangeSpan): number {
     if (this.#last.full || (this.#last.count > 0 && this.#over(body))) this.#nextSegment()
+    let dropped = false
     while (this.#segments.length > 1 && this.#over(body)) {
-      const dropped = this.#segments.shift() as Segment
-      this.#entries -= dropped.count
-      this.#sealedBytes -= dropped.bytes
+      const oldest = this.#segments.shift() as Segment
+      this.#entries -= oldest.count
+      this.#sealedBytes -= oldest.bytes
+      dropped = true
     }
+    if (dropped) this.#states.dropBefore(this.baseSeq)
     this.#entries++
+    this.#states.append()
     return this.#last.append(typeNumber(type), slice === null ? -1 : this.sliceId(slice), body, change)
   }
 
@@ -125,7 +136,6 @@ export class History {
     return this.append(type, type === 'state.update' ? (rest as { slice: string }).slice : null, body)
   }
 
-  /** Closes the segment being written and starts the next one, at a checkpoint. */
   /** True when the next entry starts a new segment (and so a checkpoint is taken). */
   get segmentFull(): boolean {
     return this.#last.full
@@ -137,12 +147,14 @@ export class History {
    * instead of replaying the segment. The caller must never change `state` afterwards.
    */
   offerHead(state: Slices): void {
-    this.#head = { seq: this.lastSeq, state }
+    this.#states.offerHead(state)
   }
 
+  /** Closes the segment being written and starts the next one, at a checkpoint. */
   #nextSegment(): void {
     const full = this.#last
-    const seg = new Segment(full.lastSeq + 1, this.stateAt(full.lastSeq), full.usedBytes)
+    this.#states.checkpoint(full.lastSeq)
+    const seg = new Segment(full.lastSeq + 1, full.usedBytes)
     full.trim()
     this.#sealedBytes += full.bytes
     this.#segments.push(seg)
@@ -186,40 +198,37 @@ export class History {
   }
 
   /**
-   * The state right after entry `seq` (the base for `baseSeq`). The result is shared with the
-   * history's checkpoints and must not be changed. Long arrays in it may be `ChunkedArray`s, which
+   * The state right after entry `seq` (the base for `baseSeq`): a replay from the latest known state
+   * at or before it, its segment's checkpoint, the head or the state last asked for (so stepping
+   * through old entries costs one entry a step). The result is shared with the history's
+   * checkpoints and must not be changed. Long arrays in it may be `ChunkedArray`s, which
    * share their chunks with the checkpoints: its JSON is the plain state (`toPlain` gives it).
    * @throws {RetentionError} when `seq` is not retained
    */
   stateAt(seq: number): Slices {
     this.#check(seq, this.baseSeq)
-    const head = this.#head
-    if (head.seq === seq) return head.state
-    if (seq === this.baseSeq) return this.base()
-    const seg = this.segment(seq)
-    // Replay from the latest known state at or before seq in its segment: the checkpoint, the
-    // head, or the state last asked for (so stepping through old entries costs one entry a step).
-    let from = { seq: seg.firstSeq - 1, state: seg.start }
-    for (const known of [head, this.#cursor]) if (known !== undefined && known.seq <= seq && known.seq > from.seq) from = known
-    if (from.seq === seq) return from.state
-    let state = from.state
-    const owned = newEdit({ chunkArrays: true })
-    for (let q = from.seq + 1; q <= seq; q++) {
-      const kind = seg.kind(q)
-      if (kind === 1 && seg.changeKind(q) !== 0) {
-        const change = JSON.parse(seg.changeJson(q)) as unknown
-        const slice = this.#sliceNames[seg.sliceId(q)] as string
-        state = applyUpdate(
-          state,
-          slice,
-          seg.changeKind(q) === CHANGE_PATCHES ? { patches: change as Operation[] } : { value: change as Json },
-          owned
-        )
-      } else if (kind === 0 || kind === 1) state = applyEvent(state, JSON.parse(seg.data(q)) as HistoryEvent, owned)
+    return this.#states.stateAt(seq)
+  }
+
+  /**
+   * Applies one retained entry for a replay (see `CheckpointLog`): of a `state.update` whose
+   * change's place is known, that change alone is parsed.
+   */
+  #applyEntry(state: Slices, seq: number, owned: Owned): Slices {
+    let seg = this.#replaying
+    if (seg === undefined || seq < seg.firstSeq || seq > seg.lastSeq) seg = this.#replaying = findSegment(this.#segments, seq)
+    const kind = seg.kind(seq)
+    if (kind === 1 && seg.changeKind(seq) !== 0) {
+      const change = JSON.parse(seg.changeJson(seq)) as unknown
+      const slice = this.#sliceNames[seg.sliceId(seq)] as string
+      return applyUpdate(
+        state,
+        slice,
+        seg.changeKind(seq) === CHANGE_PATCHES ? { patches: change as Operation[] } : { value: change as Json },
+        owned
+      )
     }
-    if (seq === this.lastSeq || from === head) this.#head = { seq, state }
-    else this.#cursor = { seq, state }
-    return state
+    return kind === 0 || kind === 1 ? applyEvent(state, JSON.parse(seg.data(seq)) as HistoryEvent, owned) : state
   }
 
   /**
@@ -233,16 +242,16 @@ export class History {
     return {
       baseSeq: first.firstSeq - 1,
       lastSeq,
-      base: first.start,
+      base: this.base(),
       segment: (seq) => findSegment(segments, seq)
     }
   }
 
   /** Drops every entry and starts again from `base` at `baseSeq` (kept for an import). */
   restart(base: Slices, baseSeq: number): void {
-    this.#segments = [new Segment(baseSeq + 1, base)]
-    this.#head = { seq: baseSeq, state: base }
-    this.#cursor = undefined
+    this.#segments = [new Segment(baseSeq + 1)]
+    this.#states.restart(base, baseSeq)
+    this.#replaying = undefined
     this.#entries = 0
     this.#sealedBytes = 0
   }
@@ -255,8 +264,8 @@ export class History {
     const table = other.#sliceNames.map((name) => this.sliceId(name))
     for (const seg of other.#segments) seg.remapSlices(table)
     this.#segments = other.#segments
-    this.#head = other.#head
-    this.#cursor = other.#cursor
+    this.#states.adopt(other.#states)
+    this.#replaying = undefined
     this.#entries = other.#entries
     this.#sealedBytes = other.#sealedBytes
   }

@@ -1,9 +1,9 @@
 /**
- * A run of consecutive history entries stored as the exact bytes of their SSE frames, with the
- * state just before its first entry as a checkpoint. Frames are written once and then only read:
- * every client and every export reads the same bytes.
+ * A run of consecutive history entries stored as the exact bytes of their SSE frames (the history
+ * keeps the state just before its first entry as a checkpoint). Frames are written once and then
+ * only read: every client and every export reads the same bytes.
  */
-import { HISTORY_EVENT_TYPES, type Slices } from '../../shared/protocol'
+import { HISTORY_EVENT_TYPES } from '../../shared/protocol'
 import type { ChangeSpan } from './entry'
 
 /** Entries a segment holds: the longest replay `stateAt` ever does. */
@@ -40,13 +40,11 @@ export class Segment {
 
   /**
    * @param firstSeq the seq of the first entry it will hold
-   * @param start the state right after entry `firstSeq - 1`; shared, never changed
    * @param capacity bytes to start with: what the previous segment needed, so that a steady
    *   stream of entries fills its buffer without growing (and copying) it
    */
   constructor(
     readonly firstSeq: number,
-    readonly start: Slices,
     capacity = INITIAL_BYTES
   ) {
     this.#buf = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.ceil(capacity * 1.1)))

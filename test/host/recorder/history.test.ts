@@ -138,9 +138,10 @@ describe('History', () => {
     }
     for (const [seq, json] of [...sample].reverse()) expect(JSON.stringify(h.stateAt(seq)), `state at ${seq}`).toBe(json)
     expect(toPlain(h.stateAt(h.lastSeq))).toEqual({ list: model })
-    // Consecutive checkpoints share the chunks no entry between them wrote: all but the last ones.
-    const a = h.segment(SEGMENT_ENTRIES + 1).start.list as unknown as ChunkedArray
-    const b = h.segment(2 * SEGMENT_ENTRIES + 1).start.list as unknown as ChunkedArray
+    // Consecutive checkpoints (the states at the ends of segments) share the chunks no entry between
+    // them wrote: all but the last ones.
+    const a = h.stateAt(SEGMENT_ENTRIES).list as unknown as ChunkedArray
+    const b = h.stateAt(2 * SEGMENT_ENTRIES).list as unknown as ChunkedArray
     expect(a).toBeInstanceOf(ChunkedArray)
     expect(b.chunks.slice(0, 3)).toEqual(a.chunks.slice(0, 3))
     for (let c = 0; c < 3; c++) expect(b.chunks[c]).toBe(a.chunks[c])

@@ -4,7 +4,8 @@
  * few typed-array columns the timeline and the filters read without parsing: type, slice, cause,
  * time and the turn that was running (and, for the rare update found by verification, the entry
  * after which its slice was changed in place). Every `CHECKPOINT_EVERY` entries the state is kept
- * (copy-on-write, sharing what did not change), so the state at any entry is a short replay.
+ * in a `CheckpointLog` (copy-on-write, sharing what did not change), so the state at any entry is
+ * a short replay.
  *
  * Index 0 is the base `state.initial`; entry `i` has seq `baseSeq + i`.
  */
@@ -15,7 +16,8 @@ import {
   type Slices,
   type StateInitialEvent
 } from '../../../../shared/protocol'
-import { applyEvent, newEdit, type Owned } from '../../../../shared/state'
+import { CheckpointLog } from '../../../../shared/checkpoint-log'
+import { applyEvent, type Owned } from '../../../../shared/state'
 import { Column, Interner } from './columns'
 import { Executions } from './executions'
 
@@ -40,12 +42,15 @@ export class HistoryStore {
   #time = new Column(Float64Array)
   /** Index → `detected.since` of the updates verification found: rare, so a map rather than a column. */
   #inPlace = new Map<number, number>()
-  #checkpoints: Slices[] = []
-  /** The newest state. `#owned` names what in it no one else holds, which ingest changes in place. */
-  #head: Slices = {}
-  #owned: Owned = newEdit()
+  /**
+   * The states kept, by index: the empty state at -1, the state every `CHECKPOINT_EVERY` entries and
+   * the newest one, which ingest changes in place until `stateAt` hands it out.
+   */
+  readonly #states = new CheckpointLog({
+    entries: { applyEntry: (state, i, owned) => this.#applyEntry(state, i, owned) },
+    baseAt: -1
+  })
   #parsed = new Map<number, HistoryEvent>()
-  #cached: { index: number; state: Slices } | undefined
   #generation = 0
 
   /** Counts `reset()` calls, so that a view can tell a history that started over from one that grew. */
@@ -73,15 +78,12 @@ export class HistoryStore {
     this.#baseSeq = base.seq
     this.#raw = []
     for (const c of [this.#type, this.#slice, this.#cause, this.#turn, this.#time]) c.clear()
-    this.#checkpoints = []
+    this.#states.restart({}, -1)
     this.#parsed.clear()
     this.#inPlace.clear()
-    this.#cached = undefined
     this.executions.clear()
     this.sliceNames.clear()
     this.actionTypes.clear()
-    this.#head = {}
-    this.#owned = newEdit()
     this.#generation++
     this.ingest(base, raw)
   }
@@ -101,13 +103,8 @@ export class HistoryStore {
     } else if (event.seq !== this.#baseSeq + index) {
       throw new RangeError(`expected entry ${this.#baseSeq + index}, got ${event.seq}`)
     }
-    try {
-      this.#head = applyEvent(this.#head, event, this.#owned)
-    } catch (e) {
-      // The head is changed in place, so an entry that failed half-way may have left part of itself there.
-      this.#rebuildHead()
-      throw e
-    }
+    // An entry that fails half-way leaves no part of itself in the head (the log computes it again).
+    this.#states.advance((state, owned) => applyEvent(state, event, owned))
     this.#raw.push(raw)
     this.#type.push(TYPES.indexOf(event.type))
     if (event.type === 'state.update') {
@@ -123,11 +120,8 @@ export class HistoryStore {
     // A turn's own status entries are part of it, the one that ends it too.
     const ownTurn = event.type === 'execution.status' ? event.turnId : undefined
     this.#turn.push(ownTurn !== undefined ? this.names.id(ownTurn) : this.executions.activeTurn)
-    if (index % CHECKPOINT_EVERY === 0) {
-      this.#checkpoints.push(this.#head)
-      // Later entries copy what they change, so the kept state stays as it is.
-      this.#owned = newEdit()
-    }
+    // Later entries copy what they change, so the kept state stays as it is.
+    if (index % CHECKPOINT_EVERY === 0) this.#states.checkpoint(index)
   }
 
   /** The index of a seq, or -1 when it is not held. */
@@ -207,42 +201,18 @@ export class HistoryStore {
     return this.#parsed.get(i) ?? (JSON.parse(this.#raw[i] as string) as HistoryEvent)
   }
 
-  /** The state right after entry `index`; shared with the store, never to be changed. */
+  /**
+   * The state right after entry `index`; shared with the store, never to be changed. A replay from
+   * the latest known state at or before it (a checkpoint, or the state last asked for, so that
+   * stepping through old entries costs one entry a step).
+   */
   stateAt(index: number): Slices {
     if (index < 0 || index >= this.#raw.length) throw new RangeError(`no entry at index ${index} (the store holds ${this.#raw.length})`)
-    if (index === this.#raw.length - 1) {
-      // Handed out, the head must no longer change in place: the next entry copies what it changes.
-      this.#owned = newEdit()
-      return this.#head
-    }
-    const block = Math.floor(index / CHECKPOINT_EVERY)
-    const c = this.#cached
-    const fromCache = c !== undefined && c.index <= index && Math.floor(c.index / CHECKPOINT_EVERY) === block
-    let state = fromCache ? c.state : (this.#checkpoints[block] as Slices)
-    const owned = newEdit()
-    for (let i = (fromCache ? c.index : block * CHECKPOINT_EVERY) + 1; i <= index; i++) {
-      const t = this.#type.get(i)
-      if (t === 0 || t === 1) state = applyEvent(state, this.#replayed(i), owned)
-    }
-    this.#cached = { index, state }
-    return state
+    return this.#states.stateAt(index)
   }
 
-  /** Replays the newest block again from its checkpoint, into a head no one else holds. */
-  #rebuildHead(): void {
-    const last = this.#raw.length - 1
-    if (last < 0) {
-      this.#head = {}
-      return
-    }
-    const block = Math.floor(last / CHECKPOINT_EVERY)
-    const owned = newEdit()
-    let state = this.#checkpoints[block] ?? {}
-    for (let i = block * CHECKPOINT_EVERY + 1; i <= last; i++) {
-      const t = this.#type.get(i)
-      if (t === 0 || t === 1) state = applyEvent(state, this.#replayed(i), owned)
-    }
-    this.#head = state
-    this.#owned = owned
+  #applyEntry(state: Slices, i: number, owned: Owned): Slices {
+    const t = this.#type.get(i)
+    return t === 0 || t === 1 ? applyEvent(state, this.#replayed(i), owned) : state
   }
 }
