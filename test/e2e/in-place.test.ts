@@ -138,7 +138,8 @@ describe('a change found after other entries, and a runtime that changes a slice
     expect(text).toContain('between #1 and this entry. Recorded there: mixed.')
     await page.getByRole('button', { name: '1 slice changed in place' }).click()
     const items = page.getByRole('list', { name: 'Slices compared in full' }).getByRole('listitem')
-    await expect.poll(() => items.count()).toBe(2)
+    // A reported slice reaches the window with the next look at GET /runtime (every 2 s), not with an entry.
+    await expect.poll(() => items.count(), { timeout: 6000 }).toBe(2)
     expect(flat(await items.nth(0).textContent())).toContain('todos /todos/0/done found by verification after #0, recorded as #2')
     expect(flat(await items.nth(1).textContent())).toContain(
       'canvas /canvas/strokes the runtime reports changes to this slice as the same object: compared in full'
