@@ -30,9 +30,11 @@ process.on('unhandledRejection', (e) => fault('unhandledRejection', e))
 
 let runtime: BusRuntime
 let recorder: Recorder
+/** The handle's `slices`: only these are recorded. */
+let declared: ReadonlySet<string> | undefined
 
 /** The runtime's slices: the declared ones, else the state's keys, else one slice `state`. */
-function readSlices(declared: ReadonlySet<string> | undefined): Record<string, unknown> {
+function readSlices(): Record<string, unknown> {
   const state = runtime.getState()
   if (declared !== undefined) {
     const out: Record<string, unknown> = {}
@@ -76,7 +78,7 @@ async function run(cmd: Command): Promise<void> {
         return
       }
       case 'state': {
-        const slices = readSlices(declared)
+        const slices = readSlices()
         const out: Record<string, Json> = {}
         for (const slice of Object.keys(slices)) {
           Object.defineProperty(out, slice, { value: encode(slices[slice]), enumerable: true, writable: true, configurable: true })
@@ -102,8 +104,6 @@ async function run(cmd: Command): Promise<void> {
   }
 }
 
-let declared: ReadonlySet<string> | undefined
-
 /** Loads the runtime and subscribes to its bus; on failure says why (the host then ends the thread). */
 async function main(): Promise<boolean> {
   try {
@@ -112,7 +112,7 @@ async function main(): Promise<boolean> {
     const mode = compare ?? (runtime.immutable === true ? 'trust' : runtime.immutable === false ? 'full' : 'verify')
     recorder = createRecorder({
       sink: outbox,
-      readSlices: () => readSlices(declared),
+      readSlices,
       ...(declared ? { declared } : {}),
       compare: mode,
       onError: (e) => fault('listener', e)
