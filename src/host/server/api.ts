@@ -1,15 +1,15 @@
 /**
- * The host's data routes besides the stream: `/state`, `/actions`, `/history` and `/runtime`
+ * The host's data routes besides the stream and the session file: `/state`, `/actions` and `/runtime`
  * (DESIGN.md, HTTP API). Each throws `HTTPException` with a message a user can act on.
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import type { Action, DispatchResult, RuntimeInfo, Slices } from '../../shared/protocol'
+import type { Action, DispatchResult, Slices } from '../../shared/protocol'
 import type { Host } from '../host'
 import { RetentionError } from '../recorder/history'
-import { exportSession, SessionError } from '../recorder/session-file'
 import { DispatchFailed, RuntimeUnavailable } from '../runtime/controller'
+import { jsonBody } from './body'
 import { slicesParam } from './events'
 
 export interface ApiOptions {
@@ -22,23 +22,6 @@ export interface ApiOptions {
   stateTimeoutMs?: number
 }
 
-function requireType(c: Context, types: readonly string[]): void {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (!types.includes(type)) {
-    throw new HTTPException(415, { message: `the body must be sent as ${types.join(' or ')} (got "${type || 'no Content-Type'}")` })
-  }
-}
-
-async function jsonBody(c: Context): Promise<unknown> {
-  requireType(c, ['application/json'])
-  const text = await c.req.text()
-  try {
-    return JSON.parse(text) as unknown
-  } catch (e) {
-    throw new HTTPException(400, { message: `the body is not valid JSON: ${(e as Error).message}` })
-  }
-}
-
 function pick(state: Slices, slices: string[] | undefined): Slices {
   if (slices === undefined) return state
   const out: Slices = {}
@@ -46,11 +29,6 @@ function pick(state: Slices, slices: string[] | undefined): Slices {
     if (Object.hasOwn(state, s)) Object.defineProperty(out, s, { value: state[s], enumerable: true, writable: true, configurable: true })
   }
   return out
-}
-
-function fileName(info: RuntimeInfo, now: Date): string {
-  const name = (info.name ?? 'session').replace(/\.[cm]?[jt]s$/, '').replace(/[^\w.-]+/g, '-')
-  return `${name}-${now.toISOString().slice(0, 19).replace(/:/g, '-')}.patchscope.ndjson`
 }
 
 /** The routes, to mount at `/`. */
@@ -113,30 +91,6 @@ export function createApiRoutes({
       }
     }
   )
-
-  app.get('/history', () => {
-    const info = host.runtime.info
-    return new Response(exportSession(host.history, info), {
-      headers: {
-        'content-type': 'application/x-ndjson; charset=utf-8',
-        'content-disposition': `attachment; filename="${fileName(info, new Date())}"`
-      }
-    })
-  })
-
-  app.post('/history', async (c) => {
-    requireType(c, ['application/x-ndjson', 'application/jsonl', 'application/json'])
-    const body = c.req.raw.body
-    if (body === null) throw new HTTPException(400, { message: 'the body is empty: send a session file' })
-    try {
-      const imported = await host.importSession(body)
-      return c.json({ events: imported.events, lastSeq: host.history.lastSeq, runtime: host.runtime.info })
-    } catch (e) {
-      if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, { message: `the session file cannot be imported: ${e.message}` })
-      throw e
-    }
-  })
 
   app.get('/runtime', (c) => c.json(host.runtimeInfo))
 

@@ -8,6 +8,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import type { Host } from '../host'
 import { createApiRoutes, type ApiOptions } from './api'
+import { createSessionRoutes } from './session-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
 import { originGuard, tokenGuard } from './guard'
@@ -25,6 +26,9 @@ export const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'"
 ].join('; ')
+
+/** The routes that hold or change data: the token is required for each and every path under it. */
+export const DATA_PATHS = ['/events', '/state', '/actions', '/history', '/runtime'] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
   host: Host
@@ -47,9 +51,11 @@ export function createApp({ host, hub, token, port, rendererDir, ...api }: AppOp
     c.header('referrer-policy', 'no-referrer')
   })
   const auth = tokenGuard({ token })
-  for (const path of ['/events', '/state', '/actions', '/history', '/runtime']) app.use(path, auth)
+  // Each data route and everything under it (`/runtime/compare`): a bare path matches itself only.
+  for (const path of DATA_PATHS) app.use(path, auth).use(`${path}/*`, auth)
   app.route('/events', createEventsRoute({ hub }))
   app.route('/', createApiRoutes({ host, ...api }))
+  app.route('/', createSessionRoutes({ host }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

@@ -31,7 +31,8 @@ const DATA_ROUTES: { method: string; path: string; body?: string; type?: string 
   { method: 'GET', path: '/history' },
   { method: 'POST', path: '/history', body: 'not a session file', type: 'application/x-ndjson' },
   { method: 'GET', path: '/runtime' },
-  { method: 'POST', path: '/runtime', body: '{}', type: 'application/json' }
+  { method: 'POST', path: '/runtime', body: '{}', type: 'application/json' },
+  { method: 'POST', path: '/runtime/compare', body: '{"mode":"full"}', type: 'application/json' }
 ]
 
 const own = (): string => `127.0.0.1:${h.server.port}`
