@@ -147,6 +147,22 @@ export interface RuntimeInfo {
   compare?: CompareMode
   /** Slices compared in full, and why, in the order found (a loaded runtime). */
   inPlace?: InPlaceFinding[]
+  /** A loaded runtime's memory, as last sampled in its thread. */
+  memory?: RuntimeMemory
+}
+
+/**
+ * A runtime's memory in bytes, sampled in its own thread (its V8 isolate's figures, not the
+ * process's): the JS heap, and the memory outside it that its objects hold (Buffers, ArrayBuffers,
+ * typed arrays). Past `externalLimit` (`--max-runtime-mb`) the runtime is stopped.
+ */
+export interface RuntimeMemory {
+  heapUsed: number
+  heapTotal: number
+  /** Where V8 ends the runtime's thread for lack of heap. */
+  heapLimit: number
+  external: number
+  externalLimit: number
 }
 
 /**
@@ -177,9 +193,24 @@ export interface InPlaceFinding {
   paths: string[]
 }
 
-/** `POST /actions` answers the seq of the last entry after the dispatch (`settled: false` on 202). */
+/**
+ * `POST /actions` answers the action's own entries: those recorded with it as their cause, or while
+ * its dispatch ran (see the host's `Attribution`). Other entries (a timer's, another action's) may
+ * fall between `first` and `seq`. `settled: false` (202): the dispatch still runs, and these are
+ * its entries so far.
+ */
 export interface DispatchResult {
+  /**
+   * The action's last entry; when it recorded none (`changed: false`), the last entry of the
+   * history when it was answered, the state after it (never an entry of the action's own).
+   */
   seq: number
+  /** The action's first entry (only when it recorded any). */
+  first?: number
+  /** How many entries the action recorded. */
+  entries: number
+  /** False when the action recorded no entry (so far, when not settled). */
+  changed: boolean
   settled: boolean
 }
 
