@@ -60,9 +60,9 @@ export class SseTestClient {
     return new SseTestClient(response, timeoutMs, abort)
   }
 
-  /** Recorded entries only (no heartbeats). */
+  /** Recorded entries only (no heartbeats, no other events outside the history). */
   get entries(): Extract<Received, { seq: number }>[] {
-    return this.events.filter((e): e is Extract<Received, { seq: number }> => e.type !== 'heartbeat')
+    return this.events.filter((e): e is Extract<Received, { seq: number }> => e.type !== 'heartbeat' && e.frame.id !== undefined)
   }
 
   /** The last `id:` received, as an EventSource keeps it for `Last-Event-ID` (heartbeats carry none). */

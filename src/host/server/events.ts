@@ -17,6 +17,8 @@ export interface EventHubOptions {
 export class EventHub {
   readonly history: History
   #clients = new Map<SseClient, ReadableStreamDefaultController<Uint8Array>>()
+  /** The latest event outside the history of each type: a client that connects later gets it first. */
+  #notices = new Map<string, Uint8Array>()
   #timer: NodeJS.Timeout
   #unsubscribe: () => void
 
@@ -37,9 +39,21 @@ export class EventHub {
     return this.#clients.size
   }
 
+  /**
+   * Sends every connection an event outside the history (DESIGN.md, Extensions: no seq, no `id:`),
+   * such as the journal's state; connections opened later get the latest of each type first.
+   */
+  broadcast(type: string, data: Record<string, unknown>): void {
+    if (!/^[a-z][\w.-]*$/.test(type) || type === 'heartbeat') throw new RangeError(`"${type}" cannot name an event outside the history`)
+    const frame = Buffer.from(`event: ${type}\ndata: ${JSON.stringify({ ...data, type })}\n\n`)
+    this.#notices.set(type, frame)
+    for (const client of this.#clients.keys()) client.notice(type, frame)
+  }
+
   /** A stream of events for one connection. */
   open(start: Start, slices: readonly string[] | undefined): ReadableStream<Uint8Array> {
     const client = new SseClient(this.history, start, slices)
+    for (const [type, frame] of this.#notices) client.notice(type, frame)
     return new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#clients.set(client, controller)

@@ -23,6 +23,8 @@ export class SseClient {
   #next: number
   #pendingInitial: { seq: number; state: () => Slices; gap: boolean } | undefined
   #heartbeat: Uint8Array | undefined
+  /** Events outside the history not yet sent, the latest of each type only (a status supersedes the one before). */
+  #notices = new Map<string, Uint8Array>()
   #waiter: (() => void) | undefined
   #filter: Set<number> | undefined
 
@@ -79,6 +81,13 @@ export class SseClient {
     this.#waiter()
   }
 
+  /** Sends an event outside the history (no seq): before any further entry, replacing one of its type not yet sent. */
+  notice(type: string, frame: Uint8Array): void {
+    this.#notices.delete(type)
+    this.#notices.set(type, frame)
+    this.#waiter?.()
+  }
+
   /** The connection ended: let go of whatever waits. */
   close(): void {
     this.#waiter = undefined
@@ -90,6 +99,11 @@ export class SseClient {
       // Entries this client had not read yet were folded into the base while it was away.
       this.#pendingInitial = { seq: h.baseSeq, state: () => h.base(), gap: true }
       this.#next = h.baseSeq + 1
+    }
+    if (this.#notices.size > 0) {
+      const frames = [...this.#notices.values()]
+      this.#notices.clear()
+      return frames.length === 1 ? frames[0] : Buffer.concat(frames)
     }
     if (this.#pendingInitial !== undefined) {
       const { seq, state, gap } = this.#pendingInitial

@@ -125,6 +125,30 @@ describe('EventStream', () => {
     expect(stream.lastSeq).toBe(2)
   })
 
+  test('hands an event outside the history (no id) to onNotice, never to onEvent, and ignores one it cannot parse', async () => {
+    const host = new FakeHost()
+    const seqs: number[] = []
+    const notices: [string, unknown][] = []
+    const stream = new EventStream(
+      { origin: 'http://127.0.0.1:4000', token: 'secret', backoff: [0], fetch: host.fetch },
+      { onEvent: (e) => void seqs.push(e.seq), onStatus: () => undefined, onNotice: (type, data) => void notices.push([type, data]) }
+    )
+    streams.push(stream)
+    stream.start()
+    const call = await host.call(1)
+    call.send(
+      `event: journal\ndata: {"type":"journal","state":"failing"}\n\n` +
+        frame(base(0)) +
+        `event: journal\ndata: not json\n\n` +
+        frame(entry(1))
+    )
+    await vi.waitFor(() => expect(seqs).toEqual([0, 1]))
+    expect(notices).toEqual([['journal', { type: 'journal', state: 'failing' }]])
+    expect(stream.lastSeq).toBe(1)
+    // No resync: the one request is still the stream.
+    expect(host.calls).toHaveLength(1)
+  })
+
   test('lets the window paint while it parses a long history that has already arrived', async () => {
     const busy = (ms: number): void => {
       const until = performance.now() + ms

@@ -12,6 +12,8 @@ export interface StreamHandlers {
   /** A history event, with its JSON as received. Throwing makes the stream start over from `?since=0`. */
   onEvent(event: HistoryEvent, raw: string): void
   onStatus(status: LinkStatus, detail: string): void
+  /** An event outside the history (no seq, no `id:`: the journal's state, say), by its SSE event name. */
+  onNotice?(type: string, data: unknown): void
 }
 
 export interface StreamOptions {
@@ -149,6 +151,15 @@ export class EventStream {
           // After a resync, the rest of the chunk being parsed belongs to the connection given up.
           if (abort.signal.aborted) return
           if (m.event === 'heartbeat' || m.event === undefined) return
+          if (m.id === undefined) {
+            // Outside the history (DESIGN.md, Extensions): a type the window does not know is ignored.
+            try {
+              this.handlers.onNotice?.(m.event, JSON.parse(m.data))
+            } catch {
+              // Not JSON: nothing the window can show.
+            }
+            return
+          }
           const event = JSON.parse(m.data) as HistoryEvent
           try {
             this.handlers.onEvent(event, m.data)
