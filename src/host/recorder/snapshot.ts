@@ -16,7 +16,11 @@
  * properties (Immer, Redux Toolkit), and compares everything else in full.
  *
  * Patches are RFC 6902, relative to the slice, with the same effect as fast-json-patch's `compare`
- * on the encoded values: index by index for arrays, then additions at or removals from the end.
+ * on the encoded values. An array that keeps its length is compared index by index. One that
+ * grows or shrinks is compared as people change arrays: the elements it still begins and ends
+ * with are left alone, and what lies between is compared index by index, then elements are added
+ * or removed there, so removing one element is one `remove` at its index and inserting one is one
+ * `add`, not a `replace` of every later element (see `diffArray`).
  */
 import { escapeToken } from '../../shared/pointer'
 import type { Json, Operation } from '../../shared/protocol'
@@ -75,6 +79,11 @@ class ViaNode extends Node {
 type Kid = unknown
 
 const ABSENT: unique symbol = Symbol('absent')
+/**
+ * Thrown by a visit that only asks whether a value is unchanged (`Diff.unchanged`), at the first
+ * operation it would record. Not an Error: throwing it captures no stack.
+ */
+const DIFFERS: unique symbol = Symbol('differs')
 /** Entries up to which an object of primitives is walked again rather than remembered (see `remember`). */
 const SMALL_LEAF = 16
 const TRUNCATED_JSON = JSON.stringify(truncated())
@@ -99,6 +108,18 @@ function isSealedKid(kid: Kid): boolean {
   return !(kid instanceof Node)
 }
 
+/** A copy of the runtime's own array (a sealed kid); an index getter that throws is read as its error. */
+function copyOf(array: readonly unknown[]): Kid[] {
+  try {
+    return array.slice()
+  } catch {
+    // An index getter threw: each element through the guarded read.
+    const out = new Array<Kid>(array.length)
+    for (let i = 0; i < array.length; i++) out[i] = read(array, i)
+    return out
+  }
+}
+
 function hasObjectElement(array: readonly unknown[]): boolean {
   for (let i = 0; i < array.length; i++) if (isObject(read(array, i))) return true
   return false
@@ -110,6 +131,8 @@ class Diff {
   rootValue: Json | typeof ABSENT = ABSENT
 
   readonly sealed: WeakSet<object>
+  /** Set while a visit only asks whether a value is unchanged: the first operation throws `DIFFERS`. */
+  private dry = false
 
   constructor(
     /** Which objects are taken as unchanged while their reference is. */
@@ -121,8 +144,32 @@ class Diff {
   }
 
   replace(pointer: string, value: Json, existed: boolean): void {
+    this.record()
     if (pointer === '') this.rootValue = value
     else this.ops.push({ op: existed ? 'replace' : 'add', path: pointer, value })
+  }
+
+  /** Called before an operation is made (and its value encoded): a dry visit stops there. */
+  private record(): void {
+    if (this.dry) throw DIFFERS
+  }
+
+  /**
+   * What `visit` gives for `next` at `pointer` when it encodes as `prev` did, recording nothing;
+   * ABSENT when it does not. What it walked of `prev` that was unchanged may be updated (as
+   * `visit` does), never what changed, so `prev` still stands for the value it stood for.
+   */
+  private unchanged(prev: Kid, next: unknown, pointer: string): Kid | typeof ABSENT {
+    const dry = this.dry
+    this.dry = true
+    try {
+      return this.visit(prev, next, pointer)
+    } catch (e) {
+      if (e === DIFFERS) return ABSENT
+      throw e
+    } finally {
+      this.dry = dry
+    }
   }
 
   /** The kid for a value not seen at this position before. */
@@ -208,6 +255,7 @@ class Diff {
     if (prev instanceof ViaNode) prev = prev.inner
     if (!isObject(next)) {
       if (!isObject(prev) && primEqual(prev, next)) return next
+      this.record()
       this.replace(pointer, encode(next), true)
       return next
     }
@@ -257,23 +305,39 @@ class Diff {
   }
 
   private replaceWith(next: object, pointer: string): Kid {
+    this.record()
     this.replace(pointer, encode(next, pointer, this.ancestors), true)
     return this.kidOf(next, pointer)
   }
 
+  /**
+   * An array as people change it. While its length stays the same, index by index. Otherwise the
+   * elements it still begins with (the prefix) and ends with (the suffix, which may have moved)
+   * are left alone: the prefix is scanned by reference first, as an unchanged array is, then the
+   * suffix from the end; an element whose reference differs is still unchanged when a dry visit
+   * finds it encodes as before (an equal copy, a node compared in full). Between them, the
+   * elements both arrays have are visited index by index, then the extra ones are removed (the
+   * last first) or added, each at its own index. Appending, or replacing the last element, costs
+   * what it did before: the prefix scan reaches the end, and nothing is left to trim.
+   */
   private diffArray(prev: ArrayNode | unknown[], next: unknown[], pointer: string): Kid {
     const prevKids: readonly Kid[] = prev instanceof ArrayNode ? prev.kids : prev
     const n = next.length
     const m = prevKids.length
+    // A dry visit asks whether anything changed: a new length is a change.
+    if (n !== m) this.record()
     const common = n < m ? n : m
+    /** The kids that changed without moving, by index (each its own, or one of the suffix by its previous index). */
     let changedAt: number[] | undefined
     let changedKids: Kid[] | undefined
+    let added: Kid[] | undefined
     let sealed = true
     this.ancestors.set(next, pointer)
     try {
       // The hot loop: for sealed children and primitives, a reference comparison is the whole
       // check, with nothing captured or allocated. Elements are read directly; an index getter
       // that throws ends the scan there, and that element goes through the guarded read.
+      let p = common
       let i = 0
       while (i < common) {
         let at = i
@@ -288,33 +352,79 @@ class Diff {
         const k = read(prevKids, at)
         const x = read(next, at)
         if (x === k) continue
+        const kid = n === m ? this.visit(k, x, pointer + '/' + at) : this.unchanged(k, x, pointer + '/' + at)
+        if (kid === ABSENT) {
+          p = at
+          break
+        }
+        if (!isSealedKid(kid)) sealed = false
+        if (kid === k) continue
+        ;(changedAt ??= []).push(at)
+        ;(changedKids ??= []).push(kid)
+      }
+      // The suffix: only when the length changed before the end (else `p` is `common`).
+      let s = 0
+      const limit = common - p
+      while (s < limit) {
+        try {
+          while (s < limit && next[n - 1 - s] === prevKids[m - 1 - s]) s++
+        } catch {
+          // Element `s` from the end is the one whose getter threw.
+        }
+        if (s >= limit) break
+        const from = m - 1 - s
+        const k = read(prevKids, from)
+        const x = read(next, n - 1 - s)
+        if (x !== k) {
+          // Compared where it is now: a cycle's pointer moves with it.
+          const kid = this.unchanged(k, x, pointer + '/' + (n - 1 - s))
+          if (kid === ABSENT) break
+          if (!isSealedKid(kid)) sealed = false
+          if (kid !== k) {
+            ;(changedAt ??= []).push(from)
+            ;(changedKids ??= []).push(kid)
+          }
+        }
+        s++
+      }
+      // Between them: index by index, then the elements only one of the arrays has.
+      const end = common - s
+      for (let at = p; at < end; at++) {
+        const k = read(prevKids, at)
+        const x = read(next, at)
+        if (x === k) continue
         const kid = this.visit(k, x, pointer + '/' + at)
         if (!isSealedKid(kid)) sealed = false
         if (kid === k) continue
         ;(changedAt ??= []).push(at)
         ;(changedKids ??= []).push(kid)
       }
-      for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: pointer + '/' + i })
-      let tail: Kid[] | undefined
-      for (let i = m; i < n; i++) {
-        const value = read(next, i)
-        const at = pointer + '/' + i
-        this.ops.push({ op: 'add', path: at, value: encode(value, at, this.ancestors) })
-        const kid = this.kidOf(value, at)
-        ;(tail ??= []).push(kid)
+      for (let at = m - s - 1; at >= end; at--) this.ops.push({ op: 'remove', path: pointer + '/' + at })
+      for (let at = end; at < n - s; at++) {
+        const value = read(next, at)
+        const path = pointer + '/' + at
+        this.ops.push({ op: 'add', path, value: encode(value, path, this.ancestors) })
+        const kid = this.kidOf(value, path)
+        ;(added ??= []).push(kid)
         if (!isSealedKid(kid)) sealed = false
       }
       if (sealed && this.policy.mayFreeze(next)) {
         this.remember(next, n, n <= SMALL_LEAF && hasObjectElement(next))
         return next
       }
-      const kids = prev instanceof ArrayNode ? prev.kids : prevKids.slice(0, common)
-      if (kids.length > common) kids.length = common
+      let kids = prev instanceof ArrayNode ? prev.kids : copyOf(prevKids)
       if (changedAt !== undefined && changedKids !== undefined) {
         for (let j = 0; j < changedAt.length; j++) kids[changedAt[j] as number] = changedKids[j]
       }
-      if (tail !== undefined) for (const kid of tail) kids.push(kid)
+      if (m > n) {
+        if (s === 0) kids.length = n
+        else kids.splice(end, m - n)
+      } else if (added !== undefined) {
+        if (s === 0) for (const kid of added) kids.push(kid)
+        else kids = kids.slice(0, end).concat(added, kids.slice(end))
+      }
       if (prev instanceof ArrayNode) {
+        prev.kids = kids
         prev.raw = next
         return prev
       }
@@ -346,6 +456,7 @@ class Diff {
           k = Object.hasOwn(prevRaw, key) ? read(prevRaw, key) : ABSENT
         }
         if (k === ABSENT) {
+          this.record()
           const at = pointer + '/' + escapeToken(key)
           this.ops.push({ op: 'add', path: at, value: encode(value, at, this.ancestors) })
           const kid = this.kidOf(value, at)
@@ -362,6 +473,7 @@ class Diff {
       let removed: string[] | undefined
       const prevCount = prevKids !== undefined ? prevKids.size : -1
       if (prevCount === -1 ? matched < Object.keys(prevRaw).length : matched < prevCount) {
+        this.record()
         const present = new Set(keys)
         for (const key of prevKids !== undefined ? prevKids.keys() : Object.keys(prevRaw)) {
           if (present.has(key)) continue

@@ -4,8 +4,10 @@
  * missed: a value changed in place, under a reference the differ took as unchanged.
  *
  * It walks the value as `encode` would and allocates little while they agree; where they differ
- * it gives RFC 6902 operations that turn the copy into the value's encoding (index by index for
- * arrays, then additions at or removals from the end, as the differ does).
+ * it gives RFC 6902 operations that turn the copy into the value's encoding. Arrays are compared
+ * as the differ compares them: index by index while the length is the same, else leaving alone
+ * the elements they still begin and end with, so one element removed or inserted is one `remove`
+ * or `add` at its index.
  */
 import { escapeToken } from '../../shared/pointer'
 import type { Json, JsonObject, Operation } from '../../shared/protocol'
@@ -30,6 +32,12 @@ export function verifySlice(copy: Json, value: unknown): SliceChange | undefined
 }
 
 /**
+ * Thrown by a comparison that only asks whether a value agrees with its copy (`Walk.agrees`), at the
+ * first operation it would make. Not an Error: throwing it captures no stack.
+ */
+const DIFFERS: unique symbol = Symbol('differs')
+
+/**
  * One comparison. Positions are kept as a stack of tokens (and the objects above the position as
  * a stack, for cycles), and a pointer is only made for what differs: walking 50,000 unchanged
  * messages makes no string and touches no map.
@@ -43,6 +51,8 @@ class Walk {
   /** The objects above the position, outermost first, and how many tokens lead to each. */
   readonly objects: object[] = []
   readonly depths: number[] = []
+  /** Set while a comparison only asks whether a value agrees with its copy: the first operation throws `DIFFERS`. */
+  private dry = false
 
   pointer(depth = this.tokens.length): string {
     let out = ''
@@ -57,7 +67,13 @@ class Walk {
     return encode(value, this.pointer(), ancestors)
   }
 
+  /** Called before an operation is made (and its value encoded): a dry comparison stops there. */
+  private record(): void {
+    if (this.dry) throw DIFFERS
+  }
+
   replace(value: Json): void {
+    this.record()
     if (this.tokens.length === 0) this.root = value
     else this.ops.push({ op: 'replace', path: this.pointer(), value })
   }
@@ -88,10 +104,16 @@ class Walk {
     if (this.objects.length >= MAX_DEPTH) return this.whole(copy, truncated())
     if (isAtomic(value)) return this.whole(copy, this.encoded(value))
     if (Array.isArray(value)) {
-      if (!Array.isArray(copy)) return this.replace(this.encoded(value))
+      if (!Array.isArray(copy)) {
+        this.record()
+        return this.replace(this.encoded(value))
+      }
       this.enter(value)
-      this.visitArray(copy, value)
-      this.leave()
+      try {
+        this.visitArray(copy, value)
+      } finally {
+        this.leave()
+      }
       return
     }
     this.enter(value)
@@ -135,8 +157,27 @@ class Walk {
     }
   }
 
+  /**
+   * Whether the child at `token` agrees with its copy, making no operation (what was compared is
+   * left as it was: the comparison changes nothing).
+   */
+  private agrees(copy: Json, value: unknown, token: string): boolean {
+    const dry = this.dry
+    this.dry = true
+    try {
+      this.child(copy, value, token)
+      return true
+    } catch (e) {
+      if (e === DIFFERS) return false
+      throw e
+    } finally {
+      this.dry = dry
+    }
+  }
+
   /** Adds a child the copy does not have. */
   private add(value: unknown, token: string): void {
+    this.record()
     this.tokens.push(token)
     try {
       this.ops.push({ op: 'add', path: this.pointer(), value: this.encoded(value) })
@@ -145,11 +186,34 @@ class Walk {
     }
   }
 
+  /**
+   * Index by index while the length is the same. Otherwise the elements both still begin with,
+   * then those both still end with (compared where they are now), agree and are left alone;
+   * between them, index by index, then the extra elements removed (the last first) or added.
+   */
   private visitArray(copy: Json[], value: unknown[]): void {
     const n = value.length
     const m = copy.length
+    if (n !== m) this.record()
     const common = n < m ? n : m
-    for (let i = 0; i < common; i++) {
+    let p = 0
+    let s = 0
+    if (n !== m) {
+      for (; p < common; p++) {
+        const x = read(value, p)
+        const c = copy[p] as Json
+        if (x === c && typeof x !== 'object') continue
+        if (!this.agrees(c, x, String(p))) break
+      }
+      while (s < common - p) {
+        const x = read(value, n - 1 - s)
+        const c = copy[m - 1 - s] as Json
+        if (!(x === c && typeof x !== 'object') && !this.agrees(c, x, String(n - 1 - s))) break
+        s++
+      }
+    }
+    const end = common - s
+    for (let i = p; i < end; i++) {
       const x = read(value, i)
       const c = copy[i] as Json
       // The common case, a primitive or a string that did not change, costs a comparison.
@@ -158,9 +222,9 @@ class Walk {
     }
     if (m > n) {
       const at = this.pointer()
-      for (let i = m - 1; i >= n; i--) this.ops.push({ op: 'remove', path: at + '/' + i })
+      for (let i = m - s - 1; i >= end; i--) this.ops.push({ op: 'remove', path: at + '/' + i })
     }
-    for (let i = m; i < n; i++) this.add(read(value, i), String(i))
+    for (let i = end; i < n - s; i++) this.add(read(value, i), String(i))
   }
 
   private visitObject(copy: JsonObject, value: object, keys: readonly string[]): void {
@@ -177,6 +241,7 @@ class Walk {
       this.child(c, x, key)
     }
     if (matched === Object.keys(copy).length) return
+    this.record()
     const present = new Set(keys)
     const at = this.pointer()
     for (const key of Object.keys(copy)) if (!present.has(key)) this.ops.push({ op: 'remove', path: at + '/' + escapeToken(key) })

@@ -206,6 +206,28 @@ describe('createRecorder: trust, then verify', () => {
     rig.expectExact()
   })
 
+  test('an element removed from the middle of a list is one remove at its index: dispatched, found in place, and compared in full', () => {
+    const todos = Array.from({ length: 1000 }, (_, i) => ({ id: i, done: false }))
+    const rig = new Rig({ todos })
+    rig.state.todos = todos.filter((t) => t.id !== 400)
+    rig.emit('todos', todos, { type: 'todos/remove', payload: 400 })
+    // A reducer that splices in place under the recorded root: verification finds one removal.
+    const live = rig.state.todos as { id: number }[]
+    live.splice(10, 1)
+    rig.recorder.dispatched({ type: 'act' })
+    rig.recorder.settled()
+    // Compared in full from now on: an insertion in place, reported, is one add.
+    live.splice(500, 0, { id: -1 })
+    rig.emit('todos', live, { type: 'todos/insert' })
+    rig.flush()
+    expect(rig.updates().map((e) => [e.cause.type, e.patches, e.detected])).toEqual([
+      ['todos/remove', [{ op: 'remove', path: '/400' }], undefined],
+      [VERIFICATION_CAUSE, [{ op: 'remove', path: '/10' }], { inPlace: true, since: 0 }],
+      ['todos/insert', [{ op: 'add', path: '/500', value: { id: -1 } }], undefined]
+    ])
+    rig.expectExact()
+  })
+
   test('a change reported with the same object is compared in full at once, with its action as the cause', () => {
     const list = [1, 2]
     const rig = new Rig({ list })
