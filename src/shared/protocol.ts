@@ -17,11 +17,17 @@ export interface Action {
   meta?: { __ellie?: { actionId?: string } } & Record<string, unknown>
 }
 
-/** What caused a state change: the action's type, id and (encoded) payload. */
+/**
+ * What caused a state change: the whole action as dispatched, its values encoded. `id` is the
+ * action's `meta.__ellie.actionId`, which `meta` then leaves out (with `__ellie` itself when nothing
+ * else is in it); `error` is the action's own `error` field (a Flux Standard Action's `true`).
+ */
 export interface Cause {
   type: string
   id?: string
   payload?: Json
+  meta?: Json
+  error?: Json
 }
 
 /** One RFC 6902 operation. The recorder emits `add`, `remove` and `replace`; a session file may hold any. */
