@@ -24,9 +24,10 @@
  * diff), so that after each verification the recorded state is the runtime's.
  */
 import { performance } from 'node:perf_hooks'
-import type { Action, Cause, CompareMode, HistoryEventType, Json } from '../../shared/protocol'
+import type { Cause, CompareMode, HistoryEventType, Json } from '../../shared/protocol'
 import { VERIFICATION_CAUSE } from '../../shared/protocol'
-import { encode } from './encode'
+import { setOwn } from '../../shared/state'
+import { encode, read } from './encode'
 import { ENTRY_DETECTED, ENTRY_REPORTED_IN_PLACE, updateBody, type ChangeSpan } from './entry'
 import { RecordedCopy } from './recorded-copy'
 import { Snapshot, type SliceChange } from './snapshot'
@@ -87,14 +88,56 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null
 }
 
+/**
+ * The cause of a change: the whole action as dispatched (DESIGN, Extensions), its values encoded
+ * as the state's are. Every field is read through `read`, so an action with a getter that throws
+ * is recorded with that error, never breaks the recording.
+ */
 function causeOf(action: unknown): Cause {
   if (typeof action !== 'object' || action === null) return { type: '(no action)' }
-  const a = action as Action
-  const cause: Cause = { type: typeof a.type === 'string' ? a.type : String(a.type) }
-  const id = a.meta?.__ellie?.actionId
+  const type = read(action, 'type')
+  const cause: Cause = { type: typeof type === 'string' ? type : String(type) }
+  const meta = read(action, 'meta')
+  const ellie = isPlainRecord(meta) ? read(meta, '__ellie') : undefined
+  const id = isPlainRecord(ellie) ? read(ellie, 'actionId') : undefined
   if (typeof id === 'string') cause.id = id
-  if (a.payload !== undefined) cause.payload = encode(a.payload)
+  const payload = read(action, 'payload')
+  if (payload !== undefined) cause.payload = encode(payload)
+  if (meta !== undefined) {
+    const rest = typeof id === 'string' ? withoutActionId(meta as Record<string, unknown>) : meta
+    if (rest !== undefined) cause.meta = encode(rest)
+  }
+  const error = read(action, 'error')
+  if (error !== undefined) cause.error = encode(error)
   return cause
+}
+
+/** True for `{}` and `Object.create(null)` objects: the only ones taken apart (and copied) here. */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * `meta` without `__ellie.actionId`, which the cause carries as `id`: `__ellie` stays when it holds
+ * more, and undefined stands for a `meta` that held nothing else.
+ */
+function withoutActionId(meta: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {}
+  let kept = 0
+  for (const key of Object.keys(meta)) {
+    let value = read(meta, key)
+    if (key === '__ellie') {
+      const ellie = value as Record<string, unknown>
+      const others = Object.keys(ellie).filter((k) => k !== 'actionId')
+      if (others.length === 0) continue
+      value = Object.fromEntries(others.map((k) => [k, read(ellie, k)]))
+    }
+    setOwn(out, key, value)
+    kept++
+  }
+  return kept > 0 ? out : undefined
 }
 
 function defaultSchedule(task: () => void, ms: number): () => void {

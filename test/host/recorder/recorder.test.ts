@@ -361,6 +361,69 @@ describe('createRecorder: trust, then verify', () => {
     expect(rig.scheduled).toEqual([])
   })
 
+  test('the cause is the whole action: type, id, payload, meta (without the actionId sent as id) and error, encoded', () => {
+    const rig = new Rig({ n: 0 })
+    const causes: [unknown, unknown][] = [
+      [
+        {
+          type: 'todos/add',
+          payload: { when: new Date(0) },
+          meta: { requestId: 'r1', arg: 10n, __ellie: { actionId: 'a1' } },
+          error: false
+        },
+        {
+          type: 'todos/add',
+          id: 'a1',
+          payload: { when: { $date: '1970-01-01T00:00:00.000Z' } },
+          meta: { requestId: 'r1', arg: { $bigint: '10' } },
+          error: false
+        }
+      ],
+      // A Flux Standard Action that failed: its payload is the error, and `error` says so.
+      [
+        { type: 'fetch/rejected', payload: new TypeError('offline'), error: true, meta: { __ellie: { actionId: 'a2', source: 'ui' } } },
+        {
+          type: 'fetch/rejected',
+          id: 'a2',
+          payload: { $error: { name: 'TypeError', message: 'offline' } },
+          meta: { __ellie: { source: 'ui' } },
+          error: true
+        }
+      ],
+      // Only the actionId in meta: nothing else to keep.
+      [
+        { type: 'plain', meta: { __ellie: { actionId: 'a3' } } },
+        { type: 'plain', id: 'a3' }
+      ],
+      // An id that is not a string stays where it was; a meta that is no object is kept as it is.
+      [
+        { type: 'odd', meta: { __ellie: { actionId: 7 } } },
+        { type: 'odd', meta: { __ellie: { actionId: 7 } } }
+      ],
+      [
+        { type: 'odder', meta: 'm', error: { message: 'e' } },
+        { type: 'odder', meta: 'm', error: { message: 'e' } }
+      ],
+      // A getter that throws is recorded as its error, and the recording goes on.
+      [
+        Object.defineProperty({ type: 'getter' }, 'meta', {
+          enumerable: true,
+          get() {
+            throw new RangeError('no meta')
+          }
+        }),
+        { type: 'getter', meta: { $error: { name: 'RangeError', message: 'no meta' } } }
+      ]
+    ]
+    causes.forEach(([action], i) => {
+      rig.state.n = i + 1
+      rig.emit('n', i, action)
+    })
+    rig.flush()
+    expect(rig.updates().map((e) => e.cause)).toEqual(causes.map(([, cause]) => cause))
+    rig.expectExact()
+  })
+
   test('an event that breaks the contract is refused with a message saying what was expected', () => {
     const rig = new Rig({})
     expect(() => rig.recorder.stateChanged({ after: 1 })).toThrow(/slice: string/)
