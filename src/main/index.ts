@@ -7,7 +7,7 @@
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
 import { app, dialog, Menu } from 'electron'
-import { Host, newToken, startServer } from '../host'
+import { Host, newToken, startJournal, startServer } from '../host'
 import { CHANNELS, type Connection } from '../shared/api'
 import type { RuntimeInfo } from '../shared/protocol'
 import { handOver, launchCwd, parseLaunch, secondLaunch, userArgs } from './args'
@@ -55,7 +55,9 @@ async function start(): Promise<void> {
   await settings.load()
   const initial = launch.file !== null && fileKind(launch.file) === 'runtime' ? launch.file : undefined
   const { host, error } = await Host.create({ cwd, log, ...(initial !== undefined ? { runtime: initial } : {}) })
-  const server = await startServer({ host, token, rendererDir: join(import.meta.dirname, '../renderer') })
+  // Every session is journaled in the app's own folder, where the window finds earlier ones.
+  const journal = await startJournal(host, join(app.getPath('userData'), 'sessions'), log)
+  const server = await startServer({ host, token, rendererDir: join(import.meta.dirname, '../renderer'), journal })
   const connection: Connection = { origin: server.origin, token: server.token }
 
   const win = createWindow({
@@ -122,6 +124,7 @@ async function start(): Promise<void> {
     unsubscribe()
     closeBridge()
     await Promise.all([settings.flush(), server.close(), host.close()])
+    await journal?.close()
   }
 
   // A page that fails to load is the window's to report (View › Reload Window); the app goes on.

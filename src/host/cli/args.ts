@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- [module] [--port N] [--token T] [--json]`: the headless host's arguments.
+ * `npm run serve -- [module] [options]`: the headless host's arguments (see `USAGE`).
  */
 import { parseArgs } from 'node:util'
 
@@ -12,6 +12,12 @@ export interface CliArgs {
   maxBytes: number | undefined
   /** `--full-compare`: compare every change in full instead of trusting references and verifying. */
   fullCompare: boolean
+  /** `--token-file`: a file whose first line is the token. */
+  tokenFile: string | undefined
+  /** `--session-dir`: where the journal and the sessions of earlier runs are (default: the per-user data folder). */
+  sessionDir: string | undefined
+  /** False with `--no-save`: no journal. */
+  save: boolean
   help: boolean
 }
 
@@ -26,12 +32,18 @@ Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
 
   module               a runtime module (.js, .mjs, .ts) to load; relative to where you run npm
   --port N             the port to listen on (default: a free one)
-  --token T            the access token (default: 256 random bits, new each launch)
+  --token T            the access token (default: 256 random bits, new each launch); other
+                       local users can read a command line, so prefer one of the two below
+  --token-file FILE    read the token from the first line of FILE
+                       (or set PATCHSCOPE_TOKEN in the environment)
   --json               print {"url", "token"} as one line of JSON once the host accepts connections
   --max-entries N      entries of history to keep (default 1000000); older ones fold into the base
   --max-mb N           megabytes of history to keep (default 512)
   --full-compare       compare the whole state on every change, instead of trusting unchanged
                        objects and verifying them when the runtime is idle (the default)
+  --session-dir DIR    keep the journal of this session, and find earlier ones, in DIR
+                       (default: ~/.local/share/patchscope/sessions, or the platform's own)
+  --no-save            keep no journal: the session lives in memory only
   -h, --help           show this help
 `
 
@@ -40,6 +52,15 @@ function whole(name: string, raw: string | undefined, min: number, max: number):
   const n = Number(raw)
   if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
   return n
+}
+
+/**
+ * Checks a token given by the user; `source` names where it came from.
+ * @throws {UsageError} when it is shorter than 16 characters or holds a space
+ */
+export function checkToken(token: string, source: string): string {
+  if (token.length < 16 || /\s/.test(token)) throw new UsageError(`${source} must be at least 16 characters, without spaces`)
+  return token
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -56,6 +77,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'max-entries': { type: 'string' },
         'max-mb': { type: 'string' },
         'full-compare': { type: 'boolean', default: false },
+        'token-file': { type: 'string' },
+        'session-dir': { type: 'string' },
+        'no-save': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -65,9 +89,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed
   if (positionals.length > 1) throw new UsageError(`give at most one runtime module (got ${positionals.join(', ')})`)
   const token = values.token
-  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
-    throw new UsageError('--token must be at least 16 characters, without spaces')
+  if (token !== undefined) checkToken(token, '--token')
+  if (token !== undefined && values['token-file'] !== undefined)
+    throw new UsageError('give the token with --token or --token-file, not both')
+  if (values['no-save'] && values['session-dir'] !== undefined) {
+    throw new UsageError('--no-save keeps no journal, so --session-dir has nothing to do: give one or the other')
   }
+  if (values['session-dir'] !== undefined && values['session-dir'].trim() === '') throw new UsageError('--session-dir needs a folder')
   const mb = whole('--max-mb', values['max-mb'], 1, 1_000_000)
   return {
     module: positionals[0],
@@ -77,6 +105,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     maxEntries: whole('--max-entries', values['max-entries'], 1024, 1_000_000_000),
     maxBytes: mb === undefined ? undefined : mb * 1024 * 1024,
     fullCompare: values['full-compare'],
+    tokenFile: values['token-file'],
+    sessionDir: values['session-dir'],
+    save: !values['no-save'],
     help: values.help
   }
 }

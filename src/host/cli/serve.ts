@@ -2,11 +2,13 @@
  * The headless host: `npm run serve -- [module] [--port N] [--token T] [--json]` (see `USAGE`).
  * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load.
  */
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Host } from '../host'
 import { startServer } from '../server/serve'
+import { defaultSessionDir, startJournal } from '../journal'
 import { parseCliArgs, USAGE, UsageError } from './args'
+import { chosenToken } from './token'
 
 /** The built window: `out/renderer`, beside the built CLI in `out/main`, or from the sources. */
 function rendererDir(): string {
@@ -29,6 +31,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // npm runs scripts from the project; the user meant paths relative to where they typed.
   const cwd = process.env.INIT_CWD ?? process.cwd()
+  let token
+  try {
+    token = await chosenToken(args, cwd)
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    process.stderr.write(`patchscope: ${e.message}\n`)
+    return 1
+  }
   const limits = { ...(args.maxEntries ? { maxEntries: args.maxEntries } : {}), ...(args.maxBytes ? { maxBytes: args.maxBytes } : {}) }
   const { host, error } = await Host.create({
     cwd,
@@ -41,11 +51,14 @@ async function main(argv: readonly string[]): Promise<number> {
     await host.close()
     return 2
   }
+  const dir = args.sessionDir === undefined ? defaultSessionDir() : resolve(cwd, args.sessionDir)
+  const journal = args.save ? await startJournal(host, dir, (text) => process.stderr.write(text)) : undefined
   let server
   try {
-    server = await startServer({ host, port: args.port, rendererDir: rendererDir(), ...(args.token ? { token: args.token } : {}) })
+    server = await startServer({ host, port: args.port, rendererDir: rendererDir(), journal, ...(token !== undefined ? { token } : {}) })
   } catch (e) {
     process.stderr.write(`patchscope: the server could not start: ${(e as Error).message}\n`)
+    await journal?.close()
     await host.close()
     return 1
   }
@@ -64,6 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
   })
   await server.close()
   await host.close()
+  await journal?.close()
   return 0
 }
 

@@ -59,6 +59,8 @@ export class History {
   /** The segment the last replayed entry was in: a replay reads one segment's entries in order. */
   #replaying: Segment | undefined
   #listeners = new Set<() => void>()
+  #replaceListeners = new Set<() => void>()
+  #generation = 0
 
   constructor({ base = {}, baseSeq = 0, limits = {} }: HistoryOptions = {}) {
     this.#limits = { ...DEFAULT_HISTORY_LIMITS, ...limits }
@@ -165,6 +167,22 @@ export class History {
     for (const listener of this.#listeners) listener()
   }
 
+  /** Counts the times the history was replaced (`restart`, `adopt`): a reader holding seqs knows they now mean other entries. */
+  get generation(): number {
+    return this.#generation
+  }
+
+  /** Calls `listener` just before the history is replaced (its entries still readable); returns the unsubscribe function. */
+  beforeReplace(listener: () => void): () => void {
+    this.#replaceListeners.add(listener)
+    return () => this.#replaceListeners.delete(listener)
+  }
+
+  #replacing(): void {
+    for (const listener of this.#replaceListeners) listener()
+    this.#generation++
+  }
+
   /** Calls `listener` after each batch of appends; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener)
@@ -249,6 +267,7 @@ export class History {
 
   /** Drops every entry and starts again from `base` at `baseSeq` (kept for an import). */
   restart(base: Slices, baseSeq: number): void {
+    this.#replacing()
     this.#segments = [new Segment(baseSeq + 1)]
     this.#states.restart(base, baseSeq)
     this.#replaying = undefined
@@ -261,6 +280,7 @@ export class History {
    * renumbered to this history's slice numbers, which filters of open streams already hold.
    */
   adopt(other: History): void {
+    this.#replacing()
     const table = other.#sliceNames.map((name) => this.sliceId(name))
     for (const seg of other.#segments) seg.remapSlices(table)
     this.#segments = other.#segments

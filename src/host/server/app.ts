@@ -7,8 +7,10 @@ import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import type { Host } from '../host'
+import type { Journal } from '../journal/journal'
 import { createApiRoutes, type ApiOptions } from './api'
 import { createSessionRoutes } from './session-routes'
+import { createSessionsRoutes } from './sessions-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
 import { originGuard, tokenGuard } from './guard'
@@ -28,7 +30,7 @@ export const CSP = [
 ].join('; ')
 
 /** The routes that hold or change data: the token is required for each and every path under it. */
-export const DATA_PATHS = ['/events', '/state', '/actions', '/history', '/runtime'] as const
+export const DATA_PATHS = ['/events', '/state', '/actions', '/history', '/runtime', '/sessions'] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
   host: Host
@@ -38,9 +40,11 @@ export interface AppOptions extends Omit<ApiOptions, 'host'> {
   port: () => number
   /** The built window (`out/renderer`), or null to serve none. */
   rendererDir: string | null
+  /** The host's journal, whose folder `/sessions` lists; undefined when it keeps none. */
+  journal?: Journal | undefined
 }
 
-export function createApp({ host, hub, token, port, rendererDir, ...api }: AppOptions): Hono {
+export function createApp({ host, hub, token, port, rendererDir, journal, ...api }: AppOptions): Hono {
   const app = new Hono()
   app.onError(onError)
   app.notFound(notFound)
@@ -56,6 +60,7 @@ export function createApp({ host, hub, token, port, rendererDir, ...api }: AppOp
   app.route('/events', createEventsRoute({ hub }))
   app.route('/', createApiRoutes({ host, ...api }))
   app.route('/', createSessionRoutes({ host }))
+  app.route('/', createSessionsRoutes({ host, journal }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import type { Host } from '../host'
+import type { Journal } from '../journal/journal'
 import type { ApiOptions } from './api'
 import { createApp } from './app'
 import { EventHub } from './events'
@@ -19,6 +20,8 @@ export interface ServerOptions extends Omit<ApiOptions, 'host'> {
   rendererDir: string | null
   /** @default 15_000 */
   heartbeatMs?: number
+  /** The host's journal: `/sessions` lists its folder, and the stream tells its state. */
+  journal?: Journal | undefined
 }
 
 export interface RunningServer {
@@ -42,11 +45,14 @@ export async function startServer({
   port: wanted = 0,
   rendererDir,
   heartbeatMs,
+  journal,
   ...api
 }: ServerOptions): Promise<RunningServer> {
   const hub = new EventHub({ history: host.history, ...(heartbeatMs !== undefined ? { heartbeatMs } : {}) })
+  if (journal !== undefined) hub.broadcast('journal', { ...journal.status })
+  const unsubscribe = journal?.subscribe((status) => hub.broadcast('journal', { ...status }))
   let port = 0
-  const app = createApp({ host, hub, token, port: () => port, rendererDir, ...api })
+  const app = createApp({ host, hub, token, port: () => port, rendererDir, journal, ...api })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: wanted, hostname: '127.0.0.1' }, (info) => {
       port = info.port
@@ -62,6 +68,7 @@ export async function startServer({
     token,
     hub,
     close: async () => {
+      unsubscribe?.()
       hub.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

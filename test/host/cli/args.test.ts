@@ -11,6 +11,9 @@ describe('parseCliArgs', () => {
       maxEntries: undefined,
       maxBytes: undefined,
       fullCompare: false,
+      tokenFile: undefined,
+      sessionDir: undefined,
+      save: true,
       help: false
     })
   })
@@ -28,7 +31,9 @@ describe('parseCliArgs', () => {
         '5000',
         '--max-mb',
         '64',
-        '--full-compare'
+        '--full-compare',
+        '--session-dir',
+        'journals'
       ])
     ).toEqual({
       module: 'examples/counter.mjs',
@@ -38,7 +43,15 @@ describe('parseCliArgs', () => {
       maxEntries: 5000,
       maxBytes: 64 * 1024 * 1024,
       fullCompare: true,
+      tokenFile: undefined,
+      sessionDir: 'journals',
+      save: true,
       help: false
+    })
+    expect(parseCliArgs(['--token-file', 'secret.txt', '--no-save'])).toMatchObject({
+      tokenFile: 'secret.txt',
+      token: undefined,
+      save: false
     })
   })
 
@@ -58,7 +71,10 @@ describe('parseCliArgs', () => {
     ['a token with spaces', ['--token', 'sixteen chars or more'], /without spaces/],
     ['too few entries', ['--max-entries', '10'], /--max-entries must be a whole number from 1024/],
     ['zero megabytes', ['--max-mb', '0'], /--max-mb/],
-    ['a value for a flag', ['--json=yes'], /json/]
+    ['a value for a flag', ['--json=yes'], /json/],
+    ['a token given twice', ['--token', 'a-token-of-16-chars', '--token-file', 't.txt'], /--token or --token-file, not both/],
+    ['a folder for a journal turned off', ['--no-save', '--session-dir', 'x'], /--no-save keeps no journal/],
+    ['an empty folder', ['--session-dir', ' '], /--session-dir needs a folder/]
   ])('refuses %s with a UsageError saying which', (_name, argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError)
     expect(() => parseCliArgs(argv)).toThrow(message)

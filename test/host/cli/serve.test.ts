@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { listSessions } from '../../../src/host/journal/sessions'
+import { importSession } from '../../../src/host/recorder/session-file'
 import { fixture } from '../../helpers/host'
+import { SseTestClient } from '../../helpers/sse'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const running = new Set<ChildProcess>()
@@ -34,7 +38,8 @@ interface Cli {
 function cli(args: string[], env: Record<string, string | undefined> = {}): Cli {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli/serve.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, INIT_CWD: undefined, ...env },
+    // The journal's default folder is the user's: here, one of the test's own.
+    env: { ...process.env, INIT_CWD: undefined, PATCHSCOPE_TOKEN: undefined, HOME: join(dir, 'home'), XDG_DATA_HOME: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   running.add(child)
@@ -168,5 +173,84 @@ describe.concurrent('the headless CLI', () => {
     const run = cli(['--help'])
     expect(await run.exited).toBe(0)
     expect(run.stdout()).toContain('Usage: npm run serve')
+  })
+
+  test('journals the session into the per-user data folder by default, closed cleanly on SIGTERM', async () => {
+    const home = join(dir, 'home-journal')
+    const run = cli([fixture('bus-runtime.mjs'), '--json'], { HOME: home })
+    const info = JSON.parse(await run.firstLine) as { url: string; token: string }
+    const auth = { authorization: `Bearer ${info.token}` }
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${info.url}/actions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{"type":"increment"}'
+      })
+    }
+    const listed = (await (await fetch(`${info.url}/sessions`, { headers: auth })).json()) as { journal: { state: string; dir: string } }
+    const folder = join(home, '.local', 'share', 'patchscope', 'sessions')
+    expect(listed.journal).toMatchObject({ state: 'writing', dir: folder })
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    const [session, ...others] = await listSessions(folder)
+    expect(others).toEqual([])
+    expect(session).toMatchObject({ state: 'complete', events: 6, runtime: { name: 'bus-runtime.mjs' } })
+  })
+
+  test('keeps no journal with --no-save', async () => {
+    const home = join(dir, 'home-no-save')
+    const run = cli([fixture('bus-runtime.mjs'), '--json', '--no-save'], { HOME: home })
+    const info = JSON.parse(await run.firstLine) as { url: string; token: string }
+    const listed = await (await fetch(`${info.url}/sessions`, { headers: { authorization: `Bearer ${info.token}` } })).json()
+    expect(listed).toEqual({ journal: { state: 'off', id: null, dir: null }, sessions: [] })
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    await expect(readdir(join(home, '.local', 'share', 'patchscope', 'sessions'))).rejects.toThrow(/ENOENT/)
+  })
+
+  test('killed with SIGKILL mid-stream, leaves a journal with every entry recorded a second before, marked as ended unexpectedly', async () => {
+    const folder = join(dir, 'killed')
+    const run = cli([fixture('ticker.mjs'), '--json', '--session-dir', folder])
+    const info = JSON.parse(await run.firstLine) as { url: string; token: string }
+    const stream = await SseTestClient.connect(`${info.url}/events?since=0`, { headers: { authorization: `Bearer ${info.token}` } })
+    // What had arrived, and when: the last seq received, looked at every 10 ms.
+    const seen: { seq: number; at: number }[] = []
+    const look = setInterval(() => seen.push({ seq: stream.lastSeq ?? -1, at: performance.now() }), 10)
+    await new Promise((r) => setTimeout(r, 2500))
+    clearInterval(look)
+    const killedAt = performance.now()
+    run.child.kill('SIGKILL')
+    await run.exited
+    await stream.close()
+    const settled = seen.filter((e) => e.at < killedAt - 1000)
+    const mustHave = (settled.at(-1) as { seq: number }).seq
+    // The runtime had recorded a stream of changes by then (two a tick, a tick every 4 ms when not starved).
+    expect(mustHave).toBeGreaterThan(20)
+
+    const [session, ...others] = await listSessions(folder)
+    expect(others).toEqual([])
+    expect(session?.state).toBe('ended unexpectedly')
+    const imported = await importSession(createReadStream(join(folder, (session as { id: string }).id)), { baseSeq: 0 })
+    expect(imported.integrity).toMatchObject({ complete: false, statement: expect.stringMatching(/^cut short after [\d,]+ events/) })
+    // The file's events are the history's from its base (seq 0): every one received a second before the kill is there.
+    expect(imported.events).toBeGreaterThanOrEqual(mustHave + 1)
+  })
+
+  test('takes the token from --token-file or PATCHSCOPE_TOKEN, and refuses a weak one', async () => {
+    const file = join(dir, 'token.txt')
+    await writeFile(file, 'a-token-read-from-a-file\n')
+    const fromFile = cli(['--json', '--no-save', '--token-file', file])
+    expect(JSON.parse(await fromFile.firstLine)).toMatchObject({ token: 'a-token-read-from-a-file' })
+    fromFile.child.kill('SIGTERM')
+    const fromEnv = cli(['--json', '--no-save'], { PATCHSCOPE_TOKEN: 'a-token-from-the-environment' })
+    const info = JSON.parse(await fromEnv.firstLine) as { url: string; token: string }
+    expect(info.token).toBe('a-token-from-the-environment')
+    expect((await fetch(`${info.url}/runtime`, { headers: { authorization: 'Bearer a-token-from-the-environment' } })).status).toBe(200)
+    fromEnv.child.kill('SIGTERM')
+    const weak = cli(['--json', '--no-save'], { PATCHSCOPE_TOKEN: 'short' })
+    expect(await weak.exited).toBe(1)
+    expect(weak.stderr()).toMatch(/PATCHSCOPE_TOKEN must be at least 16 characters/)
+    expect(await fromFile.exited).toBe(0)
+    expect(await fromEnv.exited).toBe(0)
   })
 })

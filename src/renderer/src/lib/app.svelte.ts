@@ -3,10 +3,13 @@
  */
 import { getContext, setContext } from 'svelte'
 import type { PatchscopeApi } from '../../../shared/api'
+import type { JournalStatus } from '../../../shared/journal'
 import { Connection } from './connection.svelte'
 import { Inspector } from './inspector.svelte'
 import { HistoryStore } from './model/store'
 import { RuntimeChecks } from './runtime-checks.svelte'
+import { Sessions } from './sessions.svelte'
+import { whenText } from './model/sessions'
 import { Timeline } from './timeline.svelte'
 
 const KEY = Symbol('patchscope')
@@ -17,10 +20,23 @@ export class App {
   readonly inspector = new Inspector(this.store, this.timeline)
   readonly connection: Connection
   readonly checks: RuntimeChecks
+  readonly sessions: Sessions
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
-    this.connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
-    this.checks = new RuntimeChecks(this.connection)
+    const connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
+    this.connection = connection
+    this.checks = new RuntimeChecks(connection)
+    this.sessions = new Sessions({
+      request: (path, init) => connection.request(path, init),
+      opened: (s, statement) => {
+        const what = `Opened the session of ${s.runtime.name ?? 'a runtime'} from ${whenText(s.createdAt)}: this is a recording, not a live runtime.`
+        connection.notice = statement === undefined ? what : `${what} The file was ${statement}.`
+        void connection.refreshRuntime()
+      }
+    })
+    connection.onNotice = (type, data) => {
+      if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
+    }
   }
 }
 

@@ -19,6 +19,8 @@ export class Connection {
   /** The last command's error, in full. */
   error = $state<string | undefined>()
   busy = $state(false)
+  /** Told of each event outside the history the stream brings (the journal's state). */
+  onNotice: ((type: string, data: unknown) => void) | undefined
   #stream: EventStream
   #poll: ReturnType<typeof setInterval> | undefined
 
@@ -48,7 +50,8 @@ export class Connection {
         onStatus: (status, detail) => {
           this.status = status
           this.detail = detail
-        }
+        },
+        onNotice: (type, data) => this.onNotice?.(type, data)
       }
     )
   }

@@ -1,0 +1,125 @@
+/**
+ * The sessions of earlier runs, kept by the host's journal: the list (`GET /sessions`), the offer
+ * of one that ended unexpectedly when the window starts, opening one, downloading one, and the
+ * journal's own state (pushed on the event stream, so a full disk is said at once).
+ */
+import type { JournalStatus, SessionsInfo, SessionSummary } from '../../../shared/journal'
+
+/** What the sessions need of the connection (a fake in tests). */
+export interface SessionsHost {
+  request(path: string, init?: RequestInit): Promise<Response>
+  /** After a session was opened (`statement`: what it holds when it is not complete): the runtime's state and the stream changed. */
+  opened(summary: SessionSummary, statement: string | undefined): void
+}
+
+/** Where the window remembers the recoveries it offered and the user dismissed. */
+const DISMISSED_KEY = 'patchscope.dismissedRecoveries'
+
+export class Sessions {
+  journal = $state<JournalStatus | undefined>()
+  list = $state<SessionSummary[]>([])
+  /** True once the list was read at least once. */
+  loaded = $state(false)
+  /** Why the list could not be read, or a session not opened. */
+  error = $state<string | undefined>()
+  busy = $state(false)
+  #dismissed = $state<string[]>(readDismissed())
+
+  constructor(private readonly host: SessionsHost) {}
+
+  /** Sessions that ended unexpectedly (a crash, a kill) and were not dismissed: offered when the window starts. */
+  readonly recoverable: SessionSummary[] = $derived.by(() =>
+    this.list.filter((s) => s.state === 'ended unexpectedly' && !this.#dismissed.includes(s.id))
+  )
+
+  /** Reads the list (and the journal's state) again. */
+  async refresh(): Promise<void> {
+    try {
+      const res = await this.host.request('/sessions')
+      if (!res.ok) {
+        this.error = await errorOf(res)
+        return
+      }
+      const info = (await res.json()) as SessionsInfo
+      this.journal = info.journal
+      this.list = info.sessions
+      this.loaded = true
+      this.error = undefined
+    } catch (e) {
+      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  /** The journal's state, as the stream pushes it. */
+  journalChanged(status: JournalStatus): void {
+    this.journal = status
+  }
+
+  /** Opens a session as the host's history (the live runtime stops; its own session stays in its journal). */
+  async open(summary: SessionSummary): Promise<boolean> {
+    this.busy = true
+    this.error = undefined
+    try {
+      const res = await this.host.request(`/sessions/${encodeURIComponent(summary.id)}/open`, { method: 'POST' })
+      if (!res.ok) {
+        this.error = await errorOf(res)
+        return false
+      }
+      const answer = (await res.json().catch(() => ({}))) as { statement?: unknown }
+      this.dismiss(summary.id)
+      this.host.opened(summary, typeof answer.statement === 'string' ? answer.statement : undefined)
+      return true
+    } catch (e) {
+      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      return false
+    } finally {
+      this.busy = false
+      void this.refresh()
+    }
+  }
+
+  /** Saves a session's file through the browser (fetched with the token in a header, never in a URL). */
+  async download(summary: SessionSummary): Promise<void> {
+    this.error = undefined
+    try {
+      const res = await this.host.request(`/sessions/${encodeURIComponent(summary.id)}`)
+      if (!res.ok) {
+        this.error = await errorOf(res)
+        return
+      }
+      const url = URL.createObjectURL(await res.blob())
+      const a = document.createElement('a')
+      a.href = url
+      a.download = summary.id
+      a.click()
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    } catch (e) {
+      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  /** Stops offering a session that ended unexpectedly (it stays in the list). */
+  dismiss(id: string): void {
+    if (this.#dismissed.includes(id)) return
+    this.#dismissed = [...this.#dismissed, id].slice(-200)
+    try {
+      localStorage.setItem(DISMISSED_KEY, JSON.stringify(this.#dismissed))
+    } catch {
+      // Storage refused (a private window): offered again next time, nothing else is lost.
+    }
+  }
+}
+
+function readDismissed(): string[] {
+  try {
+    const raw: unknown = JSON.parse(globalThis.localStorage?.getItem(DISMISSED_KEY) ?? '[]')
+    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+async function errorOf(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
+  return body?.error?.message ?? `the host answered ${res.status}`
+}
