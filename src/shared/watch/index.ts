@@ -49,5 +49,8 @@
  */
 export { parseWatch } from './parse'
 export { formatWatch } from './format'
+export { matchChange, touches } from './match'
+export type { Lazy, WatchedChange } from './match'
+export { holds, passes, typeOf } from './condition'
 export { WatchSyntaxError } from './types'
 export type { CompareOp, Condition, PathToken, ValueTest, Watch, WatchHit } from './types'
