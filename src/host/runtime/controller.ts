@@ -5,14 +5,23 @@
  * module-level state starts over and changed files are picked up).
  */
 import { basename, resolve } from 'node:path'
-import type { Action, CompareMode, RuntimeInfo } from '../../shared/protocol'
+import type { Action, CompareMode, RuntimeInfo, RuntimeMemory } from '../../shared/protocol'
 import { checkModuleFile, LoadError } from '../loader/load'
-import type { EntryBatch, Fault } from './messages'
-import { CommandTimeout, RuntimeWorker } from './runtime-worker'
+import { DispatchLedger, type OwnEntries } from './dispatches'
+import type { Fault, MemorySample, RuntimeBatch } from './messages'
+import { CommandNotSent, CommandTimeout, RuntimeWorker } from './runtime-worker'
+
+export { CommandNotSent }
+
+/** The default of `maxRuntimeMb`: megabytes a runtime may hold outside its JS heap. */
+export const MAX_RUNTIME_MB = 1024
 
 export interface RuntimeControllerOptions {
-  /** Each batch of entries from the running runtime, in order. */
-  onEntries(batch: EntryBatch): void
+  /**
+   * Each batch of entries from the running runtime, in order. Read it through `dispatches.reader`
+   * when it is recorded, so that each dispatch answers its own entries.
+   */
+  onEntries(batch: RuntimeBatch): void
   /**
    * A runtime has loaded and now runs; called synchronously, before any of its entries, with its
    * initial slices as JSON.
@@ -30,6 +39,11 @@ export interface RuntimeControllerOptions {
   responseTimeoutMs?: number
   /** How every runtime's state is compared, whatever it declares (`--full-compare`). @default the runtime's declaration, else 'verify' */
   compare?: CompareMode
+  /**
+   * Megabytes a runtime may hold outside its JS heap (Buffers, ArrayBuffers) before it is stopped
+   * (`--max-runtime-mb`); its heap is bounded by V8's own limit. @default MAX_RUNTIME_MB
+   */
+  maxRuntimeMb?: number
 }
 
 /** Why a dispatch or a state read could not be done. */
@@ -42,9 +56,18 @@ export class DispatchFailed extends Error {
   override name = 'DispatchFailed'
 }
 
+/** What a dispatch did: whether it settled in time, and its own entries (so far, if not). */
+export interface DispatchOutcome extends OwnEntries {
+  settled: boolean
+}
+
 export class RuntimeController {
+  /** The seqs of each dispatch's entries, as the host records them. */
+  readonly dispatches = new DispatchLedger()
   #active: RuntimeWorker | undefined
   #info: RuntimeInfo = { path: null, name: null, status: 'none' }
+  /** The running runtime's memory, as last sampled. */
+  #memory: RuntimeMemory | undefined
   #queue: Promise<unknown> = Promise.resolve()
   #watchdog: NodeJS.Timeout
   #options: Required<Omit<RuntimeControllerOptions, 'compare'>> & Pick<RuntimeControllerOptions, 'compare'>
@@ -55,6 +78,7 @@ export class RuntimeController {
       loadTimeoutMs: 10_000,
       disposeTimeoutMs: 2_000,
       responseTimeoutMs: 3_000,
+      maxRuntimeMb: MAX_RUNTIME_MB,
       ...options
     }
     this.#watchdog = setInterval(() => void this.#ping(), this.#options.responseTimeoutMs)
@@ -63,7 +87,7 @@ export class RuntimeController {
 
   /** What is running, as `GET /runtime` shows it. */
   get info(): RuntimeInfo {
-    return { ...this.#info }
+    return this.#active !== undefined && this.#memory !== undefined ? { ...this.#info, memory: { ...this.#memory } } : { ...this.#info }
   }
 
   /** True while a runtime is loaded and running. */
@@ -82,21 +106,40 @@ export class RuntimeController {
       const active = this.#active
       this.#active = undefined
       this.#info = info
+      // Entries still on their way from it (held while a session imports) are dropped.
+      this.dispatches.release()
       await active?.stop(this.#options.disposeTimeoutMs)
     })
   }
 
   /**
-   * Dispatches an action and waits for it (an async dispatch at most `timeoutMs`).
-   * @returns whether the dispatch settled in time
+   * Dispatches an action and waits for it (an async dispatch at most `timeoutMs`), and for its
+   * entries to be recorded.
+   * @returns whether the dispatch settled in time, and its own entries (see `Attribution`)
    * @throws {RuntimeUnavailable} when no runtime runs
+   * @throws {CommandNotSent} when the action cannot be copied into the runtime's thread
    * @throws {DispatchFailed} when the dispatch threw or rejected
    */
-  async dispatch(action: Action, timeoutMs: number): Promise<{ settled: boolean }> {
-    const reply = await this.#send({ t: 'dispatch', action }, timeoutMs, true)
-    if (reply === undefined) return { settled: false }
-    if (!reply.ok) throw new DispatchFailed(reply.error)
-    return { settled: true }
+  async dispatch(action: Action, timeoutMs: number): Promise<DispatchOutcome> {
+    const n = this.dispatches.open()
+    const worker = this.#active
+    let reply
+    try {
+      reply = await this.#send({ t: 'dispatch', action, n }, timeoutMs, true)
+      // Stopped by what this dispatch did (past its memory limit): the answer says so, whether or
+      // not the reply got out of the thread before it ended.
+      const { status, error } = this.#info
+      if (this.#active !== worker && status === 'failed' && error !== undefined) throw new RuntimeUnavailable(error)
+    } catch (e) {
+      this.dispatches.close(n)
+      throw e
+    }
+    if (reply === undefined) return { settled: false, ...(await this.dispatches.result(n)) }
+    if (!reply.ok) {
+      this.dispatches.close(n)
+      throw new DispatchFailed(reply.error)
+    }
+    return { settled: true, ...(await this.dispatches.result(n, reply.entries)) }
   }
 
   /**
@@ -131,8 +174,13 @@ export class RuntimeController {
   async #send(cmd: Parameters<RuntimeWorker['send']>[0], timeoutMs: number, timeoutIsAnswer: boolean) {
     const active = this.#active
     if (active === undefined) {
+      const { status, error } = this.#info
       throw new RuntimeUnavailable(
-        this.#info.status === 'session' ? 'no runtime is running: an imported session is being viewed' : 'no runtime is loaded'
+        status === 'session'
+          ? 'no runtime is running: an imported session is being viewed'
+          : status === 'failed' && error !== undefined
+            ? `no runtime is running: ${error}`
+            : 'no runtime is loaded'
       )
     }
     try {
@@ -141,11 +189,14 @@ export class RuntimeController {
       this.#setResponsive(active, true)
       return reply
     } catch (e) {
+      if (e instanceof CommandNotSent) throw e
       if (e instanceof CommandTimeout) {
         if (timeoutIsAnswer) return undefined
         this.#setResponsive(active, false)
       }
-      throw new RuntimeUnavailable(e instanceof Error ? e.message : String(e))
+      // Stopped while the command ran (past its memory limit, say): why, rather than how.
+      const why = this.#active !== active && this.#info.status === 'failed' ? this.#info.error : undefined
+      throw new RuntimeUnavailable(why ?? (e instanceof Error ? e.message : String(e)))
     }
   }
 
@@ -179,11 +230,12 @@ export class RuntimeController {
         this.#options.compare,
         (m) => {
           if (m.t === 'ready' && !done) {
-            this.#activate(worker, m.slices, m.compare)
+            this.#activate(worker, m.slices, m.compare, m.memory)
             finish({ ok: true })
           } else if (m.t === 'failed') fail(m.error)
           else if (this.#active !== worker) return
           else if (m.t === 'entries') this.#options.onEntries(m)
+          else if (m.t === 'memory') this.#sampled(worker, m.memory)
           else if (m.t === 'fault') this.#options.onFault(m)
         },
         (code, error) => {
@@ -193,6 +245,7 @@ export class RuntimeController {
             )
           if (this.#active !== worker) return
           this.#active = undefined
+          this.dispatches.release()
           const message = `the runtime stopped: ${error ? error.message : `its thread exited with code ${code}`}`
           this.#info = { ...this.#info, status: 'failed', error: message }
           this.#options.onFault({ t: 'exit', message })
@@ -209,12 +262,32 @@ export class RuntimeController {
     })
   }
 
-  #activate(worker: RuntimeWorker, slices: string, compare: CompareMode): void {
+  #activate(worker: RuntimeWorker, slices: string, compare: CompareMode, memory: MemorySample): void {
     const previous = this.#active
     this.#active = worker
     this.#info = { path: worker.path, name: basename(worker.path), status: 'loaded', responsive: true, compare }
+    this.#memory = undefined
+    this.dispatches.release()
     this.#options.onLoaded(slices, this.info)
     if (previous !== undefined) void previous.stop(this.#options.disposeTimeoutMs)
+    this.#sampled(worker, memory)
+  }
+
+  /** The runtime's memory as its thread sampled it; past the limit outside the heap, the runtime is stopped (never the host). */
+  #sampled(worker: RuntimeWorker, sample: MemorySample): void {
+    if (this.#active !== worker) return
+    const limit = this.#options.maxRuntimeMb * 1024 * 1024
+    this.#memory = { ...sample, externalLimit: limit }
+    if (sample.external <= limit) return
+    this.#active = undefined
+    this.dispatches.release()
+    const message =
+      `the runtime was stopped: it held ${megabytes(sample.external)} outside its JS heap (Buffers, ArrayBuffers), ` +
+      `past the limit of ${megabytes(limit)} (--max-runtime-mb); the host and its history go on. Reload it to start it afresh.`
+    this.#info = { path: worker.path, name: basename(worker.path), status: 'failed', error: message }
+    this.#options.onFault({ t: 'fault', kind: 'memory-limit', message })
+    // Ended at once, not asked to dispose: it may be allocating still.
+    void worker.worker.terminate()
   }
 
   #failed(path: string, error: string): { ok: false; error: string } {
@@ -236,4 +309,8 @@ export class RuntimeController {
       this.#setResponsive(active, false)
     }
   }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`
 }

@@ -3,7 +3,7 @@
  * that a runtime that loops forever or crashes cannot take the host, its history or the window
  * with it: the host can always answer, and terminate the worker.
  */
-import type { Action, CompareMode } from '../../shared/protocol'
+import type { Action, CompareMode, RuntimeMemory } from '../../shared/protocol'
 import type { EntryBatch } from '../recorder/entry'
 
 /** What the worker is started with. */
@@ -15,7 +15,8 @@ export interface WorkerData {
 
 /** Host → worker. Every command is answered by a `reply` with the same id. */
 export type Command =
-  | { t: 'dispatch'; id: number; action: Action }
+  /** `n` numbers the dispatch, for the entries that belong to it (see `Attribution`). */
+  | { t: 'dispatch'; id: number; action: Action; n: number }
   | { t: 'state'; id: number }
   | { t: 'ping'; id: number }
   | { t: 'dispose'; id: number }
@@ -25,18 +26,34 @@ export type Command =
 /** Something went wrong in the runtime while it ran (not in answer to a command). */
 export interface Fault {
   t: 'fault'
-  kind: 'uncaughtException' | 'unhandledRejection' | 'listener' | 'bad-event'
+  /** `memory-limit`: the host stopped the runtime, past `--max-runtime-mb` (never sent by the worker). */
+  kind: 'uncaughtException' | 'unhandledRejection' | 'listener' | 'bad-event' | 'memory-limit'
   message: string
   stack?: string
 }
 
 export type { EntryBatch }
 
+/** The runtime's memory as its thread samples it (see `sampleMemory`); the host adds the limit. */
+export type MemorySample = Omit<RuntimeMemory, 'externalLimit'>
+
+/**
+ * A batch of entries, with the dispatches they belong to: `owners` holds three numbers a run of
+ * rows, the dispatch's `n` and the rows `from` (included) `to` (excluded); rows of no run belong
+ * to no dispatch.
+ */
+export interface RuntimeBatch extends EntryBatch {
+  owners?: number[]
+}
+
 /** Worker → host. */
 export type WorkerMessage =
-  | { t: 'ready'; slices: string; compare: CompareMode }
+  | { t: 'ready'; slices: string; compare: CompareMode; memory: MemorySample }
   | { t: 'failed'; error: string }
-  | EntryBatch
+  | RuntimeBatch
   | Fault
-  | { t: 'reply'; id: number; ok: true; json?: string; settled?: boolean }
+  /** The runtime's memory, sampled in its thread, sent when it has changed. */
+  | { t: 'memory'; memory: MemorySample }
+  /** `entries`: how many entries a dispatch recorded (see `Attribution`). */
+  | { t: 'reply'; id: number; ok: true; json?: string; settled?: boolean; entries?: number }
   | { t: 'reply'; id: number; ok: false; error: string }

@@ -1,10 +1,13 @@
 /**
  * Batches the worker's entries into few messages: a burst of changes inside one dispatch becomes
- * one message, and a long burst is still sent in bounded pieces.
+ * one message, and a long burst is still sent in bounded pieces. Each batch says which of its
+ * rows belong to which dispatch (`RuntimeBatch.owners`).
  */
 import type { HistoryEventType } from '../../shared/protocol'
-import { BatchWriter, type ChangeSpan, type EntryBatch } from '../recorder/entry'
+import { BatchWriter, type ChangeSpan } from '../recorder/entry'
 import type { EntrySink } from '../recorder/recorder'
+import { NO_DISPATCH } from './attribution'
+import type { RuntimeBatch } from './messages'
 
 /** Entries a batch holds before it is sent without waiting for the burst to end. */
 export const BATCH_ENTRIES = 2048
@@ -13,17 +16,28 @@ export const BATCH_CHARS = 1 << 20
 
 export class Outbox implements EntrySink {
   #writer = new BatchWriter()
+  /** Runs of rows of one dispatch: its number, from, to (see `RuntimeBatch.owners`). */
+  #owners: number[] = []
   #scheduled = false
   #sent = 0
 
-  constructor(private readonly send: (batch: EntryBatch) => void) {}
+  /**
+   * @param send posts a batch to the host
+   * @param ownerOf the dispatch an entry written now belongs to, given its flags (`NO_DISPATCH` if none)
+   */
+  constructor(
+    private readonly send: (batch: RuntimeBatch) => void,
+    private readonly ownerOf: (flags: number) => number = () => NO_DISPATCH
+  ) {}
 
   /** Batches sent so far. */
   get sent(): number {
     return this.#sent
   }
 
-  entry(type: HistoryEventType, slice: string | null, body: string, span?: ChangeSpan, flags?: number): void {
+  entry(type: HistoryEventType, slice: string | null, body: string, span?: ChangeSpan, flags = 0): void {
+    const n = this.ownerOf(flags)
+    if (n !== NO_DISPATCH) this.#own(n, this.#writer.size)
     this.#writer.entry(type, slice, body, span, flags)
     this.#queued()
   }
@@ -31,6 +45,13 @@ export class Outbox implements EntrySink {
   verified(): void {
     this.#writer.verified()
     this.#queued()
+  }
+
+  #own(n: number, row: number): void {
+    const runs = this.#owners
+    const last = runs.length - 3
+    if (last >= 0 && runs[last] === n && runs[last + 2] === row) runs[last + 2] = row + 1
+    else runs.push(n, row, row + 1)
   }
 
   #queued(): void {
@@ -46,6 +67,11 @@ export class Outbox implements EntrySink {
     this.#scheduled = false
     if (this.#writer.size === 0) return
     this.#sent++
-    this.send(this.#writer.take())
+    const batch: RuntimeBatch = this.#writer.take()
+    if (this.#owners.length > 0) {
+      batch.owners = this.#owners
+      this.#owners = []
+    }
+    this.send(batch)
   }
 }

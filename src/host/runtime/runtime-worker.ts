@@ -13,6 +13,11 @@ export class CommandTimeout extends Error {
   override name = 'CommandTimeout'
 }
 
+/** A command that could not be copied into the worker's thread (the structured clone refused it); the runtime never saw it. */
+export class CommandNotSent extends Error {
+  override name = 'CommandNotSent'
+}
+
 /**
  * How to start the worker: the built `worker.js` beside this file, or, when the host runs from
  * its TypeScript sources (tests, `tsx`), `worker.ts` through tsx.
@@ -73,6 +78,13 @@ export class RuntimeWorker {
   send(cmd: DistributiveOmitId<Command>, timeoutMs: number): Promise<Reply> {
     if (this.#exited) return Promise.reject(new Error('the runtime is not running'))
     const id = this.#nextId++
+    try {
+      this.worker.postMessage({ ...cmd, id })
+    } catch (e) {
+      return Promise.reject(
+        new CommandNotSent(`it cannot be copied into the runtime's thread: ${e instanceof Error ? e.message : String(e)}`)
+      )
+    }
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id)
@@ -88,7 +100,6 @@ export class RuntimeWorker {
           reject(e)
         }
       })
-      this.worker.postMessage({ ...cmd, id })
     })
   }
 

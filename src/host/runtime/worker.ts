@@ -10,6 +10,8 @@ import { errorText, LoadError, loadRuntime } from '../loader/load'
 import { DISPATCHED, isPlainObject } from '../loader/store-adapter'
 import { encode } from '../recorder/encode'
 import { BadEvent, createRecorder, type Recorder } from '../recorder/recorder'
+import { Attribution } from './attribution'
+import { MemoryReporter } from './memory'
 import { Outbox } from './outbox'
 import type { Command, Fault, WorkerData, WorkerMessage } from './messages'
 
@@ -18,7 +20,9 @@ const port = parentPort
 const post = (m: WorkerMessage): void => port.postMessage(m)
 const { path, compare } = workerData as WorkerData
 const abort = new AbortController()
-const outbox = new Outbox(post)
+const attribution = new Attribution()
+const outbox = new Outbox(post, (flags) => attribution.ownerOf(flags))
+const memory = new MemoryReporter((sample) => post({ t: 'memory', memory: sample }))
 
 const fault = (kind: Fault['kind'], e: unknown): void => {
   outbox.flush()
@@ -45,27 +49,39 @@ function readSlices(): Record<string, unknown> {
   return isPlainObject(state) ? state : { state }
 }
 
-/** A listener on the runtime's bus must never throw into the runtime's `emit`. */
-function guard(listener: (e: unknown) => void): (e: unknown) => void {
+/**
+ * A listener on the runtime's bus must never throw into the runtime's `emit`. `causeOf` names the
+ * action the event says caused it, for the dispatch its entries belong to.
+ */
+function guard(listener: (e: unknown) => void, causeOf: (e: unknown) => unknown = () => undefined): (e: unknown) => void {
   return (e) => {
+    const outer = attribution.enter(causeOf(e))
     try {
       listener(e)
     } catch (err) {
       fault(err instanceof BadEvent ? 'bad-event' : 'listener', err)
+    } finally {
+      attribution.leave(outer)
     }
   }
 }
 
+const causingAction = (e: unknown): unknown =>
+  typeof e === 'object' && e !== null ? (e as { causingAction?: unknown }).causingAction : undefined
+
 async function run(cmd: Command): Promise<void> {
-  const reply = (m: { ok: true; json?: string; settled?: boolean } | { ok: false; error: string }): void => {
+  const reply = (m: { ok: true; json?: string; settled?: boolean; entries?: number } | { ok: false; error: string }): void => {
     outbox.flush()
+    // Before the answer: a dispatch past the memory limit is stopped, not answered as if all were well.
+    memory.check()
     post({ t: 'reply', id: cmd.id, ...m })
   }
   try {
     switch (cmd.t) {
       case 'dispatch': {
+        let entries: number
         try {
-          const result = runtime.dispatch(cmd.action)
+          const result = attribution.call(cmd.n, cmd.action, () => runtime.dispatch(cmd.action))
           if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
             outbox.flush()
             await result
@@ -73,8 +89,9 @@ async function run(cmd: Command): Promise<void> {
         } finally {
           // Settled (or failed part way): the runtime is idle, and its state is verified before the answer.
           recorder.settled()
+          entries = attribution.end(cmd.n)
         }
-        reply({ ok: true, settled: true })
+        reply({ ok: true, settled: true, entries })
         return
       }
       case 'state': {
@@ -119,7 +136,7 @@ async function main(): Promise<boolean> {
     })
     runtime.bus.on(
       'state-changed',
-      guard((e) => recorder.stateChanged(e))
+      guard((e) => recorder.stateChanged(e), causingAction)
     )
     runtime.bus.on(
       'execution-lifecycle',
@@ -131,9 +148,13 @@ async function main(): Promise<boolean> {
     )
     runtime.bus.on(
       DISPATCHED,
-      guard((action) => recorder.dispatched(action))
+      guard(
+        (action) => recorder.dispatched(action),
+        (action) => action
+      )
     )
-    post({ t: 'ready', slices: recorder.reset(), compare: recorder.mode })
+    post({ t: 'ready', slices: recorder.reset(), compare: recorder.mode, memory: memory.reset() })
+    memory.start()
     return true
   } catch (e) {
     const error = e instanceof LoadError ? e.message : `Cannot load ${path}: reading its state failed: ${errorText(e)}`

@@ -5,10 +5,11 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import type { Action, DispatchResult, Slices } from '../../shared/protocol'
+import type { DispatchResult, Slices } from '../../shared/protocol'
 import type { Host } from '../host'
 import { RetentionError } from '../recorder/history'
-import { DispatchFailed, RuntimeUnavailable } from '../runtime/controller'
+import { CommandNotSent, DispatchFailed, RuntimeUnavailable } from '../runtime/controller'
+import { actionOf } from './action'
 import { jsonBody } from './body'
 import { slicesParam } from './events'
 
@@ -73,18 +74,16 @@ export function createApiRoutes({
       }
     }),
     async (c) => {
-      const action = await jsonBody(c)
-      if (typeof action !== 'object' || action === null || Array.isArray(action)) {
-        throw new HTTPException(400, { message: 'the action must be a JSON object like {"type": "counter/increment"}' })
-      }
-      if (typeof (action as { type?: unknown }).type !== 'string') {
-        throw new HTTPException(400, { message: 'the action needs a string "type"' })
-      }
+      const action = actionOf(await jsonBody(c))
       try {
-        const { settled } = await host.dispatch(action as Action, actionTimeoutMs)
-        const result: DispatchResult = { seq: host.history.lastSeq, settled }
+        const { settled, count, first, last } = await host.dispatch(action, actionTimeoutMs)
+        const result: DispatchResult =
+          first !== undefined && last !== undefined
+            ? { seq: last, first, entries: count, changed: true, settled }
+            : { seq: host.history.lastSeq, entries: 0, changed: false, settled }
         return c.json(result, settled ? 200 : 202)
       } catch (e) {
+        if (e instanceof CommandNotSent) throw new HTTPException(400, { message: `the action was not dispatched: ${e.message}` })
         if (e instanceof RuntimeUnavailable) throw new HTTPException(409, { message: e.message })
         if (e instanceof DispatchFailed) throw new HTTPException(500, { message: `the runtime's dispatch failed: ${e.message}` })
         throw e

@@ -144,8 +144,20 @@ function matchesSlice(token: PathToken, slice: string): boolean {
   return token.kind === 'any' || (token.kind === 'key' && token.key === slice)
 }
 
+/** The marks of each patch list seen, for the many watches tested against one entry (whose patches never change). */
+const marksCache = new WeakMap<readonly Operation[], Mark[] | null>()
+
 /** The places the operations change, or null when one cannot be read (it changed who knows what). */
 function marksOf(patches: readonly Operation[]): Mark[] | null {
+  let marks = marksCache.get(patches)
+  if (marks === undefined) {
+    marks = readMarks(patches)
+    marksCache.set(patches, marks)
+  }
+  return marks
+}
+
+function readMarks(patches: readonly Operation[]): Mark[] | null {
   const marks: Mark[] = []
   try {
     for (const op of patches) {

@@ -22,12 +22,12 @@ async function errorOf(res: Response): Promise<string> {
 }
 
 describe('POST /actions', () => {
-  test('dispatches the action and answers the seq of the last entry after it', async () => {
+  test('dispatches the action and answers the seq of its entry', async () => {
     const before = await h.state()
     const res = await post(JSON.stringify({ type: 'increment', meta: { __ellie: { actionId: 'act-1' } } }))
     expect(res.status).toBe(200)
     const body = (await res.json()) as { seq: number; settled: boolean }
-    expect(body).toEqual({ seq: h.host.history.lastSeq, settled: true })
+    expect(body).toEqual({ seq: h.host.history.lastSeq, first: h.host.history.lastSeq, entries: 1, changed: true, settled: true })
     expect(h.host.history.event(body.seq)).toMatchObject({
       type: 'state.update',
       slice: 'a',
@@ -37,10 +37,11 @@ describe('POST /actions', () => {
     expect((await h.state()).a).toBe((before.a as number) + 1)
   })
 
-  test('answers the seq after every entry a dispatch made, however many', async () => {
+  test('answers the first and the last of every entry a dispatch made, however many', async () => {
+    const before = h.host.history.lastSeq
     const res = await h.dispatch({ type: 'burst', payload: { count: 5000, slice: 'c' } })
     expect(res.status).toBe(200)
-    expect(res.body.seq).toBe(h.host.history.lastSeq)
+    expect(res.body).toMatchObject({ seq: h.host.history.lastSeq, first: before + 1, entries: 5000, changed: true })
     expect(h.host.history.event(res.body.seq as number)).toMatchObject({ slice: 'c', value: 4999 })
   })
 
@@ -52,11 +53,19 @@ describe('POST /actions', () => {
     })
   })
 
-  test('answers the seq it had when a dispatch changes nothing', async () => {
+  test('says a dispatch changed nothing, with the seq of the state after it', async () => {
     await h.dispatch({ type: 'set', payload: { slice: 'c', value: { same: [1] } } })
     const before = h.host.history.lastSeq
     const res = await h.dispatch({ type: 'set', payload: { slice: 'c', value: { same: [1] } } })
-    expect(res).toEqual({ status: 200, body: { seq: before, settled: true } })
+    expect(res).toEqual({ status: 200, body: { seq: before, entries: 0, changed: false, settled: true } })
+  })
+
+  test('counts the statuses and custom events a dispatch emits as its entries', async () => {
+    const status = await h.dispatch({ type: 'status', payload: { status: 'started', executionId: 'e1' } })
+    expect(status.body).toMatchObject({ entries: 1, changed: true })
+    expect(h.host.history.event(status.body.seq as number)).toMatchObject({ type: 'execution.status', executionId: 'e1' })
+    const custom = await h.dispatch({ type: 'custom', payload: { hello: 'world' } })
+    expect(h.host.history.event(custom.body.seq as number)).toMatchObject({ type: 'custom-event', data: { hello: 'world' } })
   })
 
   test.each([
@@ -127,7 +136,7 @@ describe('POST /actions', () => {
     const before = (await h.state()).a as number
     const res = await h.dispatch({ type: 'slow', payload: { ms: 500 } })
     expect(res.status).toBe(202)
-    expect(res.body).toEqual({ seq: h.host.history.lastSeq, settled: false })
+    expect(res.body).toEqual({ seq: h.host.history.lastSeq, entries: 0, changed: false, settled: false })
     const done = await sse.waitFor((e) => e.type === 'state.update' && e.cause.type === 'slow')
     expect(done).toMatchObject({ slice: 'a', value: before + 1 })
   })

@@ -10,7 +10,17 @@ import { isDeepStrictEqual } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { toPointer } from '../../../src/shared/pointer'
 import type { Json, Operation } from '../../../src/shared/protocol'
-import { applyOperation, applyPatch, newEdit, PatchError, toPlain, type Owned } from '../../../src/shared/state'
+import type { Slices } from '../../../src/shared/protocol'
+import {
+  applyOperation,
+  applyPatch,
+  applyUpdate,
+  newEdit,
+  PatchError,
+  toPlain,
+  type Owned,
+  type SliceUpdate
+} from '../../../src/shared/state'
 import { matchChange, touches, type Condition, type PathToken, type ValueTest, type Watch, type WatchHit } from '../../../src/shared/watch'
 
 /** Keys of the generated values and watches: a few that need escaping or quoting, and indexes. */
@@ -357,6 +367,41 @@ describe('matchChange agrees with a plain evaluation', () => {
         agrees(w, slice, before, after)
       }),
       { numRuns: RUNS }
+    )
+  })
+})
+
+/** One entry of a history: patches for a slice, a whole new value, or its removal. */
+const entry = fc.record({
+  slice: fc.constantFrom(...SLICES),
+  how: fc.constantFrom('patches', 'patches', 'patches', 'value', 'removed'),
+  seeds: fc.array(seed, { minLength: 1, maxLength: 4 }),
+  value: sliceValue
+})
+
+describe('matchChange over a random history', () => {
+  test('finds, entry by entry, what the plain evaluation finds, for several watches at once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(watch, { minLength: 1, maxLength: 4 }),
+        fc.dictionary(fc.constantFrom(...SLICES), sliceValue),
+        fc.array(entry, { maxLength: 8 }),
+        (watches, initial, entries) => {
+          let state: Slices = initial
+          for (const e of entries) {
+            const before = Object.hasOwn(state, e.slice) ? state[e.slice] : undefined
+            let update: SliceUpdate
+            if (e.how === 'removed' && before !== undefined) update = { removed: true }
+            else if (e.how === 'patches' && isContainer(before)) update = { patches: change(before, e.seeds, () => newEdit()).patches }
+            else update = { value: e.value }
+            const next = applyUpdate(state, e.slice, update, newEdit())
+            const after = Object.hasOwn(next, e.slice) ? next[e.slice] : undefined
+            for (const w of watches) agrees(w, e.slice, before, after, update.patches === undefined ? undefined : [...update.patches])
+            state = next
+          }
+        }
+      ),
+      { numRuns: 500 }
     )
   })
 })
