@@ -3,137 +3,113 @@
  * the HTTP API and the desktop shell call (load, dispatch, import). Electron-free; the same in the
  * desktop app, the headless CLI and the tests.
  */
-import { resolve } from "node:path";
-import type {
-  Action,
-  CompareMode,
-  RuntimeInfo,
-  Slices,
-} from "../shared/protocol";
-import { readBatch, type EntryBatch } from "./recorder/entry";
-import { InPlaceFindings } from "./recorder/findings";
-import { History, type HistoryLimits } from "./recorder/history";
-import { importSession, type ImportedSession } from "./recorder/session-file";
-import type { Fault } from "./runtime/messages";
-import { RuntimeController, type DispatchOutcome } from "./runtime/controller";
+import { resolve } from 'node:path'
+import type { Action, CompareMode, RuntimeInfo, Slices } from '../shared/protocol'
+import { readBatch, type EntryBatch } from './recorder/entry'
+import { InPlaceFindings } from './recorder/findings'
+import { History, type HistoryLimits } from './recorder/history'
+import { importSession, type ImportedSession } from './recorder/session-file'
+import type { Fault } from './runtime/messages'
+import { RuntimeController, type DispatchOutcome } from './runtime/controller'
 
 export interface HostOptions {
   /** A runtime module to load first; its initial state becomes the history's base. */
-  runtime?: string;
+  runtime?: string
   /** Where relative runtime paths are resolved from. @default process.cwd() */
-  cwd?: string;
-  limits?: Partial<HistoryLimits>;
+  cwd?: string
+  limits?: Partial<HistoryLimits>
   /** @default 10_000 */
-  loadTimeoutMs?: number;
+  loadTimeoutMs?: number
   /** Unanswered for this long, a runtime is reported as not responding. @default 3_000 */
-  responseTimeoutMs?: number;
+  responseTimeoutMs?: number
   /** What runtimes print, and what the host reports. @default writes to stderr */
-  log?: (text: string) => void;
+  log?: (text: string) => void
   /** Compare every runtime's state this way, whatever it declares (`--full-compare` gives `full`). */
-  compare?: CompareMode;
+  compare?: CompareMode
   /** Megabytes a runtime may hold outside its JS heap before it is stopped (`--max-runtime-mb`). @default 1024 */
-  maxRuntimeMb?: number;
+  maxRuntimeMb?: number
 }
 
 /** The tag of a note the host itself records in the timeline (a runtime's data can never forge it: see DESIGN's `$object`). */
-export const NOTE_TAG = "$patchscope";
+export const NOTE_TAG = '$patchscope'
 
 export class Host {
-  readonly history: History;
-  readonly runtime: RuntimeController;
-  readonly #cwd: string;
-  readonly #limits: Partial<HistoryLimits> | undefined;
-  readonly #log: (text: string) => void;
-  #asBase = false;
-  #held: EntryBatch[] | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly history: History
+  readonly runtime: RuntimeController
+  readonly #cwd: string
+  readonly #limits: Partial<HistoryLimits> | undefined
+  readonly #log: (text: string) => void
+  #asBase = false
+  #held: EntryBatch[] | undefined
+  #queue: Promise<unknown> = Promise.resolve()
   /** What the running runtime's recorder found changed in place (a new runtime starts afresh). */
-  #findings = new InPlaceFindings();
+  #findings = new InPlaceFindings()
 
   private constructor(options: HostOptions) {
-    this.#cwd = options.cwd ?? process.cwd();
-    this.#limits = options.limits;
-    this.#log = options.log ?? ((text) => process.stderr.write(text));
-    this.history = new History(
-      options.limits ? { limits: options.limits } : {},
-    );
+    this.#cwd = options.cwd ?? process.cwd()
+    this.#limits = options.limits
+    this.#log = options.log ?? ((text) => process.stderr.write(text))
+    this.history = new History(options.limits ? { limits: options.limits } : {})
     this.runtime = new RuntimeController({
-      onEntries: (batch) =>
-        this.#held ? this.#held.push(batch) : this.#record(batch),
+      onEntries: (batch) => (this.#held ? this.#held.push(batch) : this.#record(batch)),
       onLoaded: (slices) => this.#loaded(slices),
       onFault: (fault) => this.#fault(fault),
       log: this.#log,
       ...(options.compare !== undefined ? { compare: options.compare } : {}),
-      ...(options.maxRuntimeMb !== undefined
-        ? { maxRuntimeMb: options.maxRuntimeMb }
-        : {}),
-      ...(options.loadTimeoutMs !== undefined
-        ? { loadTimeoutMs: options.loadTimeoutMs }
-        : {}),
-      ...(options.responseTimeoutMs !== undefined
-        ? { responseTimeoutMs: options.responseTimeoutMs }
-        : {}),
-    });
+      ...(options.maxRuntimeMb !== undefined ? { maxRuntimeMb: options.maxRuntimeMb } : {}),
+      ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
+      ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {})
+    })
   }
 
   /**
    * Creates a host, loading `options.runtime` first if given.
    * @returns the host, and the load error if that module failed (the host then runs without it)
    */
-  static async create(
-    options: HostOptions = {},
-  ): Promise<{ host: Host; error?: string }> {
-    const host = new Host(options);
-    if (options.runtime === undefined) return { host };
-    host.#asBase = true;
+  static async create(options: HostOptions = {}): Promise<{ host: Host; error?: string }> {
+    const host = new Host(options)
+    if (options.runtime === undefined) return { host }
+    host.#asBase = true
     try {
-      const result = await host.loadRuntime(options.runtime);
-      return result.ok ? { host } : { host, error: result.error };
+      const result = await host.loadRuntime(options.runtime)
+      return result.ok ? { host } : { host, error: result.error }
     } finally {
-      host.#asBase = false;
+      host.#asBase = false
     }
   }
 
   /** A path as the user meant it: relative to where they work. */
   resolvePath(path: string): string {
-    return resolve(this.#cwd, path);
+    return resolve(this.#cwd, path)
   }
 
   /** Loads or reloads a runtime; the history goes on with a reset `state.initial`. */
-  loadRuntime(
-    path: string,
-  ): Promise<{ ok: true } | { ok: false; error: string }> {
-    return this.#serial(() => this.runtime.load(this.resolvePath(path)));
+  loadRuntime(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.#serial(() => this.runtime.load(this.resolvePath(path)))
   }
 
   /** Reloads the runtime that was last loaded (or failed to). */
   reloadRuntime(): Promise<{ ok: true } | { ok: false; error: string }> {
-    const { path, status } = this.runtime.info;
-    if (path === null || status === "session")
-      return Promise.resolve({
-        ok: false,
-        error:
-          "no runtime module has been loaded, so there is nothing to reload",
-      });
-    return this.loadRuntime(path);
+    const { path, status } = this.runtime.info
+    if (path === null || status === 'session')
+      return Promise.resolve({ ok: false, error: 'no runtime module has been loaded, so there is nothing to reload' })
+    return this.loadRuntime(path)
   }
 
   /** What is running, as `GET /runtime` shows it: with how its state is compared and what was found changed in place. */
   get runtimeInfo(): RuntimeInfo {
-    const info = this.runtime.info;
-    return info.status === "loaded"
-      ? { ...info, inPlace: this.#findings.list() }
-      : info;
+    const info = this.runtime.info
+    return info.status === 'loaded' ? { ...info, inPlace: this.#findings.list() } : info
   }
 
   /** Compares the running runtime's state this way from now on (see `RuntimeController.setCompare`). */
   setCompare(mode: CompareMode, timeoutMs: number): Promise<void> {
-    return this.runtime.setCompare(mode, timeoutMs);
+    return this.runtime.setCompare(mode, timeoutMs)
   }
 
   /** Dispatches an action to the running runtime; answers its own entries (see `RuntimeController.dispatch`). */
   dispatch(action: Action, timeoutMs: number): Promise<DispatchOutcome> {
-    return this.runtime.dispatch(action, timeoutMs);
+    return this.runtime.dispatch(action, timeoutMs)
   }
 
   /**
@@ -143,82 +119,63 @@ export class Host {
    */
   importSession(file: AsyncIterable<Uint8Array>): Promise<ImportedSession> {
     return this.#serial(async () => {
-      this.#held = [];
+      this.#held = []
       try {
-        const imported = await importSession(file, {
-          baseSeq: this.history.lastSeq,
-          ...(this.#limits ? { limits: this.#limits } : {}),
-        });
-        const info: RuntimeInfo = {
-          path: imported.header.runtime.path,
-          name: imported.header.runtime.name,
-          status: "session",
-        };
-        await this.runtime.stop(info);
-        this.history.adopt(imported.history);
-        this.history.notify();
-        return imported;
+        const imported = await importSession(file, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
+        const info: RuntimeInfo = { path: imported.header.runtime.path, name: imported.header.runtime.name, status: 'session' }
+        await this.runtime.stop(info)
+        this.history.adopt(imported.history)
+        this.history.notify()
+        return imported
       } catch (e) {
-        for (const batch of this.#held ?? []) this.#record(batch);
-        throw e;
+        for (const batch of this.#held ?? []) this.#record(batch)
+        throw e
       } finally {
-        this.#held = undefined;
+        this.#held = undefined
       }
-    });
+    })
   }
 
   /** Stops the runtime. */
   async close(): Promise<void> {
-    await this.runtime.close();
+    await this.runtime.close()
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    const run = this.#queue.then(task, task)
+    this.#queue = run.catch(() => undefined)
+    return run
   }
 
   #record(batch: EntryBatch): void {
     readBatch(
       batch,
-      this.runtime.dispatches.reader(
-        batch,
-        this.#findings.reader(this.history),
-        () => this.history.lastSeq,
-      ),
-    );
-    this.history.notify();
+      this.runtime.dispatches.reader(batch, this.#findings.reader(this.history), () => this.history.lastSeq)
+    )
+    this.history.notify()
   }
 
   #loaded(slices: string): void {
     if (this.#asBase && this.history.lastSeq === 0) {
-      this.history.restart(JSON.parse(slices) as Slices, 0);
+      this.history.restart(JSON.parse(slices) as Slices, 0)
     } else {
-      this.history.append(
-        "state.initial",
-        null,
-        `"slices":${slices},"timestamp":${Date.now()},"reset":true}`,
-      );
+      this.history.append('state.initial', null, `"slices":${slices},"timestamp":${Date.now()},"reset":true}`)
     }
     // The state a runtime starts from is exact.
-    this.#findings = new InPlaceFindings(this.history.lastSeq);
-    this.history.notify();
+    this.#findings = new InPlaceFindings(this.history.lastSeq)
+    this.history.notify()
   }
 
-  #fault(fault: Fault | { t: "exit"; message: string }): void {
-    const kind = fault.t === "exit" ? "exit" : fault.kind;
-    this.#log(`[patchscope] runtime ${kind}: ${fault.message}\n`);
+  #fault(fault: Fault | { t: 'exit'; message: string }): void {
+    const kind = fault.t === 'exit' ? 'exit' : fault.kind
+    this.#log(`[patchscope] runtime ${kind}: ${fault.message}\n`)
     const note = {
-      note: "runtime-error",
+      note: 'runtime-error',
       kind,
       message: fault.message,
-      ...(fault.t === "fault" && fault.stack ? { stack: fault.stack } : {}),
-    };
-    this.history.appendEvent({
-      type: "custom-event",
-      data: { [NOTE_TAG]: note },
-      timestamp: Date.now(),
-    });
-    this.history.notify();
+      ...(fault.t === 'fault' && fault.stack ? { stack: fault.stack } : {})
+    }
+    this.history.appendEvent({ type: 'custom-event', data: { [NOTE_TAG]: note }, timestamp: Date.now() })
+    this.history.notify()
   }
 }
