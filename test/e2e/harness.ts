@@ -3,7 +3,9 @@
  * Debian's Chromium driven by playwright-core, headless.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -44,7 +46,10 @@ export interface RunningHost {
 export async function startHost(module: string | undefined, args: string[] = []): Promise<RunningHost> {
   const cli = `${ROOT}out/main/cli.js`
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run test:e2e builds)`)
-  const argv = [cli, ...(module !== undefined ? [module] : []), '--json', ...args]
+  // Each host journals into a folder of its own, never the user's (unless the test chooses).
+  const journal =
+    args.includes('--session-dir') || args.includes('--no-save') ? [] : ['--session-dir', mkdtempSync(join(tmpdir(), 'patchscope-e2e-'))]
+  const argv = [cli, ...(module !== undefined ? [module] : []), '--json', ...journal, ...args]
   const proc = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -96,4 +101,22 @@ export async function openWindow(host: RunningHost): Promise<Window> {
 export async function selectedSeq(page: Page): Promise<number> {
   const text = await page.locator('[role=option][aria-selected=true] .seq').textContent()
   return Number(text)
+}
+
+/** Screenshots of a page as it is, at 1024 and 1440 px, light and dark, into `test-results/<folder>/<name>-<width>-<scheme>.png`. */
+export async function screenshots(page: Page, folder: string, name: string): Promise<void> {
+  const dir = `${ROOT}test-results/${folder}`
+  mkdirSync(dir, { recursive: true })
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    for (const [width, height] of [
+      [1024, 768],
+      [1440, 900]
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      writeFileSync(`${dir}/${name}-${width}-${scheme}.png`, await page.screenshot())
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1280, height: 800 })
 }

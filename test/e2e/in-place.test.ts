@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { RuntimeInfo } from '../../src/shared/protocol'
-import { openWindow, ROOT, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots as takeScreenshots, selectedSeq, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost
 let win: Window
@@ -27,23 +26,7 @@ async function dispatch(action: { type: string; payload?: unknown }): Promise<vo
 }
 
 /** Screenshots of the window as it is, at 1024 and 1440 px, light and dark, into test-results/in-place/. */
-async function screenshots(name: string): Promise<void> {
-  const { page } = win
-  const dir = `${ROOT}test-results/in-place`
-  mkdirSync(dir, { recursive: true })
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    for (const [width, height] of [
-      [1024, 768],
-      [1440, 900]
-    ] as const) {
-      await page.setViewportSize({ width, height })
-      writeFileSync(`${dir}/${name}-${width}-${scheme}.png`, await page.screenshot())
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
+const screenshots = (name: string): Promise<void> => takeScreenshots(win.page, 'in-place', name)
 
 const flat = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ')
 

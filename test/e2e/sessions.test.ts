@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { SessionsInfo } from '../../src/shared/journal'
+import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
+
+/** One folder of sessions for the two hosts: the first is killed, the second finds its session. */
+const dir = mkdtempSync(join(tmpdir(), 'patchscope-e2e-sessions-'))
+let host: RunningHost
+let win: Window
+
+/** Events the first host had recorded (its base and every entry) when it was killed. */
+let recorded = 0
+
+async function dispatch(h: RunningHost, action: { type: string; payload?: unknown }): Promise<number> {
+  const res = await h.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
+  expect(res.status).toBe(200)
+  return ((await res.json()) as { seq: number }).seq
+}
+
+beforeAll(async () => {
+  const first = await startHost('examples/counter.mjs', ['--session-dir', dir])
+  for (let i = 0; i < 7; i++) recorded = (await dispatch(first, { type: 'counter/increment' })) + 1
+  // Everything recorded reaches the disk within a second: then the host dies without a word.
+  await new Promise((r) => setTimeout(r, 1500))
+  await new Promise<void>((resolve) => {
+    first.proc.once('exit', () => resolve())
+    first.proc.kill('SIGKILL')
+  })
+  host = await startHost('examples/agent.mjs', ['--session-dir', dir])
+  win = await openWindow(host)
+  await win.page.getByText('following the newest entry').waitFor()
+})
+
+afterAll(async () => {
+  await win?.close()
+  await host?.stop()
+})
+
+describe('sessions that survive (the journal)', () => {
+  test('offers the session that ended unexpectedly when the window starts, with its runtime and count', async () => {
+    const { page } = win
+    const offer = page.getByRole('status', { name: 'A session ended unexpectedly' })
+    await offer.waitFor()
+    const text = (await offer.textContent())?.replace(/\s+/g, ' ') ?? ''
+    expect(text).toMatch(new RegExp(`A session of counter\\.mjs \\(today \\d\\d:\\d\\d, ${recorded} events\\) ended unexpectedly`))
+    await screenshots(page, 'sessions', 'offer')
+  })
+
+  test('lists every session with its state, and opens the one that ended unexpectedly as a recording', async () => {
+    const { page } = win
+    await page.getByRole('button', { name: 'Show sessions' }).click()
+    const panel = page.getByRole('region', { name: 'Sessions' })
+    await panel.waitFor()
+    const rows = panel.getByRole('listitem')
+    await expect.poll(() => rows.count()).toBe(2)
+    const crashed = rows.filter({ hasText: 'counter.mjs' })
+    await expect
+      .poll(async () => (await crashed.textContent())?.replace(/\s+/g, ' '))
+      .toMatch(new RegExp(`${recorded} events.*ended unexpectedly`))
+    expect(await rows.filter({ hasText: 'agent.mjs' }).textContent()).toContain('recording now')
+    await screenshots(page, 'sessions', 'list')
+
+    await crashed.getByRole('button', { name: 'Open…' }).click()
+    await crashed.getByText('Stop the runtime and open this?').waitFor()
+    await crashed.getByRole('button', { name: 'Open', exact: true }).click()
+    await page.getByText(new RegExp(`Opened the session of counter\\.mjs .* The file was cut short after ${recorded} events`)).waitFor()
+    await expect.poll(async () => (await host.api('/state')).json()).toMatchObject({ count: 7 })
+    await page.getByText('recording of').waitFor()
+    // Once opened, it is no longer offered.
+    expect(await page.getByRole('status', { name: 'A session ended unexpectedly' }).count()).toBe(0)
+    const info = (await (await host.api('/sessions')).json()) as SessionsInfo
+    expect(info.sessions.map((s) => s.state).sort()).toEqual(['ended unexpectedly', 'recording'])
+    expect(win.errors).toEqual([])
+  })
+})
