@@ -33,7 +33,9 @@
  * `== V`, `!= V`, `> N`, `>= N`, `< N`, `<= N`, `matches /RE/`. An absent value passes no test.
  * Numbers compare encoded numbers too (`{"$number": "Infinity"}`, `{"$bigint": "10"}`); types are
  * those the window shows (`bigint`, `date`, `map`… for encoded values). Flags `g` and `y` are
- * refused: a watch tests each value on its own.
+ * refused: a watch tests each value on its own. `== V` and `becomes V` hit on the same changes (a
+ * value that changed to V was not V before); with the other tests they differ: `> 100` hits every
+ * change that leaves the value above 100, `becomes > 100` only the change that crosses the bound.
  *
  * A hit is a concrete path with the values before and after. Paths are positions: an element
  * inserted at the front of an array changes the value at every index after it. With `-`, each

@@ -17,7 +17,9 @@ import type { PathToken, Watch, WatchHit } from './types'
 /**
  * One recorded change of one slice, as `matchChange` reads it. A `state.update` event fits, with
  * `before` and `after` added; give them as functions to have them computed only when the patches
- * touch the watched path.
+ * touch the watched path. Where something changed, the values before and after must be different
+ * objects (as the copy-on-write states of the history are): a value that is the same object on
+ * both sides is taken as unchanged.
  */
 export interface WatchedChange {
   slice: string
