@@ -18,6 +18,8 @@ export interface CliArgs {
   sessionDir: string | undefined
   /** False with `--no-save`: no journal. */
   save: boolean
+  /** `--max-runtime-mb`: megabytes a runtime may hold outside its JS heap before it is stopped (default `MAX_RUNTIME_MB`). */
+  maxRuntimeMb: number | undefined
   help: boolean
 }
 
@@ -41,6 +43,8 @@ Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
   --max-mb N           megabytes of history to keep (default 512)
   --full-compare       compare the whole state on every change, instead of trusting unchanged
                        objects and verifying them when the runtime is idle (the default)
+  --max-runtime-mb N   megabytes the runtime may hold outside its JS heap (Buffers, ArrayBuffers)
+                       before it is stopped, never the host (default 1024)
   --session-dir DIR    keep the journal of this session, and find earlier ones, in DIR
                        (default: ~/.local/share/patchscope/sessions, or the platform's own)
   --no-save            keep no journal: the session lives in memory only
@@ -80,6 +84,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'token-file': { type: 'string' },
         'session-dir': { type: 'string' },
         'no-save': { type: 'boolean', default: false },
+        'max-runtime-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -108,6 +113,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     tokenFile: values['token-file'],
     sessionDir: values['session-dir'],
     save: !values['no-save'],
+    maxRuntimeMb: whole('--max-runtime-mb', values['max-runtime-mb'], 16, 1_048_576),
     help: values.help
   }
 }

@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     cwd,
     limits,
     ...(args.fullCompare ? { compare: 'full' as const } : {}),
+    ...(args.maxRuntimeMb !== undefined ? { maxRuntimeMb: args.maxRuntimeMb } : {}),
     ...(args.module !== undefined ? { runtime: args.module } : {})
   })
   if (error !== undefined) {

@@ -14,6 +14,7 @@ describe('parseCliArgs', () => {
       tokenFile: undefined,
       sessionDir: undefined,
       save: true,
+      maxRuntimeMb: undefined,
       help: false
     })
   })
@@ -46,8 +47,10 @@ describe('parseCliArgs', () => {
       tokenFile: undefined,
       sessionDir: 'journals',
       save: true,
+      maxRuntimeMb: undefined,
       help: false
     })
+    expect(parseCliArgs(['--max-runtime-mb', '256'])).toMatchObject({ maxRuntimeMb: 256 })
     expect(parseCliArgs(['--token-file', 'secret.txt', '--no-save'])).toMatchObject({
       tokenFile: 'secret.txt',
       token: undefined,
@@ -71,6 +74,8 @@ describe('parseCliArgs', () => {
     ['a token with spaces', ['--token', 'sixteen chars or more'], /without spaces/],
     ['too few entries', ['--max-entries', '10'], /--max-entries must be a whole number from 1024/],
     ['zero megabytes', ['--max-mb', '0'], /--max-mb/],
+    ['too little memory for a runtime', ['--max-runtime-mb', '8'], /--max-runtime-mb must be a whole number from 16 to 1048576/],
+    ['a runtime memory limit that is not a number', ['--max-runtime-mb', '1g'], /--max-runtime-mb/],
     ['a value for a flag', ['--json=yes'], /json/],
     ['a token given twice', ['--token', 'a-token-of-16-chars', '--token-file', 't.txt'], /--token or --token-file, not both/],
     ['a folder for a journal turned off', ['--no-save', '--session-dir', 'x'], /--no-save keeps no journal/],

@@ -253,4 +253,25 @@ describe.concurrent('the headless CLI', () => {
     expect(await fromFile.exited).toBe(0)
     expect(await fromEnv.exited).toBe(0)
   })
+
+  test('--max-runtime-mb stops a runtime that holds more outside its heap, and the host goes on', async () => {
+    const run = cli([fixture('buffers.mjs'), '--json', '--no-save', '--max-runtime-mb', '24'])
+    const { url, token } = JSON.parse(await run.firstLine) as { url: string; token: string }
+    const auth = { authorization: `Bearer ${token}` }
+    const alloc = (mb: number): Promise<Response> =>
+      fetch(`${url}/actions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'alloc', payload: { mb } })
+      })
+    expect((await alloc(4)).status).toBe(200)
+    expect((await alloc(32)).status).toBe(409)
+    const info = (await (await fetch(`${url}/runtime`, { headers: auth })).json()) as { status: string; error: string }
+    expect(info.status).toBe('failed')
+    expect(info.error).toMatch(/past the limit of 24 MB \(--max-runtime-mb\)/)
+    expect(run.stderr()).toMatch(/runtime memory-limit: the runtime was stopped/)
+    expect(await (await fetch(`${url}/state`, { headers: auth })).json()).toEqual({ held: 36 })
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  })
 })
