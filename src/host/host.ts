@@ -7,8 +7,9 @@ import { resolve } from 'node:path'
 import type { Action, CompareMode, RuntimeInfo, Slices } from '../shared/protocol'
 import { readBatch, type EntryBatch } from './recorder/entry'
 import { InPlaceFindings } from './recorder/findings'
-import { History, type HistoryLimits } from './recorder/history'
-import { importSession, type ImportedSession } from './recorder/session-file'
+import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
+import { readSession, type ImportedSession } from './recorder/session-file'
+import { readWhole } from '../shared/read-whole'
 import type { Fault } from './runtime/messages'
 import { RuntimeController, type DispatchOutcome } from './runtime/controller'
 
@@ -26,6 +27,10 @@ export interface HostOptions {
   log?: (text: string) => void
   /** Compare every runtime's state this way, whatever it declares (`--full-compare` gives `full`). */
   compare?: CompareMode
+  /** An import whose file sends nothing for this long is cut (`ReadStalledError`; `POST /history` answers 408). @default 10_000 */
+  importIdleMs?: number
+  /** The largest session file an import reads (`ReadTooLargeError`; 413). @default twice the history's `maxBytes`, at least 1 GiB */
+  importMaxBytes?: number
   /** Megabytes a runtime may hold outside its JS heap before it is stopped (`--max-runtime-mb`). @default 1024 */
   maxRuntimeMb?: number
 }
@@ -39,6 +44,7 @@ export class Host {
   readonly #cwd: string
   readonly #limits: Partial<HistoryLimits> | undefined
   readonly #log: (text: string) => void
+  readonly #importRead: { idleMs: number; maxBytes: number }
   #asBase = false
   #held: EntryBatch[] | undefined
   #queue: Promise<unknown> = Promise.resolve()
@@ -49,6 +55,11 @@ export class Host {
     this.#cwd = options.cwd ?? process.cwd()
     this.#limits = options.limits
     this.#log = options.log ?? ((text) => process.stderr.write(text))
+    this.#importRead = {
+      idleMs: options.importIdleMs ?? 10_000,
+      // A file read whole is held in memory until it is checked: bounded, but never below what this host exports.
+      maxBytes: options.importMaxBytes ?? Math.max(1024 ** 3, 2 * (options.limits?.maxBytes ?? DEFAULT_HISTORY_LIMITS.maxBytes))
+    }
     this.history = new History(options.limits ? { limits: options.limits } : {})
     this.runtime = new RuntimeController({
       onEntries: (batch) => (this.#held ? this.#held.push(batch) : this.#record(batch)),
@@ -113,15 +124,21 @@ export class Host {
   }
 
   /**
-   * Replaces the history with a session file's, after checking all of it; the runtime stops.
-   * On a bad file nothing changes and nothing recorded meanwhile is lost.
+   * Replaces the history with a session file's, after reading and checking all of it; the runtime
+   * stops. The file is read to its end before anything waits on it (a stalled upload holds no
+   * recording, no load, no other import), then checked at once; on a bad file nothing changes and
+   * nothing recorded meanwhile is lost.
+   * @throws {ReadStalledError} when the file sends nothing for `importIdleMs`
+   * @throws {ReadTooLargeError} past `importMaxBytes`
    * @throws {SessionError} naming the bad line
    */
-  importSession(file: AsyncIterable<Uint8Array>): Promise<ImportedSession> {
+  async importSession(file: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<ImportedSession> {
+    const chunks = await readWhole(file, this.#importRead)
     return this.#serial(async () => {
+      // Synchronous: no entry is recorded while it reads, so its seqs follow the history's last.
+      const imported = readSession(chunks, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
       this.#held = []
       try {
-        const imported = await importSession(file, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
         const info: RuntimeInfo = { path: imported.header.runtime.path, name: imported.header.runtime.name, status: 'session' }
         await this.runtime.stop(info)
         this.history.adopt(imported.history)

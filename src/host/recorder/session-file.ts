@@ -1,8 +1,12 @@
 /**
  * Session files (DESIGN.md): NDJSON, a header line, then the events in order from a
- * `state.initial`. Export streams the retained history; import checks every line (patches
- * included: each must apply) into a new history, so a bad file changes nothing.
+ * `state.initial`, then a closing line with their count and digest (`src/shared/session-end.ts`).
+ * Export streams the retained history; import checks every line (patches included: each must
+ * apply, no value may nest deeper than recorded values do) into a new history, so a bad file
+ * changes nothing, and says whether the file is complete.
  */
+import { createHash } from 'node:crypto'
+import { deeperThan, jsonDepthBound } from '../../shared/json-depth'
 import {
   SESSION_FORMAT,
   SESSION_VERSION,
@@ -12,8 +16,19 @@ import {
   type SessionHeader,
   type Slices
 } from '../../shared/protocol'
-import { applyEvent, newEdit } from '../../shared/state'
-import { History, type HistoryLimits } from './history'
+import {
+  changedAfterWriting,
+  cutShort,
+  isClosingLine,
+  readClosingLine,
+  SessionDigest,
+  type Sha256,
+  type SessionEnd,
+  type SessionIntegrity
+} from '../../shared/session-end'
+import { applyEvent, newEdit, toPlain, valueAt } from '../../shared/state'
+import { MAX_DEPTH } from './encode'
+import { History, type HistoryLimits, type HistoryView } from './history'
 import { typeNumber } from './entry'
 
 /** A session file that cannot be imported; `line` is 1-based. */
@@ -32,14 +47,42 @@ const EXPORT_CHUNK = 1 << 20
 /** The longest line an import reads, in bytes. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024
 
+/** SHA-256 by Node's own `crypto`, several times faster than a script's: for the host's files. */
+export function nodeSha256(): Sha256 {
+  const hash = createHash('sha256')
+  return {
+    update: (bytes) => void hash.update(bytes),
+    hex: () => hash.copy().digest('hex')
+  }
+}
+
+/** A digest for a session file the host writes or reads. */
+export function newSessionDigest(): SessionDigest {
+  return new SessionDigest(nodeSha256())
+}
+
+export interface ExportOptions {
+  /** What to export. @default history.view() */
+  view?: HistoryView
+  /** Fed every line written (a journal goes on with it after the export). @default newSessionDigest() */
+  digest?: SessionDigest
+  /** End the file with its closing line. @default true */
+  close?: boolean
+}
+
 /**
  * The session file of a history, as a stream of bytes. It starts with the base as a
  * `state.initial`, unless the first retained entry is one (a load, a reload or an import), which
  * then starts it: the base before it counts for nothing, and an imported session exported again
- * gives back the same timeline instead of one with an empty state in front.
+ * gives back the same timeline instead of one with an empty state in front. It ends with the
+ * closing line (the count of events and the SHA-256 of the lines before it).
  */
-export function exportSession(history: History, runtime: RuntimeInfo, now = Date.now()): ReadableStream<Uint8Array> {
-  const view = history.view()
+export function exportSession(
+  history: History,
+  runtime: RuntimeInfo,
+  now = Date.now(),
+  { view = history.view(), digest = newSessionDigest(), close = true }: ExportOptions = {}
+): ReadableStream<Uint8Array> {
   const header: SessionHeader = {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
@@ -48,20 +91,36 @@ export function exportSession(history: History, runtime: RuntimeInfo, now = Date
   }
   let next = view.baseSeq + 1
   const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === typeNumber('state.initial')
-  const initial = { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
-  let head: string | undefined = `${JSON.stringify(header)}\n${startsWithInitial ? '' : `${JSON.stringify(initial)}\n`}`
+  const headerLine = JSON.stringify(header)
+  digest.addHeader(headerLine)
+  let head = `${headerLine}\n`
+  if (!startsWithInitial) {
+    const initialLine = JSON.stringify({ type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now })
+    digest.addEvent(initialLine)
+    head += `${initialLine}\n`
+  }
+  let started = false
+  let ended = false
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (head !== undefined) {
+      if (!started) {
+        started = true
         controller.enqueue(Buffer.from(head))
-        head = undefined
         return
       }
-      if (next > view.lastSeq) return controller.close()
+      if (next > view.lastSeq) {
+        if (close && !ended) {
+          ended = true
+          controller.enqueue(Buffer.from(`${digest.closingLine()}\n`))
+          return
+        }
+        return controller.close()
+      }
       const parts: Buffer[] = []
       let size = 0
       while (next <= view.lastSeq && size < EXPORT_CHUNK) {
         const data = view.segment(next).dataBytes(next)
+        digest.addEvent(data)
         parts.push(data, NEWLINE)
         size += data.length + 1
         next++
@@ -76,13 +135,14 @@ const NEWLINE = Buffer.from('\n')
 /**
  * Splits bytes into lines without decoding them: each complete line goes to `onLine` as a range of
  * a buffer, without its newline and a CR before it; `end` gives the last line when it has no
- * newline. A line split between chunks is joined once, when its end arrives.
+ * newline (with `terminated` false). A line split between chunks is joined once, when its end
+ * arrives.
  */
 export class LineSplitter {
   #parts: Buffer[] = []
   #partBytes = 0
 
-  constructor(private readonly onLine: (buf: Buffer, start: number, end: number) => void) {}
+  constructor(private readonly onLine: (buf: Buffer, start: number, end: number, terminated: boolean) => void) {}
 
   /** @throws {RangeError} when a line grows longer than `MAX_LINE_BYTES` */
   push(chunk: Uint8Array): void {
@@ -115,21 +175,30 @@ export class LineSplitter {
     const line = Buffer.concat(this.#parts, this.#partBytes)
     this.#parts = []
     this.#partBytes = 0
-    this.#emit(line, 0, line.length)
+    this.#emit(line, 0, line.length, false)
   }
 
-  #emit(buf: Buffer, start: number, end: number): void {
-    this.onLine(buf, start, end > start && buf[end - 1] === CR_BYTE ? end - 1 : end)
+  #emit(buf: Buffer, start: number, end: number, terminated = true): void {
+    this.onLine(buf, start, end > start && buf[end - 1] === CR_BYTE ? end - 1 : end, terminated)
   }
 }
 
 const NEWLINE_BYTE = 0x0a
 const CR_BYTE = 0x0d
 
+/** A file read: what it holds, and whether it is complete. */
 export interface ImportedSession {
   header: SessionHeader
   history: History
   events: number
+  /** Whether the file ended with a closing line that matches it; if not, what it holds, in a sentence. */
+  integrity: SessionIntegrity
+}
+
+export interface ImportOptions {
+  /** The seq the new history's base is at: the file's events are renumbered after it. */
+  baseSeq: number
+  limits?: Partial<HistoryLimits>
 }
 
 /**
@@ -139,15 +208,39 @@ export interface ImportedSession {
  * @throws {RangeError} for a line longer than `MAX_LINE_BYTES`
  */
 export async function importSession(
-  body: AsyncIterable<Uint8Array>,
-  { baseSeq, limits }: { baseSeq: number; limits?: Partial<HistoryLimits> }
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ImportOptions
 ): Promise<ImportedSession> {
-  const importer = new Importer(new History({ base: {}, baseSeq, ...(limits ? { limits } : {}) }))
-  const splitter = new LineSplitter((buf, start, end) => importer.line(buf, start, end))
+  const { importer, splitter } = start(options)
   for await (const chunk of body) splitter.push(chunk)
   splitter.end()
   return importer.finish()
 }
+
+/**
+ * `importSession` of a file already in memory, at once: nothing else runs while it reads.
+ * @throws {SessionError} naming the first bad line
+ * @throws {RangeError} for a line longer than `MAX_LINE_BYTES`
+ */
+export function readSession(chunks: Iterable<Uint8Array>, options: ImportOptions): ImportedSession {
+  const { importer, splitter } = start(options)
+  for (const chunk of chunks) splitter.push(chunk)
+  splitter.end()
+  return importer.finish()
+}
+
+function start({ baseSeq, limits }: ImportOptions): { importer: Importer; splitter: LineSplitter } {
+  const importer = new Importer(new History({ base: {}, baseSeq, ...(limits ? { limits } : {}) }))
+  return { importer, splitter: new LineSplitter((buf, start, end, terminated) => importer.line(buf, start, end, terminated)) }
+}
+
+/**
+ * The levels a recorded value may hold: `MAX_DEPTH` objects, and the `$truncated` object that
+ * stands for what is below them. A state's value never nests deeper in a file Patchscope writes.
+ */
+export const MAX_VALUE_LEVELS = MAX_DEPTH + 1
+/** The levels a line may hold: a value, inside an event (1), its field (2) and a patch operation (3). */
+const MAX_LINE_LEVELS = MAX_VALUE_LEVELS + 3
 
 /** The lines of a session file, checked and applied one by one into a history. */
 class Importer {
@@ -156,10 +249,15 @@ class Importer {
   #owned = newEdit({ chunkArrays: true })
   #n = 0
   #events = 0
+  readonly #digest = newSessionDigest()
+  /** The closing line, once read, and how the lines before it differ from it. */
+  #end: { line: number; mismatch: string | undefined } | undefined
+  /** The last line, when it ended in the middle (no newline, not JSON). */
+  #cutLine: number | undefined
 
   constructor(private readonly history: History) {}
 
-  line(buf: Buffer, start: number, end: number): void {
+  line(buf: Buffer, start: number, end: number, terminated: boolean): void {
     const n = ++this.#n
     let text = buf.toString('utf8', start, end)
     // A byte order mark some editors put in front of a file.
@@ -168,19 +266,35 @@ class Importer {
       start += 3
     }
     if (text.trim() === '') return
+    if (this.#end !== undefined)
+      throw new SessionError(n, `a line after the closing line (line ${this.#end.line}): a session file ends with its closing line`)
+    const levels = jsonDepthBound(text, MAX_LINE_LEVELS)
+    if (levels > MAX_LINE_LEVELS) throw tooDeep(n, 'a value')
     let value: unknown
     try {
       value = JSON.parse(text)
     } catch (e) {
+      // The last line of a file cut short in the middle of it: what came before is kept, and said so.
+      if (!terminated && this.#header !== undefined) {
+        this.#cutLine = n
+        return
+      }
       throw new SessionError(n, `not valid JSON (${(e as Error).message})${n > 1 ? '; the file may be truncated' : ''}`)
     }
     if (this.#header === undefined) {
       this.#header = checkHeader(value, n)
+      this.#digest.addHeader(buf.subarray(start, end))
+      return
+    }
+    if (isClosingLine(value)) {
+      this.#close(value, n)
       return
     }
     const event = checkEvent(value, n)
     if (this.#events === 0 && event.type !== 'state.initial')
       throw new SessionError(n, `the first event must be a state.initial, not ${event.type}`)
+    // A line that opens few objects cannot nest a state's value too deeply: most skip the check.
+    this.#checkLevels(event, levels, n)
     try {
       this.#mirror = applyEvent(this.#mirror, event, this.#owned)
     } catch (e) {
@@ -189,6 +303,7 @@ class Importer {
     const history = this.history
     history.append(event.type, event.type === 'state.update' ? event.slice : null, bodyOf(event, text, buf, start, end))
     this.#events++
+    this.#digest.addEvent(buf.subarray(start, end))
     if (history.segmentFull) {
       // The mirror is the state the next checkpoint needs; from now on it is copied before changes.
       history.offerHead(this.#mirror)
@@ -198,9 +313,71 @@ class Importer {
 
   finish(): ImportedSession {
     if (this.#header === undefined) throw new SessionError(1, 'the file is empty')
-    if (this.#events === 0) throw new SessionError(this.#n + 1, 'the file holds a header but no events')
-    return { header: this.#header, history: this.history, events: this.#events }
+    if (this.#events === 0) {
+      if (this.#cutLine !== undefined)
+        throw new SessionError(this.#cutLine, 'the file holds a header, and its first event was cut in the middle')
+      throw new SessionError(this.#n + 1, 'the file holds a header but no events')
+    }
+    return { header: this.#header, history: this.history, events: this.#events, integrity: this.#integrity() }
   }
+
+  #integrity(): SessionIntegrity {
+    if (this.#end === undefined) return { complete: false, statement: cutShort(this.#events, this.#cutLine) }
+    if (this.#end.mismatch !== undefined) return { complete: false, statement: changedAfterWriting(this.#end.mismatch, this.#end.line) }
+    return { complete: true }
+  }
+
+  #close(value: unknown, n: number): void {
+    let end: SessionEnd
+    try {
+      end = readClosingLine(value)
+    } catch (e) {
+      throw new SessionError(n, (e as Error).message)
+    }
+    if (this.#events === 0) throw new SessionError(n, 'the file holds a header but no events before its closing line')
+    this.#end = { line: n, mismatch: this.#digest.mismatch(end) }
+  }
+
+  /**
+   * Refuses a state that would nest deeper than a recorded one can, so that no stored entry breaks
+   * a reader. `levels` bounds the line's nesting: a value inside it is shallower by its place in the
+   * event (`value` 1, a slice 2, a patch's value 3), and most lines are shallow enough to skip the walk.
+   */
+  #checkLevels(event: HistoryEvent, levels: number, n: number): void {
+    if (event.type === 'state.initial') {
+      if (levels - 2 <= MAX_VALUE_LEVELS) return
+      for (const [slice, value] of Object.entries(event.slices))
+        if (deeperThan(value, MAX_VALUE_LEVELS)) throw tooDeep(n, `slice ${JSON.stringify(slice)}`)
+    } else if (event.type === 'state.update') {
+      if (event.value !== undefined && levels - 1 > MAX_VALUE_LEVELS && deeperThan(event.value, MAX_VALUE_LEVELS))
+        throw tooDeep(n, 'the value')
+      for (const [i, op] of (event.patches ?? []).entries()) {
+        // A value put at a path is as deep as the path, and its own levels below that.
+        const room = MAX_VALUE_LEVELS - tokens(op.path)
+        let value: unknown
+        if (op.op === 'add' || op.op === 'replace' || op.op === 'test') value = levels - 3 > room ? op.value : undefined
+        else if ((op.op === 'move' || op.op === 'copy') && tokens(op.path) > tokens(op.from)) {
+          const from = valueAt(this.#mirror[event.slice], op.from)
+          value = from === undefined ? undefined : toPlain(from)
+        }
+        if (deeperThan(value, room)) throw tooDeep(n, `patch operation ${i} (${op.op} at a path ${tokens(op.path)} levels deep)`)
+      }
+    }
+  }
+}
+
+/** The tokens of a JSON pointer: each starts with `/`, and a `/` inside one is escaped as `~1`. */
+function tokens(pointer: string): number {
+  let count = 0
+  for (let at = pointer.indexOf('/'); at !== -1; at = pointer.indexOf('/', at + 1)) count++
+  return count
+}
+
+function tooDeep(line: number, what: string): SessionError {
+  return new SessionError(
+    line,
+    `${what} nests deeper than ${MAX_DEPTH} levels, the limit of recorded values (Patchscope writes no such file: it was made or changed elsewhere)`
+  )
 }
 
 /** The start of a line as Patchscope writes it, up to the fields an entry's body holds. */

@@ -1,17 +1,23 @@
 /**
  * The session file's routes (DESIGN.md, HTTP API): `GET /history` exports the retained history,
- * `POST /history` replaces it with a file's.
+ * `POST /history` replaces it with a file's, and says whether the file was complete.
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { RuntimeInfo } from '../../shared/protocol'
 import type { Host } from '../host'
+import { ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
 import { exportSession, SessionError } from '../recorder/session-file'
 import { requireType } from './body'
 
 function fileName(info: RuntimeInfo, now: Date): string {
   const name = (info.name ?? 'session').replace(/\.[cm]?[jt]s$/, '').replace(/[^\w.-]+/g, '-')
   return `${name}-${now.toISOString().slice(0, 19).replace(/:/g, '-')}.patchscope.ndjson`
+}
+
+/** Headers for an answer sent before the body was read: the connection closes with it (the rest of the upload is not waited for). */
+function closing(): Response {
+  return new Response(null, { headers: { connection: 'close' } })
 }
 
 /** The routes, to mount at `/`. */
@@ -33,11 +39,14 @@ export function createSessionRoutes({ host }: { host: Host }): Hono {
     const body = c.req.raw.body
     if (body === null) throw new HTTPException(400, { message: 'the body is empty: send a session file' })
     try {
-      const imported = await host.importSession(body)
-      return c.json({ events: imported.events, lastSeq: host.history.lastSeq, runtime: host.runtime.info })
+      const { events, integrity } = await host.importSession(body)
+      return c.json({ events, lastSeq: host.history.lastSeq, runtime: host.runtime.info, ...integrity })
     } catch (e) {
+      // The rest of the body is not read: the connection closes with the answer.
+      if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
+      if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e, res: closing() })
       if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, { message: `the session file cannot be imported: ${e.message}` })
+        throw new HTTPException(400, { message: `the session file cannot be imported: ${e.message}`, cause: e })
       throw e
     }
   })

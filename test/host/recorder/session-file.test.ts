@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
+import { encode, MAX_DEPTH } from '../../../src/host/recorder/encode'
 import { History } from '../../../src/host/recorder/history'
-import { exportSession, importSession, LineSplitter, SessionError } from '../../../src/host/recorder/session-file'
+import { exportSession, importSession, LineSplitter, readSession, SessionError } from '../../../src/host/recorder/session-file'
 import type { HistoryEvent, RuntimeInfo } from '../../../src/shared/protocol'
+import { SessionDigest } from '../../../src/shared/session-end'
+import { valueAt } from '../../../src/shared/state'
 
 const RUNTIME: RuntimeInfo = { path: '/work/app/runtime.mjs', name: 'runtime.mjs', status: 'loaded' }
 const HEADER = JSON.stringify({ format: 'patchscope-session', version: 1, runtime: { path: '/x.mjs', name: 'x.mjs' }, createdAt: 'now' })
@@ -70,6 +74,9 @@ describe('exportSession', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as unknown)
+    const closing = events.pop()
+    const before = text.slice(0, text.lastIndexOf('{"end"'))
+    expect(closing).toEqual({ end: { events: 3, sha256: createHash('sha256').update(before).digest('hex') } })
     expect(header).toEqual({
       format: 'patchscope-session',
       version: 1,
@@ -88,7 +95,7 @@ describe('exportSession', () => {
     h.appendEvent({ type: 'state.initial', slices: { a: 1 }, timestamp: 1, reset: true })
     const [, first, ...rest] = (await read(exportSession(h, RUNTIME))).trimEnd().split('\n')
     expect(JSON.parse(first as string)).toEqual({ type: 'state.initial', seq: 4, slices: { a: 1 }, timestamp: 1, reset: true })
-    expect(rest).toEqual([])
+    expect(rest.map((l) => JSON.parse(l) as unknown)).toEqual([{ end: { events: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }])
   })
 })
 
@@ -175,7 +182,14 @@ describe('importSession', () => {
       3,
       /slice "a" does not exist/
     ],
-    ['a truncated last line', `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"custom-ev`, 3, /truncated/],
+    [
+      'a line cut short before another',
+      `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"custom-ev\n{}`,
+      3,
+      /truncated/
+    ],
+    ['a header cut short', `{"format":"patchscope-sess`, 1, /not valid JSON/],
+    ['a header and a cut line', `${HEADER}\n{"type":"state.init`, 2, /the file holds a header, and its first event was cut in the middle/],
     [
       'an unknown event type',
       `${HEADER}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"other","timestamp":1}`,
@@ -234,5 +248,165 @@ describe('importSession', () => {
     for (let seq = 52; seq <= history.lastSeq; seq++) imported.push(history.event(seq))
     expect(imported.map(({ seq: _seq, ...e }) => e)).toEqual(original.map(({ seq: _seq, ...e }) => e))
     for (let i = 0; i <= h.lastSeq; i++) expect(history.stateAt(51 + i)).toEqual(h.stateAt(i))
+  })
+})
+
+/** A history with a few entries, exported. */
+async function exported(): Promise<string> {
+  const h = new History({ base: { a: 0, list: [] } })
+  for (let i = 1; i <= 4; i++) h.appendEvent({ type: 'state.update', slice: 'a', value: i, cause: { type: 'inc' }, timestamp: i })
+  h.appendEvent({ type: 'custom-event', data: { note: 'é 😀' }, timestamp: 5 })
+  return read(exportSession(h, RUNTIME, 0))
+}
+
+describe('the closing line', () => {
+  test('makes an exported file complete, also when an editor saved it with a byte order mark and CRLF', async () => {
+    const text = await exported()
+    expect((await importSession(chunks(text), { baseSeq: 0 })).integrity).toEqual({ complete: true })
+    const windows = '\ufeff' + text.replaceAll('\n', '\r\n')
+    expect((await importSession(chunks(windows), { baseSeq: 0 })).integrity).toEqual({ complete: true })
+  })
+
+  test('a file without one imports all it holds, as cut short, never as complete', async () => {
+    const lines = (await exported()).trimEnd().split('\n')
+    const cut = lines.slice(0, -1).join('\n')
+    const imported = await importSession(chunks(cut), { baseSeq: 0 })
+    expect(imported.events).toBe(6)
+    expect(imported.history.stateAt(imported.history.lastSeq)).toEqual({ a: 4, list: [] })
+    expect(imported.integrity).toEqual({
+      complete: false,
+      statement:
+        'cut short after 6 events: the file has no closing line, so its end may be missing (a file cut off, the journal of a session that ended unexpectedly, or a file written before Patchscope ended files with one)'
+    })
+    expect(readSession([Buffer.from(`${lines.slice(0, 3).join('\n')}\n`)], { baseSeq: 0 }).integrity).toMatchObject({
+      complete: false,
+      statement: expect.stringMatching(/^cut short after 2 events: /)
+    })
+  })
+
+  test('a file cut inside its last line keeps every line before it, and names the cut line', async () => {
+    const text = await exported()
+    const at = text.indexOf('"custom-event"')
+    const imported = await importSession(chunks(text.slice(0, at)), { baseSeq: 0 })
+    expect(imported.events).toBe(5)
+    expect(imported.integrity).toEqual({
+      complete: false,
+      statement: 'cut short after 5 events: its last line (line 7) was cut in the middle and is left out'
+    })
+  })
+
+  test('a count or a digest that does not match says the file was changed after it was written', async () => {
+    const lines = (await exported()).trimEnd().split('\n')
+    const end = JSON.parse(lines[lines.length - 1] as string) as { end: { events: number; sha256: string } }
+    const recount = [...lines.slice(0, -1), JSON.stringify({ end: { ...end.end, events: 7 } })].join('\n')
+    expect((await importSession(chunks(recount), { baseSeq: 0 })).integrity).toEqual({
+      complete: false,
+      statement:
+        'changed after it was written: its closing line counts 7 events, and the lines before it hold 6 (the closing line is line 8); every event in it was checked, and it is shown as the file holds it'
+    })
+    const edited = lines.map((l, i) => (i === 2 ? l.replace('"value":1', '"value":11') : l)).join('\n')
+    const imported = await importSession(chunks(edited), { baseSeq: 0 })
+    expect(imported.integrity).toMatchObject({ complete: false, statement: expect.stringMatching(/do not match the SHA-256 digest/) })
+    expect(imported.history.stateAt(imported.history.baseSeq + 2)).toEqual({ a: 11, list: [] })
+  })
+
+  test.each<[string, (lines: string[]) => string, number, RegExp]>([
+    [
+      'a line after it',
+      (l) => [...l, '{"type":"custom-event","data":1,"timestamp":9}'].join('\n'),
+      9,
+      /a line after the closing line \(line 8\)/
+    ],
+    ['another closing line after it', (l) => [...l, l[l.length - 1] as string].join('\n'), 9, /a line after the closing line \(line 8\)/],
+    [
+      'a closing line with no events before it',
+      (l) => [l[0] as string, l[l.length - 1] as string].join('\n'),
+      2,
+      /no events before its closing line/
+    ],
+    [
+      'a closing line with a bad digest',
+      (l) => [...l.slice(0, -1), '{"end":{"events":6,"sha256":"ABC"}}'].join('\n'),
+      8,
+      /"sha256" must be 64 lowercase hex digits/
+    ],
+    ['a closing line that is not an object', (l) => [...l.slice(0, -1), '{"end":6}'].join('\n'), 8, /a closing line must be/]
+  ])('refuses %s, naming the line', async (_name, change, line, message) => {
+    const lines = (await exported()).trimEnd().split('\n')
+    const e = await importError(change(lines))
+    expect(e.line).toBe(line)
+    expect(e.message).toMatch(message)
+  })
+
+  test('keeps blank lines after it, as an editor leaves them', async () => {
+    const text = `${await exported()}\n  \n`
+    expect((await importSession(chunks(text), { baseSeq: 0 })).integrity).toEqual({ complete: true })
+  })
+
+  test('feeds a digest given to the export, which goes on with the lines written after it (a journal)', async () => {
+    const h = new History({ base: { a: 0 } })
+    h.appendEvent({ type: 'state.update', slice: 'a', value: 1, cause: { type: 'inc' }, timestamp: 1 })
+    const digest = new SessionDigest()
+    const head = await read(exportSession(h, RUNTIME, 0, { digest, close: false }))
+    expect(head).not.toContain('"end"')
+    const more = '{"type":"custom-event","seq":2,"data":1,"timestamp":2}'
+    digest.addEvent(more)
+    const file = `${head}${more}\n${digest.closingLine()}\n`
+    const imported = await importSession(chunks(file), { baseSeq: 0 })
+    expect(imported.events).toBe(3)
+    expect(imported.integrity).toEqual({ complete: true })
+  })
+})
+
+describe('values nested deeper than recorded values can be', () => {
+  /** `{ d: { d: … { leaf } } }`, `levels` objects deep. */
+  function chain(levels: number, leaf: unknown): Record<string, unknown> {
+    let v: Record<string, unknown> = { leaf }
+    for (let i = 1; i < levels; i++) v = { d: v }
+    return v
+  }
+
+  test('a value recorded at the limit (its $truncated level included) exports and imports', async () => {
+    const tree = encode(chain(20_000, 'deep'))
+    const h = new History({ base: { tree } })
+    // The deepest change a recorder sends: at the last level it keeps.
+    const path = '/d'.repeat(MAX_DEPTH - 1)
+    h.appendEvent({
+      type: 'state.update',
+      slice: 'tree',
+      patches: [{ op: 'replace', path: `${path}/d`, value: { $truncated: 'x' } }],
+      cause: { type: 't' },
+      timestamp: 1
+    })
+    const text = await read(exportSession(h, RUNTIME))
+    const { history, integrity } = await importSession(chunks(text), { baseSeq: 0 })
+    expect(integrity).toEqual({ complete: true })
+    expect(valueAt(history.stateAt(history.lastSeq).tree, `${path}/d`)).toEqual({ $truncated: 'x' })
+  })
+
+  test.each<[string, string, RegExp]>([
+    [
+      'a slice of a state.initial',
+      `{"type":"state.initial","slices":{"a":${'['.repeat(514)}${']'.repeat(514)}},"timestamp":1}`,
+      /line 2: slice "a" nests deeper than 512 levels/
+    ],
+    [
+      'a state.update value',
+      `{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"state.update","slice":"a","value":${'['.repeat(515)}${']'.repeat(515)},"cause":{"type":"x"},"timestamp":1}`,
+      /line 3: the value nests deeper than 512 levels/
+    ],
+    [
+      'a patch that copies a deep value deeper',
+      `{"type":"state.initial","slices":{"a":{"x":${'['.repeat(500)}${']'.repeat(500)},"y":{"z":{}}}},"timestamp":1}\n{"type":"state.update","slice":"a","patches":[{"op":"copy","from":"/x","path":"/y/z/w"}],"cause":{"type":"x"},"timestamp":1}\n{"type":"state.update","slice":"a","patches":[{"op":"copy","from":"/x","path":"/y/z/w/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/v"}],"cause":{"type":"x"},"timestamp":1}`,
+      /line 4: patch operation 0 \(copy at a path 19 levels deep\) nests deeper/
+    ],
+    [
+      'a custom event',
+      `{"type":"state.initial","slices":{},"timestamp":1}\n{"type":"custom-event","data":${'{"a":'.repeat(600)}1${'}'.repeat(600)},"timestamp":1}`,
+      /line 3: a value nests deeper than 512 levels/
+    ]
+  ])('refuses %s, naming the line and the limit', async (_name, body, message) => {
+    const e = await importError(`${HEADER}\n${body}`)
+    expect(e.message).toMatch(message)
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { HistoryEvent, Slices, StateInitialEvent } from '../../../src/shared/protocol'
+import { parseClosingLine } from '../../../src/shared/session-end'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { Mirror } from '../../helpers/mirror'
 
@@ -61,9 +62,10 @@ async function importText(host: TestHost, body: string, type = 'application/x-nd
   return host.fetch('/history', { method: 'POST', headers: { 'content-type': type }, body })
 }
 
-/** The events of a session file, with the state after each (applied from the first). */
+/** The events of a session file (between its header and its closing line), with the state after each (applied from the first). */
 function timeline(text: string): { events: HistoryEvent[]; states: Slices[] } {
   const [, ...rest] = text.trimEnd().split('\n')
+  if (parseClosingLine(rest[rest.length - 1] ?? '') !== undefined) rest.pop()
   const events = rest.map((line) => JSON.parse(line) as HistoryEvent)
   const mirror = new Mirror()
   const states = events.map((e) => {
@@ -94,8 +96,16 @@ describe('GET /history and POST /history', () => {
 
     const res = await importText(host, text)
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { events: number; lastSeq: number; runtime: { status: string } }
+    const body = (await res.json()) as {
+      events: number
+      lastSeq: number
+      runtime: { status: string }
+      complete: boolean
+      statement?: string
+    }
     expect(body.events).toBe(exported.events.length)
+    expect(body.complete).toBe(true)
+    expect(body.statement).toBeUndefined()
     expect(body.lastSeq).toBe(lastBefore + exported.events.length)
     expect(body.runtime.status).toBe('session')
     expect(await host.getJson('/runtime')).toMatchObject({ status: 'session', name: 'bus-runtime.mjs' })
@@ -185,9 +195,19 @@ describe('GET /history and POST /history', () => {
       /line 3: state.update does not apply/
     ],
     [
-      'a truncated last line',
-      '{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{"a":[]},"timestamp":1}\n{"type":"state.up',
-      /line 3: .*truncated/
+      'a line cut in the middle, then another',
+      '{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{"a":[]},"timestamp":1}\n{"type":"state.up\n{"type":"custom-event","data":1,"timestamp":1}\n',
+      /line 3: not valid JSON.*truncated/
+    ],
+    [
+      'a line after the closing line',
+      `{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{},"timestamp":1}\n{"end":{"events":1,"sha256":"${'0'.repeat(64)}"}}\n{"type":"custom-event","data":1,"timestamp":1}\n`,
+      /line 4: a line after the closing line \(line 3\)/
+    ],
+    [
+      'a value nested deeper than recorded values can be',
+      `{"format":"patchscope-session","version":1}\n{"type":"state.initial","slices":{"a":{}},"timestamp":1}\n{"type":"state.update","seq":1,"slice":"a","value":${'{"d":'.repeat(5000)}1${'}'.repeat(5000)},"cause":{"type":"x"},"timestamp":1}\n`,
+      /line 3: a value nests deeper than 512 levels, the limit of recorded values/
     ]
   ]
 
