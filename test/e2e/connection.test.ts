@@ -48,3 +48,32 @@ test('reconnects by itself after the host restarts, and says what was lost', asy
   await expect.poll(lastSeq).toBe(seq)
   expect(win.errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e))).toEqual([])
 })
+
+test('takes the token out of the address bar, keeps it for a reload, and exports without it in any URL', async () => {
+  await win?.close()
+  await host?.stop()
+  host = await startHost('examples/counter.mjs')
+  win = await openWindow(host)
+  const { page } = win
+  const urls: string[] = []
+  page.on('request', (r) => urls.push(r.url()))
+  await page.getByText('following the newest entry').waitFor()
+  expect(page.url()).toBe(`${host.url}/`)
+  await page.reload()
+  await page.getByText('following the newest entry').waitFor()
+  await page.locator('header .pill', { hasText: 'live' }).waitFor()
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^counter-.*\.patchscope\.ndjson$/)
+  const text = await (await file.createReadStream()).toArray()
+  const lines = Buffer.concat(text as Buffer[])
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+  expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'patchscope-session' })
+  expect(JSON.parse(lines.at(-1) as string)).toHaveProperty('end')
+  expect(urls.filter((u) => u.includes(host?.token ?? '?'))).toEqual([])
+  expect(win.errors).toEqual([])
+})

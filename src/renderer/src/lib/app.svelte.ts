@@ -40,16 +40,44 @@ export class App {
   }
 }
 
+/** Where the page keeps the token it was opened with, for a reload (this tab only, never in the URL). */
+const TOKEN_KEY = 'patchscope.token'
+
 /**
  * Where the host is and its token: from the desktop shell's preload, else from the page's URL
- * (`/?token=…`, as the headless host prints it). Undefined when the page was opened without one.
+ * (`/?token=…`, as the headless host prints it), which is then taken out of the address bar (and
+ * kept for this tab, so that a reload still connects). Undefined when the page has none.
  */
 export function findConnection(): { origin: string; token: string; api: PatchscopeApi | undefined } | undefined {
   const api = window.patchscope
   if (api !== undefined) return { ...api.connection, api }
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once at start-up; nothing reacts to it
-  const token = new URLSearchParams(window.location.search).get('token')
+  const params = new URLSearchParams(window.location.search)
+  const fromUrl = params.get('token')
+  if (fromUrl) {
+    remember(fromUrl)
+    params.delete('token')
+    const query = params.toString()
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`)
+  }
+  const token = fromUrl || recall()
   return token ? { origin: window.location.origin, token, api: undefined } : undefined
+}
+
+function remember(token: string): void {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token)
+  } catch {
+    // Storage refused: a reload then needs the URL the host printed again.
+  }
+}
+
+function recall(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY)
+  } catch {
+    return null
+  }
 }
 
 /** Makes the app state available to every component below. */

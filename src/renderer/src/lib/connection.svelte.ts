@@ -4,6 +4,8 @@
  */
 import type { PatchscopeApi } from '../../../shared/api'
 import type { CompareMode, ErrorBody, RuntimeInfo } from '../../../shared/protocol'
+import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
+import { saveResponse } from './download'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -96,12 +98,18 @@ export class Connection {
     )
   }
 
-  /** Imports a session file; the history is replaced and marked offline. */
+  /**
+   * Imports a session file; the history is replaced and marked offline. The notice says whether
+   * the file was complete, and if not what it holds (cut short, changed after it was written).
+   */
   async importSession(file: Blob): Promise<boolean> {
-    const ok = await this.#command(() =>
-      this.request('/history', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file })
-    )
-    if (ok) this.notice = 'Imported session: this is a recording, not a live runtime.'
+    let integrity: SessionIntegrity = { complete: true }
+    const ok = await this.#command(async () => {
+      const res = await this.request('/history', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file })
+      if (res.ok) integrity = readIntegrity(await res.clone().json())
+      return res
+    })
+    if (ok) this.notice = importNotice(integrity)
     return ok
   }
 
@@ -131,9 +139,12 @@ export class Connection {
     }
   }
 
-  /** Where the browser downloads the session file from (the token rides in the URL: a download cannot set headers). */
-  get exportUrl(): string {
-    return `${this.origin}/history?token=${encodeURIComponent(this.token)}`
+  /** Saves the retained history as a session file through the browser (the token in a header, never in a URL). */
+  async exportSession(): Promise<boolean> {
+    let res: Response | undefined
+    const ok = await this.#command(async () => (res = await this.request('/history')))
+    if (ok && res !== undefined) await saveResponse(res, 'session.patchscope.ndjson')
+    return ok
   }
 
   async #command(send: () => Promise<Response>): Promise<boolean> {
@@ -154,6 +165,13 @@ export class Connection {
       await this.refreshRuntime()
     }
   }
+}
+
+/** What the window says after an import: a file not complete is said so, plainly, with what it holds. */
+export function importNotice(integrity: SessionIntegrity): string {
+  const offline = 'this is a recording, not a live runtime.'
+  if (integrity.complete) return `Imported session: ${offline}`
+  return `Imported session, ${integrity.statement}. This is a recording, not a live runtime.`
 }
 
 /** The message of a refused request: the host's own (`{ error: { message } }`), else its status. */

@@ -4,6 +4,7 @@
  * journal's own state (pushed on the event stream, so a full disk is said at once).
  */
 import type { JournalStatus, SessionsInfo, SessionSummary } from '../../../shared/journal'
+import { saveResponse } from './download'
 
 /** What the sessions need of the connection (a fake in tests). */
 export interface SessionsHost {
@@ -87,12 +88,7 @@ export class Sessions {
         this.error = await errorOf(res)
         return
       }
-      const url = URL.createObjectURL(await res.blob())
-      const a = document.createElement('a')
-      a.href = url
-      a.download = summary.id
-      a.click()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      await saveResponse(res, summary.id)
     } catch (e) {
       this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
     }
