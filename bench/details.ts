@@ -206,6 +206,14 @@ export const METHOD = `## Method
   *nested* (\`mutate: 'nested'\`: each slice's root and the messages array replaced, the last message object changed
   in place). The patches of the immutably updated shapes are the same, so the history, its export and the window's
   work are too. The baselines record the default shape.
+- **The journal.** Patchscope's host journals as the CLI and the desktop app do by default (\`startJournal\`, passed to
+  \`startServer\`): every recorded entry is appended to a session file, written and synced by a timer every 500 ms.
+  The bench's host writes it into a fresh temporary folder (\`os.tmpdir()\`, on the same disk as a user's data
+  folder here) removed when the host ends, never the user's; the built host of the window phase gets
+  \`--session-dir\` with such a folder. The extra row *the default with the journal off* (\`--no-save\`; steady and
+  growth phases, not scale or window) runs right after the default's; what journaling costs per change is the
+  default's net host CPU less that row's, as a share of that row's (budget of issue 16: at most a tenth more).
+  Its runs are separate from the default's, so a difference smaller than the runs' spread is noise.
 - **Driving.** \`POST /actions\` \`{"type": "bench/steps", "payload": {"steps": N}}\` in bursts (1,000 steps; 2,000 in
   the scale phase), one after the other. End-to-end rate: state changes over the time from the first action until
   every client has applied every change.

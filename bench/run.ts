@@ -21,7 +21,16 @@ import { scan, type DifferFigures } from './phases/patches'
 import { measure, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { largeWindow, liveFrames } from './phases/window'
-import { BASELINE_SHAPE, BUDGET_SHAPE, MUTATING_SHAPES, SHAPE_NAME, TABLE_SHAPES, shapeOptions, type Shape } from './lib/shapes'
+import {
+  BASELINE_SHAPE,
+  BUDGET_SHAPE,
+  MUTATING_SHAPES,
+  SHAPE_NAME,
+  TABLE_SHAPES,
+  UNJOURNALED,
+  shapeOptions,
+  type Shape
+} from './lib/shapes'
 import { ensureBuilt } from './window/build'
 import { chromiumVersion } from './window/browser'
 import { summarize, type Results } from './summary'
@@ -83,7 +92,7 @@ const mutatingShapes = MUTATING_SHAPES.filter((x) => options.shapes.has(x))
 
 const run = async (
   shape: Shape,
-  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable' | 'mutate'> & { burst?: number }
+  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable' | 'mutate' | 'journal'> & { burst?: number }
 ): Promise<void> => {
   if (!options.systems.has(config.system) || (config.system === 'patchscope' && !options.shapes.has(shape))) return
   const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...shapeOptions(shape), ...config }, options.runs, log)
@@ -130,8 +139,11 @@ if (options.phases.has('steady')) {
     // The budget's row first, then the baselines (recording the same shape), then the extra rows.
     for (const shape of tableShapes) {
       await run(shape, { system: 'patchscope', clients, ...steady })
+      // The default without its journal next, so that what the journal costs is measured under the same load.
+      if (shape === BUDGET_SHAPE) await run(UNJOURNALED, { system: 'patchscope', clients, ...steady })
       if (shape === BASELINE_SHAPE) await baselinesSteady(clients)
     }
+    if (!tableShapes.includes(BUDGET_SHAPE)) await run(UNJOURNALED, { system: 'patchscope', clients, ...steady })
     if (!tableShapes.includes(BASELINE_SHAPE)) await baselinesSteady(clients)
     if (clients === 1) for (const shape of mutatingShapes) await run(shape, { system: 'patchscope', clients, ...steady })
   }
@@ -154,8 +166,10 @@ if (options.phases.has('growth')) {
   }
   for (const shape of tableShapes) {
     await run(shape, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
+    if (shape === BUDGET_SHAPE) await run(UNJOURNALED, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
     if (shape === BASELINE_SHAPE) await baselines()
   }
+  if (!tableShapes.includes(BUDGET_SHAPE)) await run(UNJOURNALED, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
   if (!tableShapes.includes(BASELINE_SHAPE)) await baselines()
   // Fewer steps: a slice found changed in place is compared in full, 50,200 messages a change.
   for (const shape of mutatingShapes) await run(shape, { system: 'patchscope', ...upTo(tenth(100), tenth(300), 100) })

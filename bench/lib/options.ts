@@ -1,6 +1,6 @@
 /**
  * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only patches,steady,growth,scale,window]
- * [--skip PHASES] [--systems patchscope,seed,full-state] [--shapes unfrozen,frozen,immutable,in-place,nested] [--scale-runs N]
+ * [--skip PHASES] [--systems patchscope,seed,full-state] [--shapes unfrozen,unjournaled,frozen,immutable,in-place,nested] [--scale-runs N]
  * [--scale-changes N] [--out FILE] [--json FILE] [--render FILE]`.
  * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
  * `--shapes default` is `--shapes unfrozen`, the shape every budget is claimed for (see lib/shapes.ts).

@@ -30,6 +30,8 @@ export interface SessionOptions extends WorkloadOptions {
   clients: number
   /** History limits for Patchscope's host. */
   limits?: { maxEntries?: number; maxBytes?: number }
+  /** `false`: Patchscope's host keeps no journal (`--no-save`); absent: it journals, as by default. */
+  journal?: boolean
 }
 
 /** Changes every step makes: the conversation, the usage counter and the step counter. */
@@ -72,6 +74,7 @@ export class Session {
       })
     }
     if (options.limits !== undefined) env.PATCHSCOPE_BENCH_LIMITS = JSON.stringify(options.limits)
+    if (options.journal === false) env.PATCHSCOPE_BENCH_JOURNAL = 'off'
     if (options.system !== 'patchscope') env.PATCHSCOPE_BENCH_BASELINE = options.system
     const child = await Child.start(options.system === 'patchscope' ? 'patchscope' : 'baseline', env)
     try {

@@ -22,6 +22,8 @@ export interface Config {
   immutable: boolean
   /** The workload changes its state in place (see `lib/shapes.ts`); absent: immutable updates. */
   mutate?: Mutation
+  /** `false`: Patchscope's host keeps no journal (`--no-save`); absent: it journals, as by default. */
+  journal?: boolean
   clients: number
   /** The step the workload starts at. */
   startStep: number
