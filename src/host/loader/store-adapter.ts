@@ -4,6 +4,16 @@
  * with that action as the cause, and `DISPATCHED`. A key that kept its object is taken as
  * unchanged; the recorder verifies that once the store is idle, so a reducer that mutates in place
  * is still recorded exactly, and shown as such.
+ *
+ * Causes are what a user dispatched and recognises:
+ * - a function dispatched to the store (a thunk, with redux-thunk or Redux Toolkit's middleware)
+ *   is handed the store's `dispatch` wrapped, so each change it makes, then or after an `await`,
+ *   is caused by the plain action it dispatched; a change a thunk makes without it (a `dispatch`
+ *   kept from before the store was adapted) is caused by `thunk <its name>`;
+ * - a change the store reports outside any dispatch Patchscope saw (a timer or a subscription
+ *   changing the state by other means) is caused by what the store handed its listeners, when
+ *   that is an action (`{ type: string }`, as Vuex's `subscribe` hands its mutation), else by
+ *   `OUTSIDE_DISPATCH`.
  */
 import { EventEmitter } from 'node:events'
 import type { Action } from '../../shared/protocol'
@@ -12,8 +22,11 @@ import type { BusRuntime, Store } from './contract'
 /** The bus event after each dispatch the store reported, changed or not: the recorder verifies once idle. */
 export const DISPATCHED = 'dispatched'
 
-/** The cause of a change the store reported outside any dispatch Patchscope saw (an async thunk's later dispatch). */
-export const OUTSIDE_DISPATCH: Action = { type: '(change outside dispatch)' }
+/**
+ * The cause of a change the store reported outside any dispatch Patchscope saw, naming no action
+ * (a timer or a subscription that changed the state by other means).
+ */
+export const OUTSIDE_DISPATCH: Action = { type: '(outside a dispatch)' }
 
 /** The slices of a store's state: its keys when it is a plain object, else one slice `state`. */
 export function slicesOf(state: unknown): Record<string, unknown> {
@@ -35,6 +48,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function adaptStore(store: Store): BusRuntime {
   const bus = new EventEmitter()
   const original = store.dispatch.bind(store)
+  /** The cause of the dispatch running now, innermost; undefined outside any. */
   let current: Action | undefined
   // A copy of the keys: a reducer may change the root object itself in place.
   let last = { ...slicesOf(store.getState()) }
@@ -50,28 +64,58 @@ export function adaptStore(store: Store): BusRuntime {
       if (!Object.hasOwn(next, slice)) bus.emit('state-changed', { slice, before: last[slice], after: undefined, causingAction: cause })
     }
     last = { ...next }
-    // Once the outermost dispatch is over (the store's own listener runs inside it too).
-    if (current === undefined) bus.emit(DISPATCHED, cause)
   }
 
-  const dispatch = (action: unknown): unknown => {
+  /**
+   * Dispatches `action` with `send` (the store's dispatch, or the one a middleware handed a thunk),
+   * as the cause of what changes meanwhile. `DISPATCHED` follows each plain action (the recorder
+   * then compares the slices it compares in full, with that action as the cause) and the outermost
+   * dispatch of a function, not the same action again when a dispatch passes it on to another.
+   */
+  const dispatchWith = (send: (...args: unknown[]) => unknown, action: unknown, args: readonly unknown[]): unknown => {
     const outer = current
-    current = toCause(action)
+    const cause = toCause(action)
+    current = cause
     try {
-      return original(action)
+      return send(typeof action === 'function' ? handingDispatch(action as (...args: unknown[]) => unknown) : action, ...args)
     } finally {
-      const cause = current
       current = outer
+      // Whatever the store's own listener has not reported yet (it runs inside the dispatch).
       report(cause)
+      if (cause !== outer && (outer === undefined || typeof action !== 'function')) bus.emit(DISPATCHED, cause)
     }
   }
 
-  store.subscribe(() => report(current ?? OUTSIDE_DISPATCH))
+  /**
+   * A dispatched function that hands on, in place of the `dispatch` it is given (redux-thunk's
+   * first argument), one whose actions are causes: its changes are named by the actions it
+   * dispatches, now or after an `await`.
+   */
+  const handingDispatch = (fn: (...args: unknown[]) => unknown): ((...args: unknown[]) => unknown) => {
+    const wrapped = function (this: unknown, first: unknown, ...rest: unknown[]): unknown {
+      if (typeof first !== 'function') return fn.call(this, first, ...rest)
+      const send = first as (...args: unknown[]) => unknown
+      return fn.call(this, (action: unknown, ...args: unknown[]) => dispatchWith(send, action, args), ...rest)
+    }
+    // Middleware that shows or checks the function's name sees the runtime's own.
+    Object.defineProperty(wrapped, 'name', { value: fn.name })
+    return wrapped
+  }
+
+  const dispatch = (action: unknown, ...args: unknown[]): unknown => dispatchWith(original, action, args)
+
+  store.subscribe((...reported: unknown[]) => {
+    if (current !== undefined) return report(current)
+    // Outside any dispatch Patchscope saw: a change of its own, compared like a dispatch's.
+    const cause = actionAmong(reported, store.getState()) ?? OUTSIDE_DISPATCH
+    report(cause)
+    bus.emit(DISPATCHED, cause)
+  })
   try {
     ;(store as { dispatch: unknown }).dispatch = dispatch
   } catch {
     // A frozen store keeps its own dispatch: its self-dispatched actions are then recorded as
-    // changes outside dispatch, still with the right state.
+    // changes outside a dispatch, still with the right state.
   }
 
   const immutable = (store as { immutable?: unknown }).immutable
@@ -82,6 +126,18 @@ export function adaptStore(store: Store): BusRuntime {
     dispose: () => (store as { dispose?: () => unknown }).dispose?.(),
     ...(typeof immutable === 'boolean' ? { immutable } : {})
   }
+}
+
+/**
+ * The action a store handed its listeners, if it did (Vuex hands its mutation, some stores the
+ * action), never the state itself (which may have a `type` key of its own).
+ */
+function actionAmong(args: readonly unknown[], state: unknown): Action | undefined {
+  for (const arg of args) {
+    if (arg !== state && typeof arg === 'object' && arg !== null && typeof (arg as { type?: unknown }).type === 'string')
+      return arg as Action
+  }
+  return undefined
 }
 
 function toCause(action: unknown): Action {

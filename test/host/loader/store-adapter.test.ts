@@ -34,6 +34,60 @@ function createStore<S>(reducer: (state: S | undefined, action: { type: string; 
   return store
 }
 
+type Reducer<S> = (state: S | undefined, action: { type: string; payload?: unknown }) => S
+type Dispatch = (action: unknown) => unknown
+type Middleware = (api: { getState(): unknown; dispatch: Dispatch }) => (next: Dispatch) => Dispatch
+
+/**
+ * A store built as Redux's `createStore(reducer, applyMiddleware(...))` builds it: the middleware
+ * chain's `dispatch` is a local the middleware closes over, so a thunk's own dispatches never go
+ * through the store's `dispatch` property (the one the adapter wraps). Listeners are handed
+ * `reported` when the store is told to (as Vuex hands its mutation).
+ */
+function createReduxStore<S>(reducer: Reducer<S>, middlewares: Middleware[], options: { hands?: boolean } = {}) {
+  let state = reducer(undefined, { type: '@@redux/INIT' })
+  const listeners = new Set<(...args: unknown[]) => void>()
+  const notify = (action: unknown): void => {
+    for (const listener of [...listeners]) {
+      if (options.hands === true) listener(action, state)
+      else listener()
+    }
+  }
+  const base: Dispatch = (action) => {
+    if (typeof action !== 'object' || action === null) throw new Error('Actions must be plain objects')
+    state = reducer(state, action as { type: string })
+    notify(action)
+    return action
+  }
+  let dispatch: Dispatch = () => {
+    throw new Error('Dispatching while constructing your middleware is not allowed')
+  }
+  const api = { getState: () => state, dispatch: (action: unknown) => dispatch(action) }
+  dispatch = middlewares.map((m) => m(api)).reduceRight<Dispatch>((next, m) => m(next), base)
+  return {
+    getState: () => state,
+    dispatch,
+    subscribe(listener: (...args: unknown[]) => void) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    /** Changes the state without a dispatch, as a store's own timer or a Vuex commit would. */
+    commit(action: { type: string; payload?: unknown }) {
+      state = reducer(state, action)
+      notify(action)
+    }
+  }
+}
+
+/** redux-thunk, as it is written: a function is called with the chain's dispatch, getState and an extra argument. */
+const thunkMiddleware: Middleware =
+  ({ dispatch, getState }) =>
+  (next) =>
+  (action) =>
+    typeof action === 'function'
+      ? (action as (d: Dispatch, g: () => unknown, x: unknown) => unknown)(dispatch, getState, 'extra')
+      : next(action)
+
 function record(runtime: ReturnType<typeof adaptStore>): Change[] {
   const changes: Change[] = []
   runtime.bus.on('state-changed', (e) => changes.push(e as Change))
@@ -83,7 +137,7 @@ describe('adaptStore', () => {
     expect(Object.hasOwn(runtime.getState() as object, 'name')).toBe(false)
   })
 
-  test('names a thunk as the cause, and a change outside any dispatch as such', () => {
+  test('names the changes of a thunk by the actions it dispatches, and a change outside any dispatch as such', () => {
     const store = createStore(reducer)
     const runtime = adaptStore(store)
     const changes = record(runtime)
@@ -94,10 +148,15 @@ describe('adaptStore', () => {
     const dispatched: { type: string }[] = []
     runtime.bus.on(DISPATCHED, (cause) => dispatched.push(cause as { type: string }))
     runtime.dispatch(thunk as unknown as Action)
-    expect(dispatched.map((a) => a.type)).toEqual(['thunk incrementLater'])
+    expect(changes.map((c) => [c.slice, c.causingAction.type])).toEqual([['count', 'inc']])
+    expect(dispatched.map((a) => a.type)).toEqual(['inc', 'thunk incrementLater'])
     changes.length = 0
+    dispatched.length = 0
     store.poke({ type: 'inc' })
-    expect(changes.every((c) => c.causingAction === OUTSIDE_DISPATCH)).toBe(true)
+    expect(changes.map((c) => [c.slice, c.causingAction])).toEqual([['count', OUTSIDE_DISPATCH]])
+    expect(OUTSIDE_DISPATCH.type).toBe('(outside a dispatch)')
+    // Compared like a dispatch's: the recorder looks at the slices it compares in full.
+    expect(dispatched).toEqual([OUTSIDE_DISPATCH])
     expect(changes.find((c) => c.slice === 'count')?.after).toBe(2)
   })
 
@@ -125,5 +184,87 @@ describe('adaptStore', () => {
     const changes = record(runtime)
     runtime.dispatch({ type: 'inc' })
     expect(changes.find((c) => c.slice === 'count')?.after).toBe(1)
+  })
+
+  describe('with thunk middleware (a store built as Redux builds it)', () => {
+    const todos = (state = { count: 0, name: 'x', log: [] as string[] }, action: { type: string; payload?: unknown }) => {
+      if (action.type === 'inc') return { ...state, count: state.count + 1 }
+      if (action.type === 'rename') return { ...state, name: action.payload as string }
+      if (action.type === 'log') return { ...state, log: [...state.log, action.payload as string] }
+      return state
+    }
+
+    test('a thunk’s changes are caused by the plain actions it dispatches, and it gets getState and the extra argument', () => {
+      const store = createReduxStore(todos, [thunkMiddleware])
+      const runtime = adaptStore(store)
+      const changes = record(runtime)
+      const dispatched: string[] = []
+      runtime.bus.on(DISPATCHED, (cause) => dispatched.push((cause as { type: string }).type))
+      const seen: unknown[] = []
+      const result = runtime.dispatch(function save(dispatch: Dispatch, getState: () => unknown, extra: unknown) {
+        seen.push((getState() as { count: number }).count, extra)
+        dispatch({ type: 'inc' })
+        dispatch({ type: 'rename', payload: 'y' })
+        return 'saved'
+      } as unknown as Action)
+      expect(result).toBe('saved')
+      expect(seen).toEqual([0, 'extra'])
+      expect(changes.map((c) => [c.slice, c.causingAction])).toEqual([
+        ['count', { type: 'inc' }],
+        ['name', { type: 'rename', payload: 'y' }]
+      ])
+      expect(dispatched).toEqual(['inc', 'rename', 'thunk save'])
+      expect(runtime.getState()).toEqual({ count: 1, name: 'y', log: [] })
+    })
+
+    test('an async thunk’s dispatches after an await, a thunk it dispatches, and one the store dispatches itself are named by their actions', async () => {
+      const store = createReduxStore(todos, [thunkMiddleware])
+      const runtime = adaptStore(store)
+      const changes = record(runtime)
+      const logLater = (text: string) => async (dispatch: Dispatch) => {
+        await Promise.resolve()
+        dispatch({ type: 'log', payload: text })
+      }
+      const pending = runtime.dispatch((async (dispatch: Dispatch) => {
+        dispatch({ type: 'inc' })
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        await dispatch(logLater('nested'))
+        dispatch({ type: 'rename', payload: 'after' })
+      }) as unknown as Action)
+      // The runtime's own code dispatches through the store while the first thunk waits.
+      store.dispatch(logLater('own'))
+      await pending
+      expect(changes.map((c) => [c.slice, c.causingAction.type, (c.after as unknown[] | string | number).toString()])).toEqual([
+        ['count', 'inc', '1'],
+        ['log', 'log', 'own'],
+        ['log', 'log', 'own,nested'],
+        ['name', 'rename', 'after']
+      ])
+      expect(changes.some((c) => c.causingAction.type.startsWith('thunk') || c.causingAction === OUTSIDE_DISPATCH)).toBe(false)
+    })
+
+    test('a change outside any dispatch names the action the store handed its listeners, else says it was outside a dispatch', () => {
+      const handing = createReduxStore(todos, [thunkMiddleware], { hands: true })
+      const changes = record(adaptStore(handing))
+      handing.commit({ type: 'rename', payload: 'from a timer' })
+      expect(changes.map((c) => [c.slice, c.causingAction])).toEqual([['name', { type: 'rename', payload: 'from a timer' }]])
+
+      const silent = createReduxStore(todos, [thunkMiddleware])
+      const quiet = record(adaptStore(silent))
+      silent.commit({ type: 'inc' })
+      expect(quiet.map((c) => [c.slice, c.causingAction])).toEqual([['count', OUTSIDE_DISPATCH]])
+
+      // A state with a type key of its own, handed to listeners, is not taken for an action.
+      const store = createReduxStore(
+        (s: { type: string; n: number } = { type: 'shape', n: 0 }, a) => (a.type === 'inc' ? { ...s, n: s.n + 1 } : s),
+        []
+      )
+      const listeners: ((...args: unknown[]) => void)[] = []
+      const handsState = { ...store, subscribe: (l: (...args: unknown[]) => void) => listeners.push(l) }
+      const shaped = record(adaptStore(handsState))
+      store.commit({ type: 'inc' })
+      for (const l of listeners) l(store.getState())
+      expect(shaped.map((c) => [c.slice, c.causingAction])).toEqual([['n', OUTSIDE_DISPATCH]])
+    })
   })
 })
