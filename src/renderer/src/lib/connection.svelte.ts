@@ -5,7 +5,6 @@
 import type { PatchscopeApi } from '../../../shared/api'
 import type { CompareMode, ErrorBody, RuntimeInfo } from '../../../shared/protocol'
 import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
-import { saveResponse } from './download'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -139,12 +138,11 @@ export class Connection {
     }
   }
 
-  /** Saves the retained history as a session file through the browser (the token in a header, never in a URL). */
-  async exportSession(): Promise<boolean> {
+  /** The retained history as a session file, asked for with the token in a header (never in a URL); undefined when refused (`error` says why). */
+  async exportSession(): Promise<Response | undefined> {
     let res: Response | undefined
     const ok = await this.#command(async () => (res = await this.request('/history')))
-    if (ok && res !== undefined) await saveResponse(res, 'session.patchscope.ndjson')
-    return ok
+    return ok ? res : undefined
   }
 
   async #command(send: () => Promise<Response>): Promise<boolean> {
