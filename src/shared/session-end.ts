@@ -92,7 +92,7 @@ export class SessionDigest {
   /** How the lines given so far differ from what a closing line says, or undefined when they match. */
   mismatch(end: SessionEnd): string | undefined {
     if (end.events !== this.#events)
-      return `its closing line counts ${count(end.events)} events, and the lines before it hold ${count(this.#events)}`
+      return `its closing line counts ${eventCount(end.events)}, and the lines before it hold ${count(this.#events)}`
     if (end.sha256 !== this.sha256) return 'the lines before its closing line do not match the SHA-256 digest it carries'
     return undefined
   }
@@ -150,6 +150,13 @@ export function parseClosingLine(line: string): SessionEnd | undefined {
 /** What an imported file holds, as its import answers it. */
 export type SessionIntegrity = { complete: true } | { complete: false; statement: string }
 
+/** Narrows what an import answered (`POST /history`'s `complete` and `statement`) to a `SessionIntegrity`. */
+export function readIntegrity(v: unknown): SessionIntegrity {
+  const { complete, statement } = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>
+  if (complete === true) return { complete: true }
+  return { complete: false, statement: typeof statement === 'string' ? statement : 'the host did not say whether the file is complete' }
+}
+
 /**
  * The statement for a file without a closing line.
  * @param cutLine the line cut in the middle and left out, if the file ended inside one
@@ -159,7 +166,7 @@ export function cutShort(events: number, cutLine?: number): string {
     cutLine === undefined
       ? 'the file has no closing line, so its end may be missing (a file cut off, the journal of a session that ended unexpectedly, or a file written before Patchscope ended files with one)'
       : `its last line (line ${count(cutLine)}) was cut in the middle and is left out`
-  return `cut short after ${count(events)} events: ${why}`
+  return `cut short after ${eventCount(events)}: ${why}`
 }
 
 /**
@@ -169,6 +176,11 @@ export function cutShort(events: number, cutLine?: number): string {
  */
 export function changedAfterWriting(mismatch: string, line: number): string {
   return `changed after it was written: ${mismatch} (the closing line is line ${count(line)}); every event in it was checked, and it is shown as the file holds it`
+}
+
+/** `1 event`, `43,895 events` */
+function eventCount(n: number): string {
+  return `${count(n)} ${n === 1 ? 'event' : 'events'}`
 }
 
 /** `43,895` */

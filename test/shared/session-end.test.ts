@@ -88,6 +88,7 @@ describe('closing lines', () => {
 describe('statements', () => {
   test('say how many events a file cut short holds, with thousands separated', () => {
     expect(cutShort(43_895)).toMatch(/^cut short after 43,895 events: the file has no closing line/)
+    expect(cutShort(1)).toMatch(/^cut short after 1 event: /)
     expect(cutShort(1_200, 1_203)).toBe('cut short after 1,200 events: its last line (line 1,203) was cut in the middle and is left out')
     expect(changedAfterWriting('why', 12_000)).toMatch(/^changed after it was written: why \(the closing line is line 12,000\)/)
   })
