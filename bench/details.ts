@@ -211,9 +211,10 @@ export const METHOD = `## Method
   The bench's host writes it into a fresh temporary folder (\`os.tmpdir()\`, on the same disk as a user's data
   folder here) removed when the host ends, never the user's; the built host of the window phase gets
   \`--session-dir\` with such a folder. The extra row *the default with the journal off* (\`--no-save\`; steady and
-  growth phases, not scale or window) runs right after the default's; what journaling costs per change is the
-  default's net host CPU less that row's, as a share of that row's (budget of issue 16: at most a tenth more).
-  Its runs are separate from the default's, so a difference smaller than the runs' spread is noise.
+  growth phases, not scale or window) is measured with the default, their runs in turn (run 1 of each, then run 2,
+  …), so that the machine's load drifting does not fall on one of them; what journaling costs per change is the
+  default's median net host CPU less that row's, as a share of that row's (budget of issue 16: at most a tenth
+  more), with each pair of runs' difference beside it to show the noise.
 - **Driving.** \`POST /actions\` \`{"type": "bench/steps", "payload": {"steps": N}}\` in bursts (1,000 steps; 2,000 in
   the scale phase), one after the other. End-to-end rate: state changes over the time from the first action until
   every client has applied every change.

@@ -18,7 +18,7 @@ import { load, machine } from './lib/report'
 import { Child } from './lib/child'
 import type { Components } from './phases/components'
 import { scan, type DifferFigures } from './phases/patches'
-import { measure, type Config } from './phases/measure'
+import { measureAlternately, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { largeWindow, liveFrames } from './phases/window'
 import {
@@ -90,14 +90,22 @@ const tableShapes = TABLE_SHAPES.filter((x) => options.shapes.has(x))
 /** The runtimes that change their state in place this run measures (extra rows, 1 client, no scale run). */
 const mutatingShapes = MUTATING_SHAPES.filter((x) => options.shapes.has(x))
 
-const run = async (
-  shape: Shape,
-  config: Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable' | 'mutate' | 'journal'> & { burst?: number }
-): Promise<void> => {
-  if (!options.systems.has(config.system) || (config.system === 'patchscope' && !options.shapes.has(shape))) return
-  const measured = await measure({ burst: 1000, timeLimitMs: 180_000, ...shapeOptions(shape), ...config }, options.runs, log)
-  ;(config.startStep > 0 ? results.growth : results.steady).push(measured)
+type RunConfig = Omit<Config, 'burst' | 'timeLimitMs' | 'freeze' | 'immutable' | 'mutate' | 'journal'> & { burst?: number }
+
+/**
+ * Measures `config` in each of `shapes` this run asks for; with more than one, their runs are taken
+ * in turn (see `measureAlternately`), so that their difference is not the load drifting meanwhile.
+ */
+const runTogether = async (shapes: readonly Shape[], config: RunConfig): Promise<void> => {
+  if (!options.systems.has(config.system)) return
+  const chosen = config.system === 'patchscope' ? shapes.filter((x) => options.shapes.has(x)) : shapes
+  if (chosen.length === 0) return
+  const configs = chosen.map((shape) => ({ burst: 1000, timeLimitMs: 180_000, ...shapeOptions(shape), ...config }))
+  ;(config.startStep > 0 ? results.growth : results.steady).push(...(await measureAlternately(configs, options.runs, log)))
 }
+const run = (shape: Shape, config: RunConfig): Promise<void> => runTogether([shape], config)
+/** The budget's shape, and with it the same without its journal (what journaling costs is their difference). */
+const withJournalOff = (shape: Shape): readonly Shape[] => (shape === BUDGET_SHAPE ? [shape, UNJOURNALED] : [shape])
 
 /** One in-process measurement in a child process of its own (see hosts/in-process.ts). */
 async function inChild<T>(
@@ -138,9 +146,7 @@ if (options.phases.has('steady')) {
   for (const clients of [1, 8]) {
     // The budget's row first, then the baselines (recording the same shape), then the extra rows.
     for (const shape of tableShapes) {
-      await run(shape, { system: 'patchscope', clients, ...steady })
-      // The default without its journal next, so that what the journal costs is measured under the same load.
-      if (shape === BUDGET_SHAPE) await run(UNJOURNALED, { system: 'patchscope', clients, ...steady })
+      await runTogether(withJournalOff(shape), { system: 'patchscope', clients, ...steady })
       if (shape === BASELINE_SHAPE) await baselinesSteady(clients)
     }
     if (!tableShapes.includes(BUDGET_SHAPE)) await run(UNJOURNALED, { system: 'patchscope', clients, ...steady })
@@ -165,8 +171,7 @@ if (options.phases.has('growth')) {
     await run(BASELINE_SHAPE, { system: 'full-state', ...upTo(3, tenth(30), 10) })
   }
   for (const shape of tableShapes) {
-    await run(shape, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
-    if (shape === BUDGET_SHAPE) await run(UNJOURNALED, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
+    await runTogether(withJournalOff(shape), { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })
     if (shape === BASELINE_SHAPE) await baselines()
   }
   if (!tableShapes.includes(BUDGET_SHAPE)) await run(UNJOURNALED, { system: 'patchscope', ...upTo(tenth(1000), tenth(3000)) })

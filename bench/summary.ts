@@ -196,12 +196,13 @@ function journalRows(r: Results): Row[] {
     if (on === undefined || off === undefined) return { key, measured: false, cells: [figure, budget, 'not run', '', '', 'not run'] }
     const cost = on.median.netUs - off.median.netUs
     const percent = (cost / off.median.netUs) * 100
-    // Each side's runs spread this much around their median: a smaller difference is within the noise.
-    const spread = Math.max(
-      ...[on, off].map((m) => (Math.max(...m.samples.map((x) => x.netUs)) - Math.min(...m.samples.map((x) => x.netUs))) / 2)
-    )
+    // Their runs were taken in turn (run 1 of each, then run 2, …): each pair's difference shows the noise.
+    const pairs = on.samples.map((x, i) => x.netUs - (off.samples[i]?.netUs ?? Number.NaN))
     const signed = (v: number): string => (v < 0 ? `−${us(-v)}` : `+${us(v)}`)
-    const threads = `main thread ${signed(on.median.mainUs - off.median.mainUs)}, runtime's worker ${signed(on.median.workerUs - off.median.workerUs)}, other threads ${signed(on.median.otherUs - off.median.otherUs)}`
+    const threads =
+      `main thread ${signed(on.median.mainUs - off.median.mainUs)}, runtime's worker ${signed(on.median.workerUs - off.median.workerUs)}, ` +
+      `other threads ${signed(on.median.otherUs - off.median.otherUs)}`
+    const noisy = pairs.some((x) => x > 0) && pairs.some((x) => x < 0) ? ': the runs disagree on its sign, within the noise' : ''
     return {
       key,
       measured: true,
@@ -209,8 +210,8 @@ function journalRows(r: Results): Row[] {
         figure,
         budget,
         `journaling costs ${cost < 0 ? '−' : ''}${us(Math.abs(cost))} per change (${percent.toFixed(1)} % of the default's host CPU without it, ` +
-          `${us(on.median.netUs)} with it against ${us(off.median.netUs)}; budget ≤ ${JOURNAL_BUDGET_PERCENT} %); ${threads}` +
-          (Math.abs(cost) <= spread ? `; within the runs' spread (±${us(spread)})` : ''),
+          `${us(on.median.netUs)} with it against ${us(off.median.netUs)}; budget ≤ ${JOURNAL_BUDGET_PERCENT} %); ${threads}; ` +
+          `run by run ${pairs.map(signed).join(', ')}${noisy}`,
         'n/a: keeps no journal',
         'n/a: keeps no journal',
         percent <= JOURNAL_BUDGET_PERCENT

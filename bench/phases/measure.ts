@@ -82,70 +82,85 @@ export function describeConfig(c: Config): string {
   return `${c.system}${SHAPE_TAG[shapeOf(c)]}, ${c.clients} client${c.clients === 1 ? '' : 's'}, ${c.steps} steps from step ${from}`
 }
 
-export async function measure(config: Config, runs: number, log: (line: string) => void): Promise<Measured> {
-  const samples: Sample[] = []
+/**
+ * Repeated runs of each of `configs`, taken in turn (run 1 of each, then run 2 of each, …), so that
+ * a difference between them is not the machine's load drifting from one configuration's runs to the
+ * next's: what the journal costs is such a difference.
+ */
+export async function measureAlternately(configs: readonly Config[], runs: number, log: (line: string) => void): Promise<Measured[]> {
+  const samples = configs.map((): Sample[] => [])
   for (let run = 1; run <= runs; run++) {
-    const session = await Session.open(config)
-    let d: Awaited<ReturnType<Session['drive']>>
-    let mismatches: number
-    let settleMs: number | undefined
-    let stateIsStep: boolean
-    let detected: number
-    let rss: number
-    let rssStart: number
-    try {
-      await session.drive({ ...config, steps: config.warmup })
-      rssStart = (await session.usageAfterGc()).rss
-      d = await session.drive(config)
-      if (isMutating(shapeOf(config))) {
-        const settled = await session.settle(SETTLE_MS)
-        mismatches = settled.mismatches
-        settleMs = settled.ms
-      } else mismatches = await session.verify()
-      stateIsStep = await session.stateIsStep()
-      detected = session.mirrors[0]?.detected ?? 0
-      rss = (await session.usageAfterGc()).rss
-    } finally {
-      await session.close()
-    }
-    // Measured after the host has ended, so that the two do not share the CPU.
-    const { freeze, immutable, mutate, startStep } = config
-    const workload = await workloadCpu(
-      { freeze, immutable, ...(mutate !== undefined ? { mutate } : {}), startStep },
-      config.warmup,
-      d.steps,
-      config.burst
-    )
-    const split = threadSplit(d.before, d.after)
-    const sample: Sample = {
-      mainUs: split.mainUs / d.changes,
-      workerUs: split.busiestUs / d.changes,
-      otherUs: split.otherUs / d.changes,
-      steps: d.steps,
-      changes: d.changes,
-      grossUs: d.hostCpuUs / d.changes,
-      netUs: (d.hostCpuUs - workload) / d.changes,
-      workloadUs: workload / d.changes,
-      rate: (d.changes / d.wallMs) * 1000,
-      catchUpMs: d.catchUpMs,
-      clientUs: d.clientCpuUs / d.changes,
-      mismatches,
-      ...(settleMs !== undefined ? { settleMs } : {}),
-      stateIsStep,
-      detected,
-      rss,
-      rssPerChange: (rss - rssStart) / d.changes
-    }
-    samples.push(sample)
-    log(
-      `  ${describeConfig(config)} run ${run}/${runs}: ${sample.changes} changes, host ${sample.grossUs.toFixed(1)} µs/change ` +
-        `(net ${sample.netUs.toFixed(1)}), ${Math.round(sample.rate)} changes/s, clients ${sample.clientUs.toFixed(1)} µs/change` +
-        (sample.mismatches > 0 ? `, ${sample.mismatches} MIRRORS DIFFER` : ', mirrors equal GET /state') +
-        (settleMs !== undefined ? ` (waited ${settleMs.toFixed(0)} ms after the last change)` : '') +
-        (stateIsStep ? '' : ', GET /state is NOT the state of the step') +
-        (detected > 0 ? `, ${detected} update${detected === 1 ? '' : 's'} found by verification` : '')
-    )
+    for (const [i, config] of configs.entries()) samples[i]?.push(await measureRun(config, run, runs, log))
   }
+  return configs.map((config, i) => summarizeRuns(config, samples[i] ?? []))
+}
+
+/** One run of `config` in a fresh host, then the workload alone for the same steps. */
+async function measureRun(config: Config, run: number, runs: number, log: (line: string) => void): Promise<Sample> {
+  const session = await Session.open(config)
+  let d: Awaited<ReturnType<Session['drive']>>
+  let mismatches: number
+  let settleMs: number | undefined
+  let stateIsStep: boolean
+  let detected: number
+  let rss: number
+  let rssStart: number
+  try {
+    await session.drive({ ...config, steps: config.warmup })
+    rssStart = (await session.usageAfterGc()).rss
+    d = await session.drive(config)
+    if (isMutating(shapeOf(config))) {
+      const settled = await session.settle(SETTLE_MS)
+      mismatches = settled.mismatches
+      settleMs = settled.ms
+    } else mismatches = await session.verify()
+    stateIsStep = await session.stateIsStep()
+    detected = session.mirrors[0]?.detected ?? 0
+    rss = (await session.usageAfterGc()).rss
+  } finally {
+    await session.close()
+  }
+  // Measured after the host has ended, so that the two do not share the CPU.
+  const { freeze, immutable, mutate, startStep } = config
+  const workload = await workloadCpu(
+    { freeze, immutable, ...(mutate !== undefined ? { mutate } : {}), startStep },
+    config.warmup,
+    d.steps,
+    config.burst
+  )
+  const split = threadSplit(d.before, d.after)
+  const sample: Sample = {
+    mainUs: split.mainUs / d.changes,
+    workerUs: split.busiestUs / d.changes,
+    otherUs: split.otherUs / d.changes,
+    steps: d.steps,
+    changes: d.changes,
+    grossUs: d.hostCpuUs / d.changes,
+    netUs: (d.hostCpuUs - workload) / d.changes,
+    workloadUs: workload / d.changes,
+    rate: (d.changes / d.wallMs) * 1000,
+    catchUpMs: d.catchUpMs,
+    clientUs: d.clientCpuUs / d.changes,
+    mismatches,
+    ...(settleMs !== undefined ? { settleMs } : {}),
+    stateIsStep,
+    detected,
+    rss,
+    rssPerChange: (rss - rssStart) / d.changes
+  }
+  log(
+    `  ${describeConfig(config)} run ${run}/${runs}: ${sample.changes} changes, host ${sample.grossUs.toFixed(1)} µs/change ` +
+      `(net ${sample.netUs.toFixed(1)}), ${Math.round(sample.rate)} changes/s, clients ${sample.clientUs.toFixed(1)} µs/change` +
+      (sample.mismatches > 0 ? `, ${sample.mismatches} MIRRORS DIFFER` : ', mirrors equal GET /state') +
+      (settleMs !== undefined ? ` (waited ${settleMs.toFixed(0)} ms after the last change)` : '') +
+      (stateIsStep ? '' : ', GET /state is NOT the state of the step') +
+      (detected > 0 ? `, ${detected} update${detected === 1 ? '' : 's'} found by verification` : '')
+  )
+  return sample
+}
+
+/** Each figure's median over the runs. */
+function summarizeRuns(config: Config, samples: Sample[]): Measured {
   const pick = (f: (s: Sample) => number): number => median(samples.map(f))
   return {
     config,
