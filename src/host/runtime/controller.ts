@@ -139,7 +139,7 @@ export class RuntimeController {
       this.dispatches.close(n)
       throw new DispatchFailed(reply.error)
     }
-    return { settled: true, ...(await this.dispatches.result(n, reply.entries)) }
+    return { settled: true, ...(await this.dispatches.result(n, reply.entries, timeoutMs)) }
   }
 
   /**

@@ -36,14 +36,19 @@ export class DispatchLedger {
 
   /**
    * Dispatch `n`'s entries, once `expected` of them (the worker's count) are recorded, or at once
-   * if not given; the dispatch is closed.
+   * if not given, and at the latest after `waitMs` (then those recorded so far); the dispatch is closed.
    */
-  async result(n: number, expected = 0): Promise<OwnEntries> {
+  async result(n: number, expected = 0, waitMs = 10_000): Promise<OwnEntries> {
     const open = this.#open.get(n)
     if (open === undefined) return { count: 0 }
     if (open.own.count < expected) {
       open.expected = expected
-      await new Promise<void>((resolve) => (open.done = resolve))
+      let timer: NodeJS.Timeout | undefined
+      await new Promise<void>((resolve) => {
+        open.done = resolve
+        timer = setTimeout(resolve, waitMs)
+      })
+      clearTimeout(timer)
     }
     this.#open.delete(n)
     return open.own
