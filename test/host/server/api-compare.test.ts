@@ -22,13 +22,13 @@ async function compare(t: TestHost, body: unknown): Promise<{ status: number; bo
   return { status: res.status, body: (await res.json()) as RuntimeInfo & { error?: { message: string } } }
 }
 
-/** Every retained entry, from the session file the host exports. */
+/** Every retained entry, from the session file the host exports (between its header and its closing line). */
 async function entries(t: TestHost): Promise<HistoryEvent[]> {
   const text = await (await t.fetch('/history')).text()
   return text
     .trim()
     .split('\n')
-    .slice(1)
+    .slice(1, -1)
     .map((line) => JSON.parse(line) as HistoryEvent)
 }
 
