@@ -127,9 +127,9 @@ export function createCommands({ host, settings, ports, documentsDir, now = () =
       path ?? (await dialog(() => ports.showOpenDialog(importSessionDialog(lastFolder(settings.get().recentSessions) ?? documentsDir))))
     if (file === null) return null
     try {
-      const events = await readSessionFile(host, file)
+      const { events, statement } = await readSessionFile(host, file)
       await rememberSession(file)
-      report(asker, { type: 'session-imported', path: file, events })
+      report(asker, { type: 'session-imported', path: file, events, ...(statement !== undefined ? { statement } : {}) })
       return { ok: true, path: file, events }
     } catch (e) {
       const error = sessionErrorText('import', file, e)

@@ -16,13 +16,13 @@ export async function writeSessionFile(host: Host, path: string, now = Date.now(
 /**
  * Imports the session file at `path` into the host (see `Host.importSession`): on a bad file
  * nothing changes.
- * @returns the number of events imported
+ * @returns the number of events imported, and what the file holds when it is not complete
  */
-export async function readSessionFile(host: Host, path: string): Promise<number> {
+export async function readSessionFile(host: Host, path: string): Promise<{ events: number; statement?: string }> {
   const stream = createReadStream(path)
   try {
-    const { events } = await host.importSession(stream)
-    return events
+    const { events, integrity } = await host.importSession(stream)
+    return integrity.complete ? { events } : { events, statement: integrity.statement }
   } finally {
     stream.destroy()
   }

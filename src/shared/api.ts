@@ -26,7 +26,8 @@ export type ShellEvent =
   | { type: 'runtime-stopped'; path: string; error: string }
   /** The running runtime stopped answering (a loop, a dispatch that never returns), or answers again. */
   | { type: 'runtime-responsive'; path: string; responsive: boolean }
-  | { type: 'session-imported'; path: string; events: number }
+  /** `statement`: what the file holds when it is not complete ("cut short after 43,895 events: …"). */
+  | { type: 'session-imported'; path: string; events: number; statement?: string }
   | { type: 'session-exported'; path: string }
 
 export interface PatchscopeApi {

@@ -218,9 +218,14 @@ describe('quitting', () => {
     const settings = JSON.parse(await readFile(join(dir, 'user-data', 'settings.json'), 'utf8')) as Record<string, unknown>
     expect(settings.window).toEqual({ x: 40, y: 50, width: 1100, height: 700, maximized: false, zoomFactor: 1.2 })
     expect(settings.recentRuntimes).toContain(counter)
-    for (const file of await readdir(join(dir, 'user-data'))) {
-      expect(await readFile(join(dir, 'user-data', file), 'utf8')).not.toContain(connection.token)
-    }
+    // Every file the app wrote, its journals in user-data/sessions included.
+    const files = (await readdir(join(dir, 'user-data'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile())
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['settings.json', expect.stringMatching(/\.patchscope\.ndjson$/)]))
+    for (const f of files) expect(await readFile(join(f.parentPath, f.name), 'utf8')).not.toContain(connection.token)
+    // The journal was closed with the app: it ends with its closing line.
+    const journal = files.find((f) => f.name.endsWith('.patchscope.ndjson'))
+    const text = await readFile(join(journal?.parentPath ?? '', journal?.name ?? ''), 'utf8')
+    expect(JSON.parse(text.trimEnd().split('\n').at(-1) as string)).toHaveProperty('end')
     expect(logged.join('')).not.toContain(connection.token)
     expect(logged.join('')).toContain('refused')
   })

@@ -27,7 +27,10 @@ describe('writeSessionFile and readSessionFile', () => {
     const header = JSON.parse((await readFile(file, 'utf8')).split('\n')[0] ?? '') as { createdAt: string; runtime: { name: string } }
     expect(header).toMatchObject({ createdAt: '2026-11-25T00:00:00.000Z', runtime: { name: 'counter.mjs' } })
     const state = host.history.stateAt(host.history.lastSeq)
-    expect(await readSessionFile(host, file)).toBeGreaterThan(1)
+    const read = await readSessionFile(host, file)
+    expect(read.events).toBeGreaterThan(1)
+    // Written whole by writeSessionFile: its closing line says so.
+    expect(read.statement).toBeUndefined()
     expect(host.history.stateAt(host.history.lastSeq)).toEqual(state)
     expect(host.runtime.info.status).toBe('session')
   })
