@@ -199,10 +199,14 @@ function journalRows(r: Results): Row[] {
     // Their runs were taken in turn (run 1 of each, then run 2, …): each pair's difference shows the noise.
     const pairs = on.samples.map((x, i) => x.netUs - (off.samples[i]?.netUs ?? Number.NaN))
     const signed = (v: number): string => (v < 0 ? `−${us(-v)}` : `+${us(v)}`)
+    // The journal runs in the main thread (collecting the lines, the digest) and the I/O pool (writes, syncs), not in
+    // the runtime's worker, whose figure (the workload, most of it at step 1,000,000) only adds noise to the difference.
+    const main = on.median.mainUs - off.median.mainUs
+    const other = on.median.otherUs - off.median.otherUs
     const threads =
-      `main thread ${signed(on.median.mainUs - off.median.mainUs)}, runtime's worker ${signed(on.median.workerUs - off.median.workerUs)}, ` +
-      `other threads ${signed(on.median.otherUs - off.median.otherUs)}`
-    const noisy = pairs.some((x) => x > 0) && pairs.some((x) => x < 0) ? ': the runs disagree on its sign, within the noise' : ''
+      `main thread ${signed(main)} and other threads (I/O pool, GC helpers) ${signed(other)}: ${signed(main + other)} in the threads ` +
+      `the journal runs in; runtime's worker ${signed(on.median.workerUs - off.median.workerUs)}`
+    const noisy = pairs.some((x) => x > 0) && pairs.some((x) => x < 0) ? '; the runs disagree on its sign: within the noise' : ''
     return {
       key,
       measured: true,
@@ -211,12 +215,12 @@ function journalRows(r: Results): Row[] {
         budget,
         `journaling costs ${cost < 0 ? '−' : ''}${us(Math.abs(cost))} per change (${percent.toFixed(1)} % of the default's host CPU without it, ` +
           `${us(on.median.netUs)} with it against ${us(off.median.netUs)}; budget ≤ ${JOURNAL_BUDGET_PERCENT} %); ${threads}; ` +
-          `run by run ${pairs.map(signed).join(', ')}${noisy}`,
+          `run by run ${pairs.map(signed).join(', ')}`,
         'n/a: keeps no journal',
         'n/a: keeps no journal',
-        percent <= JOURNAL_BUDGET_PERCENT
+        (percent <= JOURNAL_BUDGET_PERCENT
           ? `met (${percent.toFixed(1)} % of ${JOURNAL_BUDGET_PERCENT} %)`
-          : `**missed** by ${(percent - JOURNAL_BUDGET_PERCENT).toFixed(1)} points (${percent.toFixed(1)} %)`
+          : `**missed** by ${(percent - JOURNAL_BUDGET_PERCENT).toFixed(1)} points (${percent.toFixed(1)} %)`) + noisy
       ]
     }
   })
