@@ -129,6 +129,14 @@ export interface SessionHeader {
   version: 1
   runtime: { path: string | null; name: string | null }
   createdAt: string
+  /** The watches of the session when it was exported (restored on import; see `SavedWatch`). */
+  watches?: SavedWatch[]
+}
+
+/** A watch as a session file keeps it: its text (see `src/shared/watch`) and whether it pauses. */
+export interface SavedWatch {
+  text: string
+  pause: boolean
 }
 
 /** The session file format this build writes and reads. */
@@ -155,7 +163,27 @@ export interface RuntimeInfo {
   inPlace?: InPlaceFinding[]
   /** A loaded runtime's memory, as last sampled in its thread. */
   memory?: RuntimeMemory
+  /** Set while the runtime's thread is paused (a watch or a break hit): at which entry, and why. */
+  paused?: RuntimePause
 }
+
+/** Where a paused runtime stopped: right after entry `seq` was recorded, because of `by`. */
+export interface RuntimePause {
+  seq: number
+  by: PauseReason
+}
+
+/**
+ * Why a runtime paused: a pausing watch hit (at `path`), a built-in break (an action of that type
+ * caused the entry, an execution failed, the runtime failed), a step, or a request.
+ */
+export type PauseReason =
+  | { kind: 'watch'; id: string; text: string; path: string }
+  | { kind: 'action'; type: string }
+  | { kind: 'failed-execution'; executionId: string }
+  | { kind: 'runtime-error'; message: string }
+  | { kind: 'step' }
+  | { kind: 'request' }
 
 /**
  * A runtime's memory in bytes, sampled in its own thread (its V8 isolate's figures, not the
