@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { MAX_DEPTH } from '../../../src/host/recorder/encode'
 import { CommandNotSent } from '../../../src/host/runtime/controller'
-import { nestingDepth } from '../../../src/host/server/action'
+import { deeperThan } from '../../../src/shared/json-depth'
 import type { RuntimeInfo } from '../../../src/shared/protocol'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 
@@ -24,21 +24,11 @@ async function postRaw(body: string): Promise<{ status: number; body: { seq?: nu
   return { status: res.status, body: (await res.json()) as { seq?: number; error?: { message: string } } }
 }
 
-describe('nestingDepth', () => {
-  test.each([
-    [1, 0],
-    [null, 0],
-    [{}, 1],
-    [[], 1],
-    [{ a: [] }, 2],
-    [{ a: 1, b: { c: { d: [1, [2]] } } }, 5]
-  ])('of %j is %i', (value, depth) => {
-    expect(nestingDepth(value, 100)).toBe(depth)
-  })
-
+describe('the depth check of an action (deeperThan, shared with the session file)', () => {
   test('stops past the limit, without recursion, at any depth', () => {
-    expect(nestingDepth(JSON.parse(deepJson(200_000)), MAX_DEPTH)).toBe(MAX_DEPTH + 1)
-    expect(nestingDepth(JSON.parse(deepJson(MAX_DEPTH)), MAX_DEPTH)).toBe(MAX_DEPTH)
+    expect(deeperThan(JSON.parse(deepJson(200_000)), MAX_DEPTH)).toBe(true)
+    expect(deeperThan(JSON.parse(deepJson(MAX_DEPTH)), MAX_DEPTH)).toBe(false)
+    expect(deeperThan(JSON.parse(deepJson(MAX_DEPTH + 1)), MAX_DEPTH)).toBe(true)
   })
 })
 
