@@ -5,6 +5,7 @@
 import type { PatchscopeApi } from '../../../shared/api'
 import type { CompareMode, ErrorBody, RuntimeInfo } from '../../../shared/protocol'
 import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
+import { readDispatchResult, type DispatchAnswer } from './model/outcome'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -112,11 +113,28 @@ export class Connection {
     return ok
   }
 
-  /** Sends an action to the runtime. */
-  dispatch(action: { type: string; payload?: unknown }): Promise<boolean> {
-    return this.#command(() =>
-      this.request('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
-    )
+  /**
+   * Sends an action to the runtime: an object, or JSON text sent as it is (so that the host reads
+   * exactly what the user typed). Answers the host's answer or its error, for the caller to show
+   * where it was asked (`error` is left alone).
+   */
+  async dispatch(action: { type: string } | string): Promise<DispatchAnswer> {
+    let res: Response
+    try {
+      res = await this.request('/actions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof action === 'string' ? action : JSON.stringify(action)
+      })
+    } catch (e) {
+      return { ok: false, status: 0, message: unreachable(e) }
+    }
+    if (!res.ok) return { ok: false, status: res.status, message: await errorOf(res) }
+    try {
+      return { ok: true, status: res.status, result: readDispatchResult(await res.json()) }
+    } catch (e) {
+      return { ok: false, status: res.status, message: e instanceof Error ? e.message : String(e) }
+    }
   }
 
   /**
