@@ -1,6 +1,8 @@
 /**
  * Values JSON cannot carry travel as one-key objects whose key is a tag (`{"$bigint": "10"}`).
  * The host encodes them (`src/host/recorder/encode.ts`); the window shows them as what they were.
+ * One more tag is no value of the runtime's: `{"$redacted": true}` stands for a value the redaction
+ * policy hid (`src/shared/redaction`).
  */
 import type { Json } from './protocol'
 
@@ -19,7 +21,8 @@ export const TAGS = [
   '$symbol',
   '$bytes',
   '$object',
-  '$truncated'
+  '$truncated',
+  '$redacted'
 ] as const
 
 /** One tag. */

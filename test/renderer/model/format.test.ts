@@ -36,7 +36,8 @@ describe('describeTagged', () => {
     ['a Symbol', { $symbol: 'token' }, 'Symbol(token)'],
     ['a typed array', { $bytes: { type: 'Uint8Array', length: 4, head: [1, 2, 3, 4] } }, 'Uint8Array(4)'],
     ['an ArrayBuffer', { $bytes: { type: 'ArrayBuffer', length: 1024, head: [] } }, 'ArrayBuffer(1024)'],
-    ['a value nested too deep', { $truncated: 'nested deeper than 512 levels' }, '… (nested deeper than 512 levels)']
+    ['a value nested too deep', { $truncated: 'nested deeper than 512 levels' }, '… (nested deeper than 512 levels)'],
+    ['a redacted value', { $redacted: true }, 'redacted']
   ]
 
   test.each(cases)('shows %s as the design says', (_, value, shown) => {

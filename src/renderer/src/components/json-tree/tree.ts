@@ -117,6 +117,8 @@ export function visibleChildren(
 
 /** The one-line form of a leaf (strings quoted and escaped: runtime data is always shown as text). */
 export function leafText(value: Json): { text: string; kind: string } {
+  // A value the redaction policy hid: muted, so it reads as absent data rather than a value.
+  if (tagOf(value) === '$redacted') return { text: 'redacted', kind: 'redacted' }
   const tagged = describeTagged(value)
   if (tagged !== undefined) return { text: tagged, kind: 'tagged' }
   if (typeof value === 'string') return { text: JSON.stringify(value), kind: 'string' }
@@ -147,4 +149,36 @@ export function markOf(path: readonly string[], marked: readonly (readonly strin
     }
   }
   return inside ? 'inside' : undefined
+}
+
+/** Strings longer than this are shown cut, with a way to open them whole. */
+export const LONG_STRING = 120
+
+/**
+ * How a string leaf is shown: whole when it is short and on one line; else its start (`head`, cut
+ * before a word where one ends near the cut), how many characters are left out, and a tooltip with
+ * a longer start than the line has room for.
+ */
+export function stringView(s: string, max = LONG_STRING): { long: false } | { long: true; head: string; hidden: number; tip: string } {
+  const line = s.indexOf('\n')
+  if (s.length <= max && line < 0) return { long: false }
+  let end = Math.min(max, line < 0 ? s.length : line)
+  // Cut at a space near the limit, so the preview does not end in the middle of a word.
+  const space = s.lastIndexOf(' ', end)
+  if (end < s.length && space > end * 0.75) end = space
+  const head = s.slice(0, end)
+  const tip = s.length > 500 ? `${s.slice(0, 500)}…` : s
+  return { long: true, head, hidden: s.length - head.length, tip }
+}
+
+/** The text "copy value" puts on the clipboard: a string as it is, anything else as indented JSON (in its encoded form). */
+export function copyText(value: Json): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2)
+}
+
+/** True when a value holds more than its one-line preview shows: a non-empty container, or a preview that was cut. */
+export function opensFurther(value: Json, previewText: string): boolean {
+  if (childrenOf(value)?.count) return true
+  if (typeof value === 'string') return previewText !== JSON.stringify(value) || value.includes('\n')
+  return previewText.endsWith('…')
 }

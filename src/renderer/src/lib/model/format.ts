@@ -37,6 +37,8 @@ export function describeTagged(value: Json): string | undefined {
       return `Symbol(${String(v)})`
     case '$truncated':
       return `… (${String(v)})`
+    case '$redacted':
+      return 'redacted'
     case '$bytes': {
       const b = (v ?? {}) as JsonObject
       return `${String(b.type ?? 'bytes')}(${String(b.length ?? '?')})`
