@@ -74,12 +74,12 @@ function checkEvent(policy: RedactionPolicy, event: HistoryEvent, before: Slices
       // Never below a place the policy names (whether a token is an object's key is read from the state before it).
       let node: Json | undefined = doc
       for (let d = 0; d < tokens.length - 1; d++) {
-        const inObject = node !== null && typeof node === 'object' && !Array.isArray(node)
+        const inObject: boolean = node !== null && typeof node === 'object' && !Array.isArray(node)
         expect(named(policy, tokens.slice(0, d + 1), inObject), `${op.op} ${op.path} goes below a redacted place`).toBe(false)
         node = inObject ? (node as Record<string, Json>)[tokens[d] as string] : Array.isArray(node) ? node[Number(tokens[d])] : undefined
       }
       if ('value' in op && op.op !== 'test') {
-        const inObject = node !== null && typeof node === 'object' && !Array.isArray(node)
+        const inObject: boolean = node !== null && typeof node === 'object' && !Array.isArray(node)
         expect(op.value).toEqual(at(policy, op.value, tokens, inObject))
       }
       doc = applyEvent(doc, { ...event, patches: [op] }, newEdit())

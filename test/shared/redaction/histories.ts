@@ -133,7 +133,7 @@ export function entryFor(state: Slices, s: Seed, seq: number): { event: HistoryE
     event = { type: 'state.update', seq, slice: s.slice, value: s.value, cause, timestamp }
   } else {
     const patches: Operation[] = []
-    let doc = current
+    let doc: Json = current
     for (const o of s.ops) {
       const op = operationFor(doc, o)
       if (op === undefined) continue
