@@ -12,6 +12,7 @@ import { readSession, type ImportedSession } from './recorder/session-file'
 import { readWhole } from '../shared/read-whole'
 import type { Fault } from './runtime/messages'
 import { RuntimeController, type DispatchOutcome } from './runtime/controller'
+import { createWatchRegistry, type WatchRegistry } from './watches'
 
 export interface HostOptions {
   /** A runtime module to load first; its initial state becomes the history's base. */
@@ -41,6 +42,8 @@ export const NOTE_TAG = '$patchscope'
 export class Host {
   readonly history: History
   readonly runtime: RuntimeController
+  /** The watches, their hits, and what the runtime pauses on. */
+  readonly watches: WatchRegistry
   readonly #cwd: string
   readonly #limits: Partial<HistoryLimits> | undefined
   readonly #log: (text: string) => void
@@ -50,6 +53,9 @@ export class Host {
   #queue: Promise<unknown> = Promise.resolve()
   /** What the running runtime's recorder found changed in place (a new runtime starts afresh). */
   #findings = new InPlaceFindings()
+  #runtimeListeners = new Set<(info: RuntimeInfo) => void>()
+  /** `runtimeInfo` as its listeners were last told it, as JSON. */
+  #toldRuntime = ''
 
   private constructor(options: HostOptions) {
     this.#cwd = options.cwd ?? process.cwd()
@@ -65,12 +71,15 @@ export class Host {
       onEntries: (batch) => (this.#held ? this.#held.push(batch) : this.#record(batch)),
       onLoaded: (slices) => this.#loaded(slices),
       onFault: (fault) => this.#fault(fault),
+      onChange: () => this.#runtimeChanged(),
+      lastSeq: () => this.history.lastSeq,
       log: this.#log,
       ...(options.compare !== undefined ? { compare: options.compare } : {}),
       ...(options.maxRuntimeMb !== undefined ? { maxRuntimeMb: options.maxRuntimeMb } : {}),
       ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
       ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {})
     })
+    this.watches = createWatchRegistry({ history: this.history, onPauses: (spec) => this.runtime.setPauses(spec), log: this.#log })
   }
 
   /**
@@ -113,6 +122,23 @@ export class Host {
     return info.status === 'loaded' ? { ...info, inPlace: this.#findings.list() } : info
   }
 
+  /**
+   * Calls `listener` with `runtimeInfo` each time it changes (a load, a failure, not responding,
+   * memory, a pause, a slice found changed in place); returns the unsubscribe function.
+   */
+  onRuntimeChange(listener: (info: RuntimeInfo) => void): () => void {
+    this.#runtimeListeners.add(listener)
+    return () => this.#runtimeListeners.delete(listener)
+  }
+
+  #runtimeChanged(): void {
+    const info = this.runtimeInfo
+    const json = JSON.stringify(info)
+    if (json === this.#toldRuntime) return
+    this.#toldRuntime = json
+    for (const listener of this.#runtimeListeners) listener(info)
+  }
+
   /** Compares the running runtime's state this way from now on (see `RuntimeController.setCompare`). */
   setCompare(mode: CompareMode, timeoutMs: number): Promise<void> {
     return this.runtime.setCompare(mode, timeoutMs)
@@ -143,6 +169,7 @@ export class Host {
         await this.runtime.stop(info)
         this.history.adopt(imported.history)
         this.history.notify()
+        this.watches.restore(imported.header.watches ?? [])
         return imported
       } catch (e) {
         for (const batch of this.#held ?? []) this.#record(batch)
@@ -155,6 +182,7 @@ export class Host {
 
   /** Stops the runtime. */
   async close(): Promise<void> {
+    this.watches.close()
     await this.runtime.close()
   }
 
@@ -165,11 +193,22 @@ export class Host {
   }
 
   #record(batch: EntryBatch): void {
+    const findings = this.#findings.reader(this.history)
+    let found = false
+    const reader: typeof findings = {
+      entry: (type, slice, body, span, flags) => {
+        // A flagged entry is a slice found (or reported) changed in place: `runtimeInfo` lists it.
+        if (flags !== 0) found = true
+        findings.entry(type, slice, body, span, flags)
+      },
+      verified: () => findings.verified()
+    }
     readBatch(
       batch,
-      this.runtime.dispatches.reader(batch, this.#findings.reader(this.history), () => this.history.lastSeq)
+      this.runtime.dispatches.reader(batch, reader, () => this.history.lastSeq)
     )
     this.history.notify()
+    if (found) this.#runtimeChanged()
   }
 
   #loaded(slices: string): void {

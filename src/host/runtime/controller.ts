@@ -5,7 +5,9 @@
  * module-level state starts over and changed files are picked up).
  */
 import { basename, resolve } from 'node:path'
-import type { Action, CompareMode, RuntimeInfo, RuntimeMemory } from '../../shared/protocol'
+import type { Action, CompareMode, RuntimeInfo, RuntimeMemory, RuntimePause } from '../../shared/protocol'
+import { NO_BREAKS } from '../../shared/watches'
+import type { PauseSpec } from '../watches/registry'
 import { checkModuleFile, LoadError } from '../loader/load'
 import { DispatchLedger, type OwnEntries } from './dispatches'
 import type { Fault, MemorySample, RuntimeBatch } from './messages'
@@ -44,6 +46,10 @@ export interface RuntimeControllerOptions {
    * (`--max-runtime-mb`); its heap is bounded by V8's own limit. @default MAX_RUNTIME_MB
    */
   maxRuntimeMb?: number
+  /** Anything `info` shows changed (a load, a failure, responsiveness, memory, a pause). */
+  onChange?: () => void
+  /** The seq of the last entry recorded: where a runtime that pauses stopped. @default () => 0 */
+  lastSeq?: () => number
 }
 
 /** Why a dispatch or a state read could not be done. */
@@ -71,6 +77,12 @@ export class RuntimeController {
   #queue: Promise<unknown> = Promise.resolve()
   #watchdog: NodeJS.Timeout
   #options: Required<Omit<RuntimeControllerOptions, 'compare'>> & Pick<RuntimeControllerOptions, 'compare'>
+  /** What runtimes pause on (given to each new thread, and sent to the running one). */
+  #pauses: PauseSpec = { watches: [], breaks: NO_BREAKS }
+  /** Where the running runtime is paused. */
+  #paused: RuntimePause | undefined
+  /** Counts pauses: a command or ping unanswered across a pause says nothing of the runtime's health. */
+  #pauseCount = 0
 
   constructor(options: RuntimeControllerOptions) {
     this.#options = {
@@ -79,6 +91,8 @@ export class RuntimeController {
       disposeTimeoutMs: 2_000,
       responseTimeoutMs: 3_000,
       maxRuntimeMb: MAX_RUNTIME_MB,
+      onChange: () => undefined,
+      lastSeq: () => 0,
       ...options
     }
     this.#watchdog = setInterval(() => void this.#ping(), this.#options.responseTimeoutMs)
@@ -87,7 +101,47 @@ export class RuntimeController {
 
   /** What is running, as `GET /runtime` shows it. */
   get info(): RuntimeInfo {
-    return this.#active !== undefined && this.#memory !== undefined ? { ...this.#info, memory: { ...this.#memory } } : { ...this.#info }
+    const info: RuntimeInfo =
+      this.#active !== undefined && this.#memory !== undefined ? { ...this.#info, memory: { ...this.#memory } } : { ...this.#info }
+    if (this.#paused !== undefined) info.paused = { seq: this.#paused.seq, by: { ...this.#paused.by } }
+    return info
+  }
+
+  /** Where the running runtime is paused, if it is. */
+  get paused(): RuntimePause | undefined {
+    return this.#paused
+  }
+
+  /** Pauses runtimes on these from now on: the running one, and each one loaded later from its first change. */
+  setPauses(spec: PauseSpec): void {
+    this.#pauses = spec
+    // A paused thread reads it once it goes on; a thread that has ended needs it no more.
+    this.#active?.send({ t: 'pauses', spec }, this.#options.responseTimeoutMs).catch(() => undefined)
+  }
+
+  /**
+   * Lets a paused runtime go on; `step`: until its next recorded entry, then it pauses again.
+   * Actions sent while it was paused run then, in the order sent.
+   * @throws {RuntimeUnavailable} when no runtime is paused
+   */
+  resume(step: boolean): void {
+    const active = this.#active
+    if (active === undefined || this.#paused === undefined || !active.resume(step)) {
+      throw new RuntimeUnavailable(active === undefined ? this.#unavailable() : 'the runtime is not paused')
+    }
+    this.#paused = undefined
+    this.#options.onChange()
+  }
+
+  /**
+   * Pauses the running runtime after its next recorded entry, or at once if it is idle.
+   * @throws {RuntimeUnavailable} when no runtime runs
+   */
+  pause(): void {
+    const active = this.#active
+    if (active === undefined) throw new RuntimeUnavailable(this.#unavailable())
+    if (this.#paused !== undefined || !active.requestPause()) return
+    active.send({ t: 'pause' }, this.#options.responseTimeoutMs).catch(() => undefined)
   }
 
   /** True while a runtime is loaded and running. */
@@ -106,8 +160,10 @@ export class RuntimeController {
       const active = this.#active
       this.#active = undefined
       this.#info = info
+      this.#paused = undefined
       // Entries still on their way from it (held while a session imports) are dropped.
       this.dispatches.release()
+      this.#options.onChange()
       await active?.stop(this.#options.disposeTimeoutMs)
     })
   }
@@ -148,12 +204,14 @@ export class RuntimeController {
    * @throws {DispatchFailed} when the runtime's recorder refuses the mode
    */
   async setCompare(mode: CompareMode, timeoutMs: number): Promise<void> {
+    if (this.#paused !== undefined) throw new RuntimeUnavailable('the runtime is paused: continue it first')
     const reply = await this.#send({ t: 'compare', mode }, timeoutMs, false)
     if (reply === undefined || !reply.ok) {
       throw new DispatchFailed(reply !== undefined && !reply.ok ? reply.error : 'the runtime did not answer')
     }
     const active = this.#active
     if (active !== undefined && this.#info.status === 'loaded') this.#info.compare = mode
+    this.#options.onChange()
   }
 
   /** The runtime's current state (`getState()`), encoded, as JSON. */
@@ -173,16 +231,8 @@ export class RuntimeController {
 
   async #send(cmd: Parameters<RuntimeWorker['send']>[0], timeoutMs: number, timeoutIsAnswer: boolean) {
     const active = this.#active
-    if (active === undefined) {
-      const { status, error } = this.#info
-      throw new RuntimeUnavailable(
-        status === 'session'
-          ? 'no runtime is running: an imported session is being viewed'
-          : status === 'failed' && error !== undefined
-            ? `no runtime is running: ${error}`
-            : 'no runtime is loaded'
-      )
-    }
+    if (active === undefined) throw new RuntimeUnavailable(this.#unavailable())
+    const pauses = this.#pauseCount
     try {
       const reply = await active.send(cmd, timeoutMs)
       // An answer is as good a sign of life as the watchdog's ping, and comes sooner.
@@ -192,12 +242,27 @@ export class RuntimeController {
       if (e instanceof CommandNotSent) throw e
       if (e instanceof CommandTimeout) {
         if (timeoutIsAnswer) return undefined
-        this.#setResponsive(active, false)
+        if (!this.#pausedSince(pauses)) this.#setResponsive(active, false)
       }
       // Stopped while the command ran (past its memory limit, say): why, rather than how.
       const why = this.#active !== active && this.#info.status === 'failed' ? this.#info.error : undefined
       throw new RuntimeUnavailable(why ?? (e instanceof Error ? e.message : String(e)))
     }
+  }
+
+  /** Why no command can be sent. */
+  #unavailable(): string {
+    const { status, error } = this.#info
+    return status === 'session'
+      ? 'no runtime is running: an imported session is being viewed'
+      : status === 'failed' && error !== undefined
+        ? `no runtime is running: ${error}`
+        : 'no runtime is loaded'
+  }
+
+  /** Whether the runtime is paused now or was at some time since the count was `count`. */
+  #pausedSince(count: number): boolean {
+    return this.#paused !== undefined || this.#pauseCount !== count
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -236,7 +301,12 @@ export class RuntimeController {
           else if (this.#active !== worker) return
           else if (m.t === 'entries') this.#options.onEntries(m)
           else if (m.t === 'memory') this.#sampled(worker, m.memory)
-          else if (m.t === 'fault') this.#options.onFault(m)
+          else if (m.t === 'paused') {
+            // Everything recorded before the pause came first: the last entry is where it stopped.
+            this.#paused = { seq: this.#options.lastSeq(), by: m.by }
+            this.#pauseCount++
+            this.#options.onChange()
+          } else if (m.t === 'fault') this.#options.onFault(m)
         },
         (code, error) => {
           if (!done)
@@ -245,12 +315,15 @@ export class RuntimeController {
             )
           if (this.#active !== worker) return
           this.#active = undefined
+          this.#paused = undefined
           this.dispatches.release()
           const message = `the runtime stopped: ${error ? error.message : `its thread exited with code ${code}`}`
           this.#info = { ...this.#info, status: 'failed', error: message }
+          this.#options.onChange()
           this.#options.onFault({ t: 'exit', message })
         },
-        (text) => this.#options.log(text)
+        (text) => this.#options.log(text),
+        this.#pauses
       )
       const timer = setTimeout(
         () =>
@@ -267,10 +340,12 @@ export class RuntimeController {
     this.#active = worker
     this.#info = { path: worker.path, name: basename(worker.path), status: 'loaded', responsive: true, compare }
     this.#memory = undefined
+    this.#paused = undefined
     this.dispatches.release()
     this.#options.onLoaded(slices, this.info)
     if (previous !== undefined) void previous.stop(this.#options.disposeTimeoutMs)
     this.#sampled(worker, memory)
+    this.#options.onChange()
   }
 
   /** The runtime's memory as its thread sampled it; past the limit outside the heap, the runtime is stopped (never the host). */
@@ -278,35 +353,44 @@ export class RuntimeController {
     if (this.#active !== worker) return
     const limit = this.#options.maxRuntimeMb * 1024 * 1024
     this.#memory = { ...sample, externalLimit: limit }
-    if (sample.external <= limit) return
+    if (sample.external <= limit) return this.#options.onChange()
     this.#active = undefined
+    this.#paused = undefined
     this.dispatches.release()
     const message =
       `the runtime was stopped: it held ${megabytes(sample.external)} outside its JS heap (Buffers, ArrayBuffers), ` +
       `past the limit of ${megabytes(limit)} (--max-runtime-mb); the host and its history go on. Reload it to start it afresh.`
     this.#info = { path: worker.path, name: basename(worker.path), status: 'failed', error: message }
     this.#options.onFault({ t: 'fault', kind: 'memory-limit', message })
+    this.#options.onChange()
     // Ended at once, not asked to dispose: it may be allocating still.
     void worker.worker.terminate()
   }
 
   #failed(path: string, error: string): { ok: false; error: string } {
-    if (this.#active === undefined) this.#info = { path, name: basename(path), status: 'failed', error }
+    if (this.#active === undefined) {
+      this.#info = { path, name: basename(path), status: 'failed', error }
+      this.#options.onChange()
+    }
     return { ok: false, error }
   }
 
   #setResponsive(worker: RuntimeWorker, responsive: boolean): void {
-    if (this.#active === worker && this.#info.status === 'loaded') this.#info.responsive = responsive
+    if (this.#active !== worker || this.#info.status !== 'loaded' || this.#info.responsive === responsive) return
+    this.#info.responsive = responsive
+    this.#options.onChange()
   }
 
   async #ping(): Promise<void> {
     const active = this.#active
-    if (active === undefined) return
+    // A paused runtime is waiting by design: it is never reported as not responding.
+    if (active === undefined || this.#paused !== undefined) return
+    const pauses = this.#pauseCount
     try {
       await active.send({ t: 'ping' }, this.#options.responseTimeoutMs)
       this.#setResponsive(active, true)
     } catch {
-      this.#setResponsive(active, false)
+      if (!this.#pausedSince(pauses)) this.#setResponsive(active, false)
     }
   }
 }

@@ -3,14 +3,19 @@
  * that a runtime that loops forever or crashes cannot take the host, its history or the window
  * with it: the host can always answer, and terminate the worker.
  */
-import type { Action, CompareMode, RuntimeMemory } from '../../shared/protocol'
+import type { Action, CompareMode, PauseReason, RuntimeMemory } from '../../shared/protocol'
 import type { EntryBatch } from '../recorder/entry'
+import type { PauseSpec } from '../watches/registry'
 
 /** What the worker is started with. */
 export interface WorkerData {
   path: string
   /** How to compare the runtime's state, when the user chose (else the runtime's declaration, else `verify`). */
   compare?: CompareMode
+  /** One 32-bit word shared with the host: whether the thread is paused, and what the host asks (see `PauseGate`). */
+  control: SharedArrayBuffer
+  /** What the thread pauses on from its first change. */
+  pauses?: PauseSpec
 }
 
 /** Host → worker. Every command is answered by a `reply` with the same id. */
@@ -22,6 +27,10 @@ export type Command =
   | { t: 'dispose'; id: number }
   /** Compare the state this way from now on (the user's choice in the window); answers the mode. */
   | { t: 'compare'; id: number; mode: CompareMode }
+  /** Pause on these from now on (the pausing watches and the breaks). */
+  | { t: 'pauses'; id: number; spec: PauseSpec }
+  /** Pause now if the host still asks (`PAUSE_REQUESTED`): the thread was idle, with no entry to pause after. */
+  | { t: 'pause'; id: number }
 
 /** Something went wrong in the runtime while it ran (not in answer to a command). */
 export interface Fault {
@@ -52,6 +61,8 @@ export type WorkerMessage =
   | { t: 'failed'; error: string }
   | RuntimeBatch
   | Fault
+  /** The thread pauses now (everything recorded before was sent): until the host stores continue or step. */
+  | { t: 'paused'; by: PauseReason }
   /** The runtime's memory, sampled in its thread, sent when it has changed. */
   | { t: 'memory'; memory: MemorySample }
   /** `entries`: how many entries a dispatch recorded (see `Attribution`). */

@@ -4,7 +4,9 @@
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { CompareMode } from '../../shared/protocol'
+import type { PauseSpec } from '../watches/registry'
 import type { Command, WorkerData, WorkerMessage } from './messages'
+import { CONTINUE, PAUSE_REQUESTED, PAUSED, RUNNING, STEP, STOPPING } from './pause-gate'
 
 type Reply = Extract<WorkerMessage, { t: 'reply' }>
 
@@ -35,6 +37,8 @@ export function workerEntry(): { filename: string | URL; eval: boolean } {
 
 export class RuntimeWorker {
   readonly worker: Worker
+  /** The word shared with the thread's `PauseGate`. */
+  readonly #control = new Int32Array(new SharedArrayBuffer(4))
   #nextId = 1
   #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   #exited = false
@@ -44,10 +48,16 @@ export class RuntimeWorker {
     compare: CompareMode | undefined,
     onMessage: (m: Exclude<WorkerMessage, Reply>) => void,
     onExit: (code: number, error: Error | undefined) => void,
-    log: (chunk: string) => void
+    log: (chunk: string) => void,
+    pauses?: PauseSpec
   ) {
     const { filename, eval: isEval } = workerEntry()
-    const data: WorkerData = { path, ...(compare !== undefined ? { compare } : {}) }
+    const data: WorkerData = {
+      path,
+      control: this.#control.buffer as SharedArrayBuffer,
+      ...(compare !== undefined ? { compare } : {}),
+      ...(pauses !== undefined ? { pauses } : {})
+    }
     this.worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
     this.worker.stdout.setEncoding('utf8').on('data', log)
     this.worker.stderr.setEncoding('utf8').on('data', log)
@@ -103,9 +113,34 @@ export class RuntimeWorker {
     })
   }
 
-  /** Lets the runtime dispose itself (briefly), then ends the thread. */
+  /** Whether the thread waits for a continue (it stored `PAUSED` itself). */
+  get paused(): boolean {
+    return Atomics.load(this.#control, 0) === PAUSED
+  }
+
+  /**
+   * Lets a paused thread go on (`step`: and pause after its next entry).
+   * @returns false when it was not paused
+   */
+  resume(step: boolean): boolean {
+    if (Atomics.compareExchange(this.#control, 0, PAUSED, step ? STEP : CONTINUE) !== PAUSED) return false
+    Atomics.notify(this.#control, 0)
+    return true
+  }
+
+  /** Asks a running thread to pause after its next entry (or at once if idle, once it reads the message `pause`). */
+  requestPause(): boolean {
+    return Atomics.compareExchange(this.#control, 0, RUNNING, PAUSE_REQUESTED) === RUNNING
+  }
+
+  /**
+   * Lets the runtime dispose itself (briefly), then ends the thread. A paused thread is ended at
+   * once: disposing would run it on. Either way it never pauses again.
+   */
   async stop(disposeTimeoutMs: number): Promise<void> {
     if (this.#exited) return
+    // A paused thread is left waiting: ending it interrupts the wait, and it runs no more statement.
+    if (Atomics.exchange(this.#control, 0, STOPPING) === PAUSED) return void (await this.worker.terminate())
     try {
       await this.send({ t: 'dispose' }, disposeTimeoutMs)
     } catch {

@@ -9,24 +9,52 @@ import type { BusRuntime } from '../loader/contract'
 import { errorText, LoadError, loadRuntime } from '../loader/load'
 import { DISPATCHED, isPlainObject } from '../loader/store-adapter'
 import { encode } from '../recorder/encode'
-import { BadEvent, createRecorder, type Recorder } from '../recorder/recorder'
+import { BadEvent, createRecorder, type EntrySink, type Recorder } from '../recorder/recorder'
 import { Attribution } from './attribution'
 import { MemoryReporter } from './memory'
 import { Outbox } from './outbox'
+import { PauseGate } from './pause-gate'
 import type { Command, Fault, WorkerData, WorkerMessage } from './messages'
 
 if (parentPort === null) throw new Error('the runtime worker must run in a worker thread')
 const port = parentPort
 const post = (m: WorkerMessage): void => port.postMessage(m)
-const { path, compare } = workerData as WorkerData
+const { path, compare, control, pauses } = workerData as WorkerData
 const abort = new AbortController()
 const attribution = new Attribution()
 const outbox = new Outbox(post, (flags) => attribution.ownerOf(flags))
 const memory = new MemoryReporter((sample) => post({ t: 'memory', memory: sample }))
+const gate = new PauseGate({
+  control: new Int32Array(control),
+  flush: () => outbox.flush(),
+  paused: (by) => post({ t: 'paused', by }),
+  readEncoded: (names) => {
+    const slices = readSlices()
+    const out: Record<string, Json> = {}
+    for (const slice of names ?? Object.keys(slices)) {
+      if (Object.hasOwn(slices, slice))
+        Object.defineProperty(out, slice, { value: encode(slices[slice]), enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  }
+})
+/** The recorder writes to the outbox, and the gate decides after each entry whether the thread pauses. */
+const sink: EntrySink = {
+  entry(type, slice, body, span, flags) {
+    outbox.entry(type, slice, body, span, flags)
+    gate.recorded(type, slice, body, span)
+  },
+  verified: () => outbox.verified(),
+  get sent() {
+    return outbox.sent
+  }
+}
 
 const fault = (kind: Fault['kind'], e: unknown): void => {
   outbox.flush()
   post({ t: 'fault', kind, message: errorText(e), ...(e instanceof Error && e.stack !== undefined ? { stack: e.stack } : {}) })
+  // The host records the note before it reads that the thread paused, so the pause is at the note.
+  gate.fault(errorText(e))
 }
 // The runtime's own timers and promises fail here; the host records it and the runtime goes on.
 process.on('uncaughtException', (e) => fault('uncaughtException', e))
@@ -57,7 +85,7 @@ function guard(listener: (e: unknown) => void, causeOf: (e: unknown) => unknown 
   return (e) => {
     const outer = attribution.enter(causeOf(e))
     try {
-      listener(e)
+      gate.within(() => listener(e))
     } catch (err) {
       fault(err instanceof BadEvent ? 'bad-event' : 'listener', err)
     } finally {
@@ -110,6 +138,14 @@ async function run(cmd: Command): Promise<void> {
       case 'ping':
         reply({ ok: true })
         return
+      case 'pauses':
+        gate.set(cmd.spec)
+        reply({ ok: true })
+        return
+      case 'pause':
+        reply({ ok: true })
+        gate.requested()
+        return
       case 'dispose':
         abort.abort()
         await runtime.dispose?.()
@@ -128,7 +164,7 @@ async function main(): Promise<boolean> {
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
     const mode = compare ?? (runtime.immutable === true ? 'trust' : runtime.immutable === false ? 'full' : 'verify')
     recorder = createRecorder({
-      sink: outbox,
+      sink,
       readSlices,
       ...(declared ? { declared } : {}),
       compare: mode,
@@ -153,7 +189,9 @@ async function main(): Promise<boolean> {
         (action) => action
       )
     )
-    post({ t: 'ready', slices: recorder.reset(), compare: recorder.mode, memory: memory.reset() })
+    const slices = recorder.reset()
+    if (pauses !== undefined) gate.set(pauses, slices)
+    post({ t: 'ready', slices, compare: recorder.mode, memory: memory.reset() })
     memory.start()
     return true
   } catch (e) {

@@ -10,6 +10,7 @@ import jsonpatch from 'fast-json-patch'
 import { describe, expect, test } from 'vitest'
 import { updateBody } from '../../../src/host/recorder/entry'
 import { History } from '../../../src/host/recorder/history'
+import type { SliceChange } from '../../../src/host/recorder/snapshot'
 import { createWatchRegistry, type WatchRegistry } from '../../../src/host/watches'
 import type { Json, Operation, Slices } from '../../../src/shared/protocol'
 import { applyUpdate, newEdit, toPlain, type SliceUpdate } from '../../../src/shared/state'
@@ -68,10 +69,10 @@ function write(history: History, state: Slices, s: Step): Slices {
     if (patches.length === 0) return state
     update = { patches }
   } else update = { value: s.value }
-  const change = update.removed
-    ? { removed: true as const }
+  const change: SliceChange = update.removed
+    ? { removed: true }
     : update.patches
-      ? { patches: update.patches }
+      ? { patches: [...update.patches] }
       : { value: update.value as Json }
   if (s.spanKnown) {
     const { body, span } = updateBody(s.slice, change, '{"type":"t"}', 0)
