@@ -55,7 +55,9 @@ export function createApiRoutes({
         throw e
       }
     }
-    if (!host.runtime.running) return json(c, JSON.stringify(pick(host.history.stateAt(host.history.lastSeq), slices)))
+    // A paused runtime cannot answer; what it recorded last is its state (it stopped right after).
+    if (!host.runtime.running || host.runtime.paused !== undefined)
+      return json(c, JSON.stringify(pick(host.history.stateAt(host.history.lastSeq), slices)))
     try {
       const state = await host.runtime.state(stateTimeoutMs)
       return json(c, slices === undefined ? state : JSON.stringify(pick(JSON.parse(state) as Slices, slices)))

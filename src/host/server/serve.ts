@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import type { Host } from '../host'
 import type { Journal } from '../journal/journal'
+import { throttled } from '../watches'
 import type { ApiOptions } from './api'
 import { createApp } from './app'
 import { EventHub } from './events'
@@ -34,6 +35,9 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** The stream tells the watches' counts and scans at most this often. */
+export const WATCHES_EVERY_MS = 100
+
 /** A new per-launch token: 256 bits from the system's secure generator. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url')
@@ -51,6 +55,12 @@ export async function startServer({
   const hub = new EventHub({ history: host.history, ...(heartbeatMs !== undefined ? { heartbeatMs } : {}) })
   if (journal !== undefined) hub.broadcast('journal', { ...journal.status })
   const unsubscribe = journal?.subscribe((status) => hub.broadcast('journal', { ...status }))
+  // The runtime's state and the watches travel as events outside the history: a window (or a second one) polls nothing.
+  hub.broadcast('runtime', { ...host.runtimeInfo })
+  const offRuntime = host.onRuntimeChange((info) => hub.broadcast('runtime', { ...info }))
+  const tellWatches = throttled(() => hub.broadcast('watches', { ...host.watches.info() }), WATCHES_EVERY_MS)
+  tellWatches()
+  const offWatches = host.watches.subscribe(tellWatches)
   let port = 0
   const app = createApp({ host, hub, token, port: () => port, rendererDir, journal, ...api })
   const server = await new Promise<Server>((resolve, reject) => {
@@ -69,6 +79,9 @@ export async function startServer({
     hub,
     close: async () => {
       unsubscribe?.()
+      offRuntime()
+      offWatches()
+      tellWatches.cancel()
       hub.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
