@@ -22,8 +22,6 @@ import { canReload, runtimeChanges } from './watch'
 import { createWindow } from './window'
 import { windowState, windowTitle } from './window-state'
 
-/** How often the runtime's health (answering or not) is looked at; loads and stops are seen at once. */
-const WATCH_MS = 1_000
 /** How long quitting waits for the settings, the server and the runtime to close. */
 const QUIT_MS = 5_000
 
@@ -111,8 +109,8 @@ async function start(): Promise<void> {
     setMenu()
     for (const change of changes) background(shell.runtimeChanged(change))
   }
-  const unsubscribe = host.history.subscribe(check)
-  const timer = setInterval(check, WATCH_MS)
+  // The host tells each change of the runtime's state (a load, a stop, not responding, a pause): nothing is polled.
+  const unsubscribe = host.onRuntimeChange(check)
   check()
 
   win.on('close', () => {
@@ -120,7 +118,6 @@ async function start(): Promise<void> {
     void settings.update((s) => ({ ...s, window: state }))
   })
   shutdown = async () => {
-    clearInterval(timer)
     unsubscribe()
     closeBridge()
     await Promise.all([settings.flush(), server.close(), host.close()])

@@ -121,7 +121,7 @@ describe('a change found after other entries, and a runtime that changes a slice
     expect(text).toContain('between #1 and this entry. Recorded there: mixed.')
     await page.getByRole('button', { name: '1 slice changed in place' }).click()
     const items = page.getByRole('list', { name: 'Slices compared in full' }).getByRole('listitem')
-    // A reported slice reaches the window with the next look at GET /runtime (every 2 s), not with an entry.
+    // A reported slice reaches the window with the runtime's info the host pushes on the stream, not with an entry.
     await expect.poll(() => items.count(), { timeout: 6000 }).toBe(2)
     expect(flat(await items.nth(0).textContent())).toContain('todos /todos/0/done found by verification after #0, recorded as #2')
     expect(flat(await items.nth(1).textContent())).toContain(

@@ -26,7 +26,9 @@ interface Request {
  */
 function fakeHost(
   events: HistoryEvent[],
-  compare: (body: unknown) => Response | Promise<Response>
+  compare: (body: unknown) => Response | Promise<Response>,
+  /** Raw frames of events outside the history, sent after the entries. */
+  notices = ''
 ): { requests: Request[]; runtime: RuntimeInfo } {
   const state = { requests: [] as Request[], runtime: info() }
   vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}): Promise<Response> => {
@@ -35,7 +37,7 @@ function fakeHost(
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined
     state.requests.push({ method: init.method ?? 'GET', path, authorization: headers.get('authorization'), body })
     if (path.startsWith('/events')) {
-      const text = events.map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('')
+      const text = events.map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('') + notices
       const stream = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode(text)) })
       return new Response(stream, { headers: { 'content-type': 'text/event-stream' } })
     }
@@ -79,13 +81,19 @@ describe('Connection.setCompare', () => {
 })
 
 describe('Connection', () => {
-  test('asks for the runtime’s findings as soon as an update found in place arrives, not at the next poll', async () => {
+  test('takes the runtime’s info the host pushes on the stream (a finding, a pause), and asks for it only at the start', async () => {
     const log = new Log({ todos: [{ done: false }] }).found('todos', { patches: [{ op: 'replace', path: '/0/done', value: true }] }, 0)
-    const host = fakeHost(log.events, () => Response.json(info()))
+    const pushed = info({ paused: { seq: 1, by: { kind: 'step' } } })
+    const notice = `event: runtime\ndata: ${JSON.stringify({ ...pushed, type: 'runtime' })}\n\n`
+    const host = fakeHost(log.events, () => Response.json(info()), notice)
     const c = connect()
+    const told: string[] = []
+    c.onNotice = (type) => told.push(type)
     c.start()
-    const runtimeAsks = (): number => host.requests.filter((r) => r.path === '/runtime').length
-    // Once at the start, once for the finding; the poll would come 2 s later.
-    await vi.waitFor(() => expect(runtimeAsks()).toBe(2), { timeout: 1500 })
+    await vi.waitFor(() => expect(c.runtime).toEqual(pushed), { timeout: 1500 })
+    expect(told).toEqual(['runtime'])
+    // No poll: the answer to the one request at the start must not undo what was pushed later either.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(host.requests.filter((r) => r.path === '/runtime')).toHaveLength(1)
   })
 })

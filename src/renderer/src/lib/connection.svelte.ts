@@ -9,9 +9,6 @@ import { readDispatchResult, type DispatchAnswer } from './model/outcome'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
-/** How often the runtime's status is asked for. */
-const RUNTIME_POLL_MS = 2000
-
 export class Connection {
   status = $state<LinkStatus>('connecting')
   detail = $state('')
@@ -21,10 +18,11 @@ export class Connection {
   /** The last command's error, in full. */
   error = $state<string | undefined>()
   busy = $state(false)
-  /** Told of each event outside the history the stream brings (the journal's state). */
+  /** Told of each event outside the history the stream brings (the journal's state, the runtime's, the watches). */
   onNotice: ((type: string, data: unknown) => void) | undefined
   #stream: EventStream
-  #poll: ReturnType<typeof setInterval> | undefined
+  /** Runtime infos pushed so far: an answer to a request sent before the latest push is older than it. */
+  #pushes = 0
 
   constructor(
     readonly origin: string,
@@ -43,9 +41,6 @@ export class Connection {
               this.notice = 'Some entries were dropped by the host while this window was away; the timeline starts again from what it kept.'
           } else {
             store.ingest(event, raw)
-            // A load, or a slice found changed in place: the runtime's info (its findings) changed too.
-            if (event.type === 'state.initial' || (event.type === 'state.update' && event.detected !== undefined))
-              void this.refreshRuntime()
           }
           this.changed()
         },
@@ -53,7 +48,14 @@ export class Connection {
           this.status = status
           this.detail = detail
         },
-        onNotice: (type, data) => this.onNotice?.(type, data)
+        onNotice: (type, data) => {
+          // The host pushes the runtime's info the moment it changes (loaded, failed, not responding, paused, findings).
+          if (type === 'runtime' && isRuntimeInfo(data)) {
+            this.runtime = withoutType(data)
+            this.#pushes++
+          }
+          this.onNotice?.(type, data)
+        }
       }
     )
   }
@@ -61,12 +63,10 @@ export class Connection {
   start(): void {
     this.#stream.start()
     void this.refreshRuntime()
-    this.#poll = setInterval(() => void this.refreshRuntime(), RUNTIME_POLL_MS)
   }
 
   stop(): void {
     this.#stream.stop()
-    clearInterval(this.#poll)
   }
 
   /** A request to the host with the token. */
@@ -77,11 +77,13 @@ export class Connection {
   }
 
   async refreshRuntime(): Promise<void> {
+    const pushes = this.#pushes
     try {
       const res = await this.request('/runtime')
-      if (res.ok) this.runtime = (await res.json()) as RuntimeInfo
+      const info = res.ok ? ((await res.json()) as RuntimeInfo) : undefined
+      if (info !== undefined && pushes === this.#pushes) this.runtime = info
     } catch {
-      // The stream reports the connection's state; a missed poll changes nothing shown.
+      // The stream reports the connection's state, and pushes the runtime's: a missed answer changes nothing shown.
     }
   }
 
@@ -181,6 +183,18 @@ export class Connection {
       await this.refreshRuntime()
     }
   }
+}
+
+/** The stream's `runtime` event is a `RuntimeInfo` (with its event type); anything else is not taken. */
+function isRuntimeInfo(data: unknown): data is RuntimeInfo & { type?: string } {
+  if (typeof data !== 'object' || data === null) return false
+  const { status, path } = data as { status?: unknown; path?: unknown }
+  return typeof status === 'string' && (path === null || typeof path === 'string')
+}
+
+function withoutType(data: RuntimeInfo & { type?: string }): RuntimeInfo {
+  const { type: _type, ...info } = data
+  return info
 }
 
 /** What the window says after an import: a file not complete is said so, plainly, with what it holds. */
