@@ -42,9 +42,10 @@ describe('the window on the agent example', () => {
       body: JSON.stringify({ type: 'agent/ask', payload: { prompt: 'live entries please' } })
     })
     const { seq } = (await res.json()) as { seq: number }
-    await page.locator('[role=option][aria-selected=true] .seq', { hasText: new RegExp(`^${seq}$`) }).waitFor()
+    // The answer's seq is the action's last own entry; the agent's reply streams on after it, and the selection follows.
+    await expect.poll(() => selectedSeq(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(seq)
     await page.getByText('following the newest entry').waitFor()
-    expect(await count()).toBe(seq + 1)
+    expect(await count()).toBeGreaterThanOrEqual(seq + 1)
     expect(seq + 1).toBeGreaterThan(before)
   })
 
@@ -118,10 +119,13 @@ describe('the window on the agent example', () => {
     await failed.first().getByRole('button', { name: 'Show the entry before the failure' }).click()
     const seq = await selectedSeq(page)
     const failure = await page.locator('[role=option]', { hasText: 'failed exec-2 — tool read_file failed' }).locator('.seq').textContent()
-    expect(seq).toBe(Number(failure) - 1)
+    // The last state change before it (the tool call and its result, the turn's failure, come between).
+    expect(seq).toBeLessThan(Number(failure))
+    expect(await page.locator('[role=option][aria-selected=true] .cause').textContent()).toBe('agent/turn-start')
   })
 
-  test('makes the screenshot of the main view for the README', async () => {
+  // docs/screenshot.png is tracked: rewritten only when asked (PATCHSCOPE_UPDATE_SCREENSHOT=1), never by a plain test run.
+  test.runIf(process.env.PATCHSCOPE_UPDATE_SCREENSHOT === '1')('makes the screenshot of the main view for the README', async () => {
     const { page } = win
     await page.locator('[role=option]', { hasText: 'agent/token' }).nth(8).click()
     await page.keyboard.press('1')

@@ -2,7 +2,7 @@
  * The headless host: `npm run serve -- [module] [--port N] [--token T] [--json]` (see `USAGE`).
  * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load.
  */
-import { relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Host } from '../host'
 import { startServer } from '../server/serve'
@@ -67,9 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ url: server.origin, token: server.token }) + '\n')
   } else {
     const what =
-      args.module !== undefined
-        ? `on ${relative(cwd, host.resolvePath(args.module)) || args.module}`
-        : 'with no runtime (open one from the window)'
+      args.module !== undefined ? `on ${given(args.module, host.resolvePath(args.module))}` : 'with no runtime (open one from the window)'
     process.stdout.write(`Patchscope is running ${what}.\nOpen ${server.origin}/?token=${server.token}\nPress Ctrl+C to stop.\n`)
   }
   await new Promise<void>((resolve) => {
@@ -80,6 +78,11 @@ async function main(argv: readonly string[]): Promise<number> {
   await host.close()
   await journal?.close()
   return 0
+}
+
+/** A module's path as the user gave it, with the file it names when that reads otherwise (a relative path, `~`). */
+function given(path: string, resolved: string): string {
+  return path === resolved ? path : `${path} (${resolved})`
 }
 
 process.exitCode = await main(process.argv.slice(2))

@@ -47,11 +47,16 @@ describe('summarize', () => {
       ...more
     })
     expect(summarize(status({}))).toBe('failed run-1')
-    expect(summarize(status({ turnId: 'turn-2', error: 'timeout' }))).toBe('failed turn-2 — timeout')
+    // Runtimes reuse turn ids in every execution: the execution is always named.
+    expect(summarize(status({ turnId: 'turn-2', error: 'timeout' }))).toBe('failed run-1 / turn-2 — timeout')
+    // A turn id that already names its execution is not repeated.
+    expect(summarize(status({ turnId: 'run-1/turn-2' }))).toBe('failed run-1/turn-2')
   })
 
   test('previews a custom event’s data, and names a runtime error the host recorded', () => {
-    expect(summarize(custom({ kind: 'ping', n: { $bigint: '1' } }))).toBe('{kind: "ping", n: 1n}')
+    // The name of the event (its kind) stands in the row's cause column, not in its summary.
+    expect(summarize(custom({ kind: 'ping', n: { $bigint: '1' } }))).toBe('{n: 1n}')
+    expect(summarize(custom([1, 2]))).toBe('[1, 2]')
     expect(summarize(custom({ $patchscope: { note: 'runtime-error', kind: 'unhandledRejection', message: 'nope' } }))).toBe(
       'runtime unhandledRejection: nope'
     )

@@ -8,6 +8,9 @@ import type { HistoryStore } from './model/store'
 /** The window's timers; under Node (the model's tests) there are no frames, and a timeout stands in. */
 const timers: { requestAnimationFrame?: (run: () => void) => unknown; setTimeout: (run: () => void, ms: number) => unknown } = globalThis
 
+/** The parts of the filter typed into a text box. */
+export type Typed = Pick<Filter, 'text' | 'action' | 'path'>
+
 export class Timeline {
   /** Bumped whenever the store or the rows change; read it to recompute. */
   version = $state(0)
@@ -17,12 +20,18 @@ export class Timeline {
   following = $state(true)
   filter = $state<Filter>(NO_FILTER)
   filterError = $state<string | undefined>()
+  /**
+   * What is typed in the filter's text boxes (search, action type, path), applied after a pause in
+   * the typing; set again from the filter whenever it is set (Esc, a chip, Clear all).
+   */
+  typed = $state<Typed>({ text: '', action: '', path: '' })
   rowCount = $state(0)
   /** Store indexes of the rows when filtered; undefined when every entry is a row. */
   #rows: number[] | undefined
   #scanned = 0
   #test: ((i: number) => boolean) | undefined
   #scheduled = false
+  #typing: ReturnType<typeof setTimeout> | undefined
   /** The store's generation and base seq when the rows were last taken in. */
   #generation: number
   #baseSeq: number
@@ -44,7 +53,29 @@ export class Timeline {
     else timers.setTimeout(run, 0)
   }
 
+  /**
+   * A text box of the filter changed: the filter follows once the typing pauses (each change of a
+   * search costs a scan of the history).
+   */
+  type(part: keyof Typed, value: string, pauseMs = 150): void {
+    this.typed[part] = value
+    clearTimeout(this.#typing)
+    this.#typing = setTimeout(() => {
+      this.#typing = undefined
+      this.setFilter({ ...this.filter, ...this.typed })
+    }, pauseMs)
+  }
+
+  /** Empties the search, what was typed into it and not yet applied too (Esc). */
+  clearSearch(): void {
+    if (this.filter.text !== '' || this.typed.text !== '') this.setFilter({ ...this.filter, text: '' })
+  }
+
   setFilter(filter: Filter): void {
+    // What was typed and not yet applied is part of what this filter replaces.
+    clearTimeout(this.#typing)
+    this.#typing = undefined
+    this.typed = { text: filter.text, action: filter.action, path: filter.path }
     this.filter = filter
     try {
       this.#test = isActive(filter) ? matcher(this.store, filter) : undefined

@@ -25,6 +25,8 @@ export class VirtualList {
       const el = this.element
       const row = this.target()
       void this.count()
+      // The list grows shorter when a banner opens above it: the row must stay in view then too.
+      void this.height
       if (el === undefined || row < 0) return
       const top = row * this.rowHeight
       if (top < el.scrollTop) el.scrollTop = top

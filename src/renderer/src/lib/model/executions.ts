@@ -2,7 +2,7 @@
  * Executions and their turns, as their `execution.status` entries tell them: status, duration,
  * error, and where in the timeline they start and end.
  */
-import type { ExecutionStatusEvent } from '../../../../shared/protocol'
+import type { ExecutionStatusEvent, HistoryEventType } from '../../../../shared/protocol'
 import type { Interner } from './columns'
 
 /** Statuses after which an execution or a turn is over. */
@@ -99,4 +99,17 @@ export class Executions {
     this.#active = this.#active.filter((a) => a.execution !== e.executionId || a.turn !== id)
     if (!turn.ended) this.#active.push({ execution: e.executionId, turn: id })
   }
+}
+
+/**
+ * The entry a failure leads to: the last state change before the entry at `index` (an update, or
+ * the base it started from), so the state it failed in is on screen, not the statuses and events
+ * that reported the failure. 0 when there is none.
+ */
+export function changeBefore(typeAt: (index: number) => HistoryEventType, index: number): number {
+  for (let i = index - 1; i > 0; i--) {
+    const type = typeAt(i)
+    if (type === 'state.update' || type === 'state.initial') return i
+  }
+  return 0
 }

@@ -3,7 +3,8 @@
  */
 import { parsePointer } from '../../../../shared/pointer'
 import type { HistoryEvent, Json, JsonObject, Operation } from '../../../../shared/protocol'
-import { preview } from './format'
+import { describeTagged, preview, unwrap } from './format'
+import type { HistoryStore } from './store'
 
 /** The key of a note the host records itself (a runtime error); runtime data can never forge it. */
 export const NOTE_TAG = '$patchscope'
@@ -39,12 +40,50 @@ export function summarize(e: HistoryEvent): string {
       if (e.patches.length === 1) return opText(e.patches[0] as Operation)
       return `${e.patches.length} ops: ${e.patches.slice(0, 3).map(opText).join(', ')}${e.patches.length > 3 ? ', …' : ''}`
     case 'execution.status':
-      return `${e.status} ${e.turnId ?? e.executionId}${e.error !== undefined ? ` — ${e.error}` : ''}`
+      return `${e.status} ${statusSubject(e.executionId, e.turnId)}${e.error !== undefined ? ` — ${e.error}` : ''}`
     case 'custom-event': {
       const note = hostNote(e)
-      return note !== undefined ? `runtime ${note.kind}: ${note.message}` : preview(e.data, 100)
+      return note !== undefined ? `runtime ${note.kind}: ${note.message}` : dataText(e.data)
     }
   }
+}
+
+/**
+ * Whose status it is: the execution, and its turn if any. Runtimes reuse turn ids (`turn-1` in
+ * every execution), so a turn alone does not say which one ran; a turn id that already starts
+ * with its execution's (`exec-2/turn-1`) is not repeated.
+ */
+export function statusSubject(executionId: string, turnId: string | undefined): string {
+  if (turnId === undefined) return executionId
+  return turnId.startsWith(executionId) ? turnId : `${executionId} / ${turnId}`
+}
+
+/** Keys that name a custom event (`{ kind: 'tool-call', … }`), in the order they are looked for. */
+const NAME_KEYS = ['kind', 'type', 'name', 'event']
+
+/** What a custom event calls itself (its `kind`, `type`, `name` or `event`), shown as the row's cause. */
+export function eventName(e: HistoryEvent): string | undefined {
+  if (e.type !== 'custom-event' || hostNote(e) !== undefined) return undefined
+  const data = unwrap(e.data)
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || describeTagged(e.data) !== undefined) return undefined
+  for (const k of NAME_KEYS) if (typeof data[k] === 'string') return data[k]
+  return undefined
+}
+
+/**
+ * A custom event's data for its row: without the key that names it (the row shows it apart), and
+ * with identifiers last, so that what differs from one event to the next (a tool call's tool and
+ * arguments) comes first and is not cut off in a narrow window.
+ */
+function dataText(value: Json): string {
+  const data = unwrap(value)
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || describeTagged(value) !== undefined) return preview(value, 100)
+  const name = NAME_KEYS.find((k) => typeof data[k] === 'string')
+  const keys = Object.keys(data).filter((k) => k !== name)
+  const id = (k: string): boolean => /(^id|Id|_id|ID)$/.test(k)
+  const ordered: JsonObject = {}
+  for (const k of [...keys.filter((k) => !id(k)), ...keys.filter(id)]) ordered[k] = data[k] as Json
+  return keys.length === 0 ? '' : preview(ordered, 100)
 }
 
 /** The paths an update changed, as token lists inside its slice (`[]` is the whole slice). A `test` operation changes nothing. */
@@ -99,4 +138,19 @@ export function touches(e: HistoryEvent, tokens: readonly string[]): boolean {
   if (e.type !== 'state.update' || e.slice !== tokens[0]) return false
   const rest = tokens.slice(1)
   return edits(e).some((c) => related(c.tokens, rest) || moves(c, rest))
+}
+
+/**
+ * Widths for the timeline's name columns that fit what they hold: the slice names (and the words
+ * that stand in their column: statuses, "event"), the action types seen, and the names of the
+ * custom events in view. Within bounds, so that the summary keeps room at 1024 px.
+ */
+export function columnWidths(store: HistoryStore, inView: readonly number[]): { what: string; cause: string } {
+  let what = 'completed'.length
+  for (const name of store.sliceNames) what = Math.max(what, name.length)
+  let cause = 6
+  for (const type of store.actionTypes) cause = Math.max(cause, type.length)
+  for (const i of inView) if (store.type(i) === 'custom-event') cause = Math.max(cause, eventName(store.event(i))?.length ?? 0)
+  const clamp = (n: number, max: number): string => `${Math.min(n, max) + 1}ch`
+  return { what: clamp(what, 16), cause: clamp(cause, 26) }
 }
