@@ -69,6 +69,13 @@ export class SessionDigest {
     this.#add(line)
   }
 
+  /** Event lines given together, each followed by `\n` (`count` of them). */
+  addEvents(lines: Uint8Array, count: number): void {
+    if (!this.#header) throw new Error('the header line of a session file comes before its events')
+    this.#events += count
+    this.#hash.update(lines)
+  }
+
   /** The event lines given so far. */
   get events(): number {
     return this.#events

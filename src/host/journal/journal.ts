@@ -71,6 +71,7 @@ export class Journal {
   #generation = -1
   #pending: Buffer[] = []
   #pendingBytes = 0
+  #spare = Buffer.allocUnsafeSlow(0)
   #busy: Promise<void> | undefined
   #status: JournalStatus
 
@@ -181,16 +182,26 @@ export class Journal {
     const file = this.#file
     if (file === undefined || this.#cursor >= h.lastSeq || h.generation !== this.#generation) return
     const view = h.view()
-    const parts: Buffer[] = []
+    const lines: Buffer[] = []
     let size = 0
     for (let seq = Math.max(this.#cursor, view.baseSeq) + 1; seq <= view.lastSeq; seq++) {
       const line = view.segment(seq).dataBytes(seq)
-      file.digest.addEvent(line)
-      parts.push(line, NEWLINE)
+      lines.push(line)
       size += line.length + 1
     }
+    // The same buffer each tick while nothing written from it is still pending: a fresh one costs its page faults.
+    const reuse = this.#busy === undefined && this.#pendingBytes === 0
+    if (reuse && this.#spare.length < size) this.#spare = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.#spare.length))
+    const chunk = reuse ? this.#spare.subarray(0, size) : Buffer.allocUnsafe(size)
+    let at = 0
+    for (const line of lines) {
+      chunk.set(line, at)
+      at += line.length
+      chunk[at++] = 0x0a
+    }
+    file.digest.addEvents(chunk, lines.length)
     this.#cursor = view.lastSeq
-    this.#pending.push(Buffer.concat(parts, size))
+    this.#pending.push(chunk)
     this.#pendingBytes += size
     if (this.#pendingBytes > this.#maxPending) {
       const mb = Math.round(this.#maxPending / 1024 / 1024)
@@ -281,8 +292,6 @@ export class Journal {
     if (changed) for (const listener of this.#listeners) listener(status)
   }
 }
-
-const NEWLINE = Buffer.from('\n')
 
 /** The journal gave up; the message says why. */
 class JournalStopped extends Error {
