@@ -13,6 +13,7 @@ import {
   type HistoryEvent,
   type Operation,
   type RuntimeInfo,
+  type SavedWatch,
   type SessionHeader,
   type Slices
 } from '../../shared/protocol'
@@ -68,6 +69,8 @@ export interface ExportOptions {
   digest?: SessionDigest
   /** End the file with its closing line. @default true */
   close?: boolean
+  /** The watches to keep in the header (restored on import). @default none */
+  watches?: readonly SavedWatch[]
 }
 
 /**
@@ -81,13 +84,14 @@ export function exportSession(
   history: History,
   runtime: RuntimeInfo,
   now = Date.now(),
-  { view = history.view(), digest = newSessionDigest(), close = true }: ExportOptions = {}
+  { view = history.view(), digest = newSessionDigest(), close = true, watches = [] }: ExportOptions = {}
 ): ReadableStream<Uint8Array> {
   const header: SessionHeader = {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     runtime: { path: runtime.path, name: runtime.name },
-    createdAt: new Date(now).toISOString()
+    createdAt: new Date(now).toISOString(),
+    ...(watches.length > 0 ? { watches: watches.map(({ text, pause }) => ({ text, pause })) } : {})
   }
   let next = view.baseSeq + 1
   const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === typeNumber('state.initial')
@@ -433,8 +437,14 @@ function checkHeader(v: unknown, line: number): SessionHeader {
       path: typeof runtime.path === 'string' ? runtime.path : null,
       name: typeof runtime.name === 'string' ? runtime.name : null
     },
-    createdAt: typeof v.createdAt === 'string' ? v.createdAt : ''
+    createdAt: typeof v.createdAt === 'string' ? v.createdAt : '',
+    // Kept as far as they are well formed; a watch whose text no longer parses is left out when restored.
+    ...(Array.isArray(v.watches) ? { watches: v.watches.filter(isSavedWatch).map(({ text, pause }) => ({ text, pause })) } : {})
   }
+}
+
+function isSavedWatch(v: unknown): v is SavedWatch {
+  return isObject(v) && typeof v.text === 'string' && typeof v.pause === 'boolean'
 }
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test'])

@@ -26,7 +26,7 @@ export function createSessionRoutes({ host }: { host: Host }): Hono {
 
   app.get('/history', () => {
     const info = host.runtime.info
-    return new Response(exportSession(host.history, info), {
+    return new Response(exportSession(host.history, info, Date.now(), { watches: host.watches.saved() }), {
       headers: {
         'content-type': 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${fileName(info, new Date())}"`
