@@ -69,7 +69,7 @@ const updates = (events: Received[]): (StateUpdateEvent & Received)[] =>
 
 describe('the recorder in the runtime worker', () => {
   test('encodes values JSON cannot carry as DESIGN.md says, in the stream and in GET /state', async () => {
-    const initial = sse.events[0] as StateInitialEvent & Received
+    const initial = sse.entries[0] as StateInitialEvent & Received
     expect(initial.slices).toEqual(ENCODED)
     expect(await h.state()).toEqual(ENCODED)
   })

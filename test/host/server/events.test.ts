@@ -74,7 +74,7 @@ describe('GET /events', () => {
     expect(baseSeq).toBeGreaterThan(0)
     const sse = await host.events('?since=0')
     await sse.waitForSeq(last)
-    const [initial] = sse.events
+    const [initial] = sse.entries
     expect(initial).toMatchObject({ type: 'state.initial', seq: baseSeq })
     expect((initial as StateInitialEvent).gap).toBeUndefined()
     expect(seqsOf(sse.events)).toEqual(range(baseSeq, last))
@@ -126,7 +126,7 @@ describe('GET /events', () => {
     let lastId: string | undefined
     for (let i = 0; i < 6; i++) {
       const sse = await host.events('', lastId === undefined ? {} : { headers: { 'last-event-id': lastId } })
-      await sse.waitFor((e) => e.type !== 'heartbeat')
+      await sse.waitFor((e) => 'seq' in e)
       await sse.close()
       clients.push(sse)
       lastId = sse.lastEventId
@@ -152,7 +152,7 @@ describe('GET /events', () => {
       const id = String(pick(baseSeq, last))
       const sse = viaHeader ? await host.events('', { headers: { 'last-event-id': id } }) : await host.events(`?since=${id}`)
       await sse.waitForSeq(last)
-      expect(sse.events[0]).toMatchObject({ type: 'state.initial', seq: baseSeq, gap: true })
+      expect(sse.entries[0]).toMatchObject({ type: 'state.initial', seq: baseSeq, gap: true })
       expect(seqsOf(sse.events)).toEqual(range(baseSeq, last))
       expect(mirrorOf(sse).state).toEqual(await host.state())
       await sse.close()
