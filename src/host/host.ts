@@ -4,7 +4,7 @@
  * desktop app, the headless CLI and the tests.
  */
 import { resolve } from 'node:path'
-import type { Action, CompareMode, RuntimeInfo, Slices } from '../shared/protocol'
+import type { Action, CompareMode, Json, RuntimeInfo, Slices } from '../shared/protocol'
 import { readBatch, type EntryBatch } from './recorder/entry'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
@@ -13,6 +13,9 @@ import { readWhole } from '../shared/read-whole'
 import type { Fault } from './runtime/messages'
 import { RuntimeController, type DispatchOutcome } from './runtime/controller'
 import { createWatchRegistry, type WatchRegistry } from './watches'
+import { redactSlices, type RedactionPolicy } from '../shared/redaction'
+import { CaptureRedactor } from './redaction/capture'
+import { loadRedaction, Redaction, saveRedaction } from './redaction/settings'
 
 export interface HostOptions {
   /** A runtime module to load first; its initial state becomes the history's base. */
@@ -34,7 +37,20 @@ export interface HostOptions {
   importMaxBytes?: number
   /** Megabytes a runtime may hold outside its JS heap before it is stopped (`--max-runtime-mb`). @default 1024 */
   maxRuntimeMb?: number
+  /**
+   * The redaction policy (exports use it unless asked not to), and whether entries are redacted as
+   * they are recorded. @default the default policy, not at capture
+   */
+  redaction?: { policy?: RedactionPolicy; capture?: boolean }
+  /**
+   * Where the redaction settings are kept (`redaction.json` in the sessions folder): read at start
+   * unless `redaction` is given, written at each change. @default none (they last as long as the host)
+   */
+  redactionFile?: string
 }
+
+/** The cause of the entries that redact the state when redaction at capture starts naming more. */
+export const REDACTION_CAUSE = '(redaction at capture)'
 
 /** The tag of a note the host itself records in the timeline (a runtime's data can never forge it: see DESIGN's `$object`). */
 export const NOTE_TAG = '$patchscope'
@@ -44,6 +60,8 @@ export class Host {
   readonly runtime: RuntimeController
   /** The watches, their hits, and what the runtime pauses on. */
   readonly watches: WatchRegistry
+  /** The redaction policy, and whether (and with what) entries are redacted as they are recorded. */
+  readonly redaction: Redaction
   readonly #cwd: string
   readonly #limits: Partial<HistoryLimits> | undefined
   readonly #log: (text: string) => void
@@ -53,6 +71,10 @@ export class Host {
   #queue: Promise<unknown> = Promise.resolve()
   /** What the running runtime's recorder found changed in place (a new runtime starts afresh). */
   #findings = new InPlaceFindings()
+  /** Redacts entries as they are recorded, with `redaction.applied`; undefined when that is off. */
+  #capture: CaptureRedactor | undefined
+  /** The last write of the redaction settings (writes follow one another). */
+  #redactionSaved: Promise<void> = Promise.resolve()
   #runtimeListeners = new Set<(info: RuntimeInfo) => void>()
   /** `runtimeInfo` as its listeners were last told it, as JSON. */
   #toldRuntime = ''
@@ -67,6 +89,9 @@ export class Host {
       maxBytes: options.importMaxBytes ?? Math.max(1024 ** 3, 2 * (options.limits?.maxBytes ?? DEFAULT_HISTORY_LIMITS.maxBytes))
     }
     this.history = new History(options.limits ? { limits: options.limits } : {})
+    this.redaction = new Redaction(options.redaction)
+    this.#capture = this.redaction.applied === undefined ? undefined : new CaptureRedactor(this.redaction.applied)
+    this.redaction.subscribe((grown) => this.#redactionChanged(grown))
     this.runtime = new RuntimeController({
       onEntries: (batch) => (this.#held ? this.#held.push(batch) : this.#record(batch)),
       onLoaded: (slices) => this.#loaded(slices),
@@ -87,7 +112,17 @@ export class Host {
    * @returns the host, and the load error if that module failed (the host then runs without it)
    */
   static async create(options: HostOptions = {}): Promise<{ host: Host; error?: string }> {
-    const host = new Host(options)
+    const file = options.redactionFile
+    let redaction = options.redaction
+    if (file !== undefined && redaction === undefined) {
+      try {
+        redaction = await loadRedaction(file)
+      } catch (e) {
+        ;(options.log ?? ((text: string) => process.stderr.write(text)))(`patchscope: ${(e as Error).message}\n`)
+      }
+    }
+    const host = new Host({ ...options, ...(redaction !== undefined ? { redaction } : {}) })
+    if (file !== undefined) host.redaction.subscribe(() => host.#saveRedaction(file))
     if (options.runtime === undefined) return { host }
     host.#asBase = true
     try {
@@ -180,6 +215,16 @@ export class Host {
     })
   }
 
+  /**
+   * The running runtime's state (`getState()`), encoded, as JSON; redacted when entries are
+   * redacted at capture, as the history is.
+   * @throws {RuntimeUnavailable} when no runtime runs or it does not answer
+   */
+  async state(timeoutMs: number): Promise<string> {
+    const json = await this.runtime.state(timeoutMs)
+    return this.#capture === undefined ? json : this.#capture.slicesJson(json)
+  }
+
   /** Stops the runtime. */
   async close(): Promise<void> {
     this.watches.close()
@@ -193,7 +238,9 @@ export class Host {
   }
 
   #record(batch: EntryBatch): void {
-    const findings = this.#findings.reader(this.history)
+    const recorded = this.#findings.reader(this.history)
+    // Redacted before anything holds it: the history, and so the journal and the stream.
+    const findings = this.#capture === undefined ? recorded : this.#capture.reader(recorded)
     let found = false
     const reader: typeof findings = {
       entry: (type, slice, body, span, flags) => {
@@ -211,7 +258,12 @@ export class Host {
     if (found) this.#runtimeChanged()
   }
 
-  #loaded(slices: string): void {
+  #loaded(json: string): void {
+    // A new recording: redacted at capture with the policy as it is now (or not at all).
+    this.redaction.restart()
+    const applied = this.redaction.applied
+    this.#capture = applied === undefined ? undefined : new CaptureRedactor(applied)
+    const slices = this.#capture === undefined ? json : this.#capture.slicesJson(json)
     if (this.#asBase && this.history.lastSeq === 0) {
       this.history.restart(JSON.parse(slices) as Slices, 0)
     } else {
@@ -219,6 +271,35 @@ export class Host {
     }
     // The state a runtime starts from is exact.
     this.#findings = new InPlaceFindings(this.history.lastSeq)
+    this.history.notify()
+  }
+
+  /**
+   * The policy applied at capture changed. When it names more than before, the state recorded so
+   * far is redacted with it by one entry a slice (its whole value), so that the history, the
+   * stream's mirrors and `GET /state` agree from there on; what it stops naming stays redacted
+   * until the next load (see `Redaction.set`).
+   */
+  /** Keeps the settings for the next start; a disk that refuses is said, and the settings stay in use. */
+  #saveRedaction(file: string): void {
+    this.#redactionSaved = this.#redactionSaved
+      .then(() => saveRedaction(file, this.redaction))
+      .catch((e: unknown) => this.#log(`patchscope: the redaction settings could not be saved to ${file}: ${(e as Error).message}\n`))
+  }
+
+  #redactionChanged(grown: boolean): void {
+    const applied = this.redaction.applied
+    if (applied === undefined || applied === this.#capture?.policy) return
+    this.#capture = new CaptureRedactor(applied)
+    if (!grown) return
+    const head = this.history.stateAt(this.history.lastSeq)
+    const redacted = redactSlices(applied, head, () => undefined)
+    if (redacted === head) return
+    const timestamp = Date.now()
+    for (const slice of Object.keys(redacted)) {
+      if (redacted[slice] === head[slice]) continue
+      this.history.appendEvent({ type: 'state.update', slice, value: redacted[slice] as Json, cause: { type: REDACTION_CAUSE }, timestamp })
+    }
     this.history.notify()
   }
 

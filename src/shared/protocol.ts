@@ -4,6 +4,8 @@
  * One union tagged by `type`; see `DESIGN.md` for the contract.
  */
 
+import type { RedactionSummary } from './redaction'
+
 /** A JSON value. Values JSON cannot carry travel encoded (see `tags.ts`). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
@@ -131,6 +133,8 @@ export interface SessionHeader {
   createdAt: string
   /** The watches of the session when it was exported (restored on import; see `SavedWatch`). */
   watches?: SavedWatch[]
+  /** An export redacted: the policy, and the places redacted (by path, never by value). */
+  redaction?: RedactionSummary
 }
 
 /** A watch as a session file keeps it: its text (see `src/shared/watch`) and whether it pauses. */

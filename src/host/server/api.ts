@@ -59,7 +59,8 @@ export function createApiRoutes({
     if (!host.runtime.running || host.runtime.paused !== undefined)
       return json(c, JSON.stringify(pick(host.history.stateAt(host.history.lastSeq), slices)))
     try {
-      const state = await host.runtime.state(stateTimeoutMs)
+      // Redacted as the history is, when entries are redacted at capture.
+      const state = await host.state(stateTimeoutMs)
       return json(c, slices === undefined ? state : JSON.stringify(pick(JSON.parse(state) as Slices, slices)))
     } catch (e) {
       if (e instanceof RuntimeUnavailable) throw new HTTPException(503, { message: e.message })

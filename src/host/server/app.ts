@@ -11,6 +11,7 @@ import type { Journal } from '../journal/journal'
 import { createApiRoutes, type ApiOptions } from './api'
 import { createSessionRoutes } from './session-routes'
 import { createSessionsRoutes } from './sessions-routes'
+import { createRedactionRoutes } from './redaction-routes'
 import { createWatchRoutes } from './watch-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
@@ -31,7 +32,17 @@ export const CSP = [
 ].join('; ')
 
 /** The routes that hold or change data: the token is required for each and every path under it. */
-export const DATA_PATHS = ['/events', '/state', '/actions', '/history', '/runtime', '/sessions', '/watches', '/breaks'] as const
+export const DATA_PATHS = [
+  '/events',
+  '/state',
+  '/actions',
+  '/history',
+  '/runtime',
+  '/sessions',
+  '/watches',
+  '/breaks',
+  '/redaction'
+] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
   host: Host
@@ -63,6 +74,7 @@ export function createApp({ host, hub, token, port, rendererDir, journal, ...api
   app.route('/', createSessionRoutes({ host }))
   app.route('/', createSessionsRoutes({ host, journal }))
   app.route('/', createWatchRoutes({ host }))
+  app.route('/', createRedactionRoutes({ host }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

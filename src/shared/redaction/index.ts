@@ -35,4 +35,10 @@ export interface RedactionSettings {
   /** Entries are redacted as they are recorded (from when it was turned on), so the history, the journal and the stream never hold what the policy names. */
   capture: boolean
   defaults: RedactionPolicy
+  /**
+   * The policy entries are redacted with as they are recorded, or null when they are not. It grows
+   * at once with the policy; what it stops naming (capture turned off, a pattern removed) stays
+   * redacted until the runtime is loaded or reloaded, so that the history stays consistent.
+   */
+  applied: RedactionPolicy | null
 }
