@@ -158,10 +158,13 @@ export class Connection {
     }
   }
 
-  /** The retained history as a session file, asked for with the token in a header (never in a URL); undefined when refused (`error` says why). */
-  async exportSession(): Promise<Response | undefined> {
+  /**
+   * The retained history as a session file, asked for with the token in a header (never in a URL);
+   * undefined when refused (`error` says why). Redacted with the host's policy unless `redact` is false.
+   */
+  async exportSession({ redact = true }: { redact?: boolean } = {}): Promise<Response | undefined> {
     let res: Response | undefined
-    const ok = await this.#command(async () => (res = await this.request('/history')))
+    const ok = await this.#command(async () => (res = await this.request(redact ? '/history' : '/history?redact=false')))
     return ok ? res : undefined
   }
 
