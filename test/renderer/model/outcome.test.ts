@@ -62,8 +62,8 @@ describe('outcomeOf: what the dispatcher says of an answer', () => {
       kind: 'error',
       text: '409 (no runtime to dispatch to): no runtime is loaded'
     })
-    expect(outcomeOf({ ok: false, status: 500, message: 'unknown action x' }).text).toBe(
-      '500 (the runtime’s dispatch threw): unknown action x'
+    expect(outcomeOf({ ok: false, status: 500, message: "the runtime's dispatch failed: Error: unknown action x" }).text).toBe(
+      "500: the runtime's dispatch failed: Error: unknown action x"
     )
     expect(outcomeOf({ ok: false, status: 400, message: 'the action needs a string "type"' }).text).toMatch(/^400 \(not an action/)
     expect(outcomeOf({ ok: false, status: 418, message: 'teapot' }).text).toBe('418: teapot')

@@ -5,6 +5,7 @@ import { getContext, setContext } from 'svelte'
 import type { PatchscopeApi } from '../../../shared/api'
 import type { JournalStatus } from '../../../shared/journal'
 import { Connection } from './connection.svelte'
+import { Dispatcher } from './dispatcher.svelte'
 import { Inspector } from './inspector.svelte'
 import { HistoryStore } from './model/store'
 import { RuntimeChecks } from './runtime-checks.svelte'
@@ -21,6 +22,7 @@ export class App {
   readonly connection: Connection
   readonly checks: RuntimeChecks
   readonly sessions: Sessions
+  readonly dispatcher: Dispatcher
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
     const connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
@@ -34,6 +36,7 @@ export class App {
         void connection.refreshRuntime()
       }
     })
+    this.dispatcher = new Dispatcher({ connection, store: this.store, showEntry: (seq) => this.inspector.showEntry(seq) })
     connection.onNotice = (type, data) => {
       if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
     }

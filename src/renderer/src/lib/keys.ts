@@ -3,7 +3,7 @@
  * and the handler read the same table.
  */
 
-export type KeyAction = 'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'clear' | 'help'
+export type KeyAction = 'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'dispatch' | 'clear' | 'help'
 
 export interface Binding {
   keys: string
@@ -17,9 +17,23 @@ export const BINDINGS: readonly Binding[] = [
   { keys: '/', does: 'search' },
   { keys: '1 – 5', does: 'Entry, State, Path history, Diff, Executions' },
   { keys: 'd', does: 'diff from the selected entry' },
-  { keys: 'Esc', does: 'clear the search' },
+  { keys: 'a', does: 'dispatch an action (the dispatcher)' },
+  { keys: 'Ctrl/⌘ + Enter', does: 'in the dispatcher: send the action' },
+  { keys: 'Ctrl + Space', does: 'in the dispatcher: the action types seen' },
+  { keys: 'Esc', does: 'clear the search; close the dispatcher' },
   { keys: '?', does: 'this help' }
 ]
+
+/** Inputs that take no typed text: keys pressed there are the window's (a scrubber used with the mouse keeps the focus). */
+const KEYLESS_INPUTS = new Set(['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color'])
+
+/** True when keys pressed in `target` are typed into it (a text box, a text area, a select, an editable element). */
+export function takesKeys(target: EventTarget | null): boolean {
+  if (target === null || !('tagName' in target)) return false
+  const el = target as HTMLElement
+  if (el.tagName === 'INPUT') return !KEYLESS_INPUTS.has((el as HTMLInputElement).type)
+  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
+}
 
 /** The action for a key press, or undefined (keys typed into a field are the field's). */
 export function actionFor(
@@ -43,6 +57,8 @@ export function actionFor(
       return { action: 'search' }
     case 'd':
       return { action: 'pin-diff' }
+    case 'a':
+      return { action: 'dispatch' }
     case 'Escape':
       return { action: 'clear' }
     case '?':

@@ -48,10 +48,9 @@ export function outcomeOf(answer: DispatchAnswer): Outcome {
   return { kind: 'recorded', text: `Recorded ${range} (${count})`, first, last: r.seq }
 }
 
-/** What each refusal of `POST /actions` means, beside the host's own message. */
+/** What a refusal of `POST /actions` means where the host's own message does not say it (a 500 says the dispatch failed). */
 const ERRORS: Record<number, string> = {
   400: 'not an action the host accepts',
   409: 'no runtime to dispatch to',
-  413: 'too large',
-  500: 'the runtime’s dispatch threw'
+  413: 'too large'
 }
