@@ -3,18 +3,25 @@
  * send, and what was sent from here (per runtime, kept in the browser's storage). The action is
  * read with `JSON.parse` only: text that is not a JSON action is never sent.
  */
-import type { EditorView } from '@codemirror/view'
-import { untrack } from 'svelte'
 import type { Cause } from '../../../shared/protocol'
 import type { Connection } from './connection.svelte'
-import { createActionEditor, setText } from './editor'
 import { actionOf, actionText, choices, isDispatchable, parseAction, recordedChoices, type ActionChoice } from './model/dispatch'
 import { outcomeOf, type Outcome } from './model/outcome'
 import { addSent, readSent, removeSent, sentKey, writeSent, type KeyValue, type Sent } from './model/sent'
 import type { HistoryStore } from './model/store'
 
+/** What the dispatcher asks of its editor (CodeMirror in the window, see `editor.ts`). */
+export interface EditorPort {
+  /** Replaces the whole text, as one undoable change. */
+  setText(text: string): void
+  /** Puts the cursor at an offset of the text. */
+  select(at: number): void
+  focus(): void
+}
+
 export interface DispatcherDeps {
-  connection: Connection
+  /** The host: where actions go, and which runtime they go to (its path keys what was sent). */
+  connection: Pick<Connection, 'runtime' | 'dispatch'>
   store: HistoryStore
   /** Shows an entry of the timeline (the first one an action recorded). */
   showEntry: (seq: number) => void
@@ -36,7 +43,7 @@ export class Dispatcher {
   readonly problem: string | undefined = $derived(
     !this.parsed.ok && (this.text.trim() !== '' || this.refused) ? this.parsed.message : undefined
   )
-  #view: EditorView | undefined
+  #editor: EditorPort | undefined
   #sent = $state<{ key: string; list: Sent[] }>({ key: '', list: [] })
   readonly #deps: DispatcherDeps
 
@@ -51,14 +58,15 @@ export class Dispatcher {
   }
 
   get #storage(): KeyValue | undefined {
-    return this.#deps.storage ?? globalThis.localStorage
+    // The window's storage (typed here without the DOM, so that the model's tests typecheck under Node).
+    return this.#deps.storage ?? (globalThis as { localStorage?: KeyValue }).localStorage
   }
 
   /** Opens the dispatcher (with `text` in the editor, when given) and puts the cursor in it. */
   show(text?: string): void {
     if (text !== undefined) this.#setText(text)
     this.open = true
-    this.#view?.focus()
+    this.#editor?.focus()
   }
 
   close(): void {
@@ -107,8 +115,8 @@ export class Dispatcher {
     const parsed = parseAction(text)
     if (!parsed.ok) {
       this.refused = true
-      if (parsed.at !== undefined) this.#view?.dispatch({ selection: { anchor: parsed.at } })
-      this.#view?.focus()
+      if (parsed.at !== undefined) this.#editor?.select(parsed.at)
+      this.#editor?.focus()
       return
     }
     this.sending = true
@@ -129,35 +137,21 @@ export class Dispatcher {
     if (this.outcome?.first !== undefined) this.#deps.showEntry(this.outcome.first)
   }
 
-  /**
-   * An attachment: the editor, in the element given, for as long as it is in the page. Untracked,
-   * so that typing (which changes `text`) does not make a new editor.
-   */
-  readonly editor = (host: HTMLElement): (() => void) => untrack(() => this.#mount(host))
+  /** The editor, once it is in the page (undefined once it is gone). */
+  connect(editor: EditorPort | undefined): void {
+    this.#editor = editor
+  }
 
-  #mount(host: HTMLElement): () => void {
-    const view = createActionEditor(host, {
-      doc: this.text,
-      choices: () => this.choices(),
-      onchange: (text) => {
-        this.text = text
-        this.refused = false
-      },
-      onsend: () => void this.send(),
-      onclose: () => this.close()
-    })
-    this.#view = view
-    view.focus()
-    return () => {
-      view.destroy()
-      if (this.#view === view) this.#view = undefined
-    }
+  /** The text, as typed in the editor. */
+  typed(text: string): void {
+    this.text = text
+    this.refused = false
   }
 
   #setText(text: string): void {
     this.text = text
     this.refused = false
-    if (this.#view !== undefined && this.#view.state.doc.toString() !== text) setText(this.#view, text)
+    this.#editor?.setText(text)
   }
 
   #keep(list: Sent[]): void {

@@ -25,6 +25,8 @@ import { linter, type Diagnostic } from '@codemirror/lint'
 import { EditorState, Prec } from '@codemirror/state'
 import { EditorView, keymap, placeholder } from '@codemirror/view'
 import { tags } from '@lezer/highlight'
+import { untrack } from 'svelte'
+import type { Dispatcher } from './dispatcher.svelte'
 import { parseAction, type ActionChoice } from './model/dispatch'
 import { typeSlot } from './model/type-slot'
 
@@ -75,6 +77,35 @@ export function createActionEditor(host: HTMLElement, options: ActionEditorOptio
     ]
   })
   return new EditorView({ state, parent: root, root })
+}
+
+/**
+ * The dispatcher's editor as an attachment: made when its element is in the page, destroyed when
+ * it goes. Untracked, so that typing (which changes the dispatcher's text) does not make a new one.
+ */
+export function dispatcherEditor(dispatcher: Dispatcher): (host: HTMLElement) => () => void {
+  return (host) =>
+    untrack(() => {
+      const view = createActionEditor(host, {
+        doc: dispatcher.text,
+        choices: () => dispatcher.choices(),
+        onchange: (text) => dispatcher.typed(text),
+        onsend: () => void dispatcher.send(),
+        onclose: () => dispatcher.close()
+      })
+      dispatcher.connect({
+        setText: (text) => {
+          if (view.state.doc.toString() !== text) setText(view, text)
+        },
+        select: (at) => view.dispatch({ selection: { anchor: Math.min(at, view.state.doc.length) } }),
+        focus: () => view.focus()
+      })
+      view.focus()
+      return () => {
+        dispatcher.connect(undefined)
+        view.destroy()
+      }
+    })
 }
 
 /** Replaces the whole text (a template, an action from the history), as one undoable change. */

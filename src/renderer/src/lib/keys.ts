@@ -27,19 +27,31 @@ export const BINDINGS: readonly Binding[] = [
 /** Inputs that take no typed text: keys pressed there are the window's (a scrubber used with the mouse keeps the focus). */
 const KEYLESS_INPUTS = new Set(['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color'])
 
+/** What `takesKeys` reads of an element (written out, so that this table is typechecked without a DOM too). */
+interface KeyTarget {
+  tagName: string
+  type?: string
+  isContentEditable?: boolean
+}
+
+/** What `actionFor` reads of a key press. */
+export interface KeyPress {
+  key: string
+  ctrlKey: boolean
+  metaKey: boolean
+  altKey: boolean
+}
+
 /** True when keys pressed in `target` are typed into it (a text box, a text area, a select, an editable element). */
-export function takesKeys(target: EventTarget | null): boolean {
+export function takesKeys(target: object | null): boolean {
   if (target === null || !('tagName' in target)) return false
-  const el = target as HTMLElement
-  if (el.tagName === 'INPUT') return !KEYLESS_INPUTS.has((el as HTMLInputElement).type)
-  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
+  const el = target as KeyTarget
+  if (el.tagName === 'INPUT') return !KEYLESS_INPUTS.has(el.type ?? 'text')
+  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable === true
 }
 
 /** The action for a key press, or undefined (keys typed into a field are the field's). */
-export function actionFor(
-  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>,
-  inField: boolean
-): { action: KeyAction; tab?: number } | undefined {
+export function actionFor(e: KeyPress, inField: boolean): { action: KeyAction; tab?: number } | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined
   if (inField) return e.key === 'Escape' ? { action: 'clear' } : undefined
   switch (e.key) {
