@@ -126,8 +126,6 @@ export function redactValue(policy: CompiledPolicy, value: Json, place: Place, n
     note(tokensOf(place))
     return value
   }
-  // Nothing below can match: no key pattern, no path still live.
-  if (policy.policy.keys.length === 0 && place.live.length === 0) return value
   if (Array.isArray(value)) {
     let out: Json[] | undefined
     for (let i = 0; i < value.length; i++) {
