@@ -12,6 +12,8 @@ import { RuntimeChecks } from './runtime-checks.svelte'
 import { Sessions } from './sessions.svelte'
 import { whenText } from './model/sessions'
 import { Timeline } from './timeline.svelte'
+import { PauseBar } from './pause.svelte'
+import { Watches } from './watches.svelte'
 
 const KEY = Symbol('patchscope')
 
@@ -23,9 +25,20 @@ export class App {
   readonly checks: RuntimeChecks
   readonly sessions: Sessions
   readonly dispatcher: Dispatcher
+  readonly watches: Watches
+  readonly pause: PauseBar
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
-    const connection = new Connection(origin, token, this.store, () => this.timeline.changed(), api)
+    const connection = new Connection(
+      origin,
+      token,
+      this.store,
+      () => {
+        this.timeline.changed()
+        this.pause.entriesChanged()
+      },
+      api
+    )
     this.connection = connection
     this.checks = new RuntimeChecks(connection)
     this.sessions = new Sessions({
@@ -37,8 +50,17 @@ export class App {
       }
     })
     this.dispatcher = new Dispatcher({ connection, store: this.store, showEntry: (seq) => this.inspector.showEntry(seq) })
+    this.watches = new Watches({
+      request: (path, init) => connection.request(path, init),
+      store: this.store,
+      rows: this.timeline,
+      showChange: (seq, pointer) => this.inspector.showChange(seq, pointer)
+    })
+    this.pause = new PauseBar({ connection, store: this.store, timeline: this.timeline, showState: () => (this.inspector.tab = 'state') })
     connection.onNotice = (type, data) => {
       if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
+      else if (type === 'watches') this.watches.changed(data)
+      else if (type === 'runtime') this.pause.runtimeChanged()
     }
   }
 }

@@ -3,6 +3,7 @@
  * the entry itself, the state after it, the history of a path, the diff to a pinned entry.
  */
 import type { HistoryEvent, Json, Slices } from '../../../shared/protocol'
+import { parsePointer } from '../../../shared/pointer'
 import { valueAt } from '../../../shared/state'
 import { diffStates, type Change } from './model/diff'
 import { inPlaceRange, type InPlaceRange } from './model/in-place'
@@ -10,14 +11,15 @@ import { pathHistory, type PathHistory } from './model/path-history'
 import type { HistoryStore } from './model/store'
 import type { Timeline } from './timeline.svelte'
 
-export type Tab = 'entry' | 'state' | 'path' | 'diff' | 'executions'
+export type Tab = 'entry' | 'state' | 'path' | 'diff' | 'executions' | 'watches'
 
 export const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'entry', label: 'Entry' },
   { id: 'state', label: 'State' },
   { id: 'path', label: 'Path history' },
   { id: 'diff', label: 'Diff' },
-  { id: 'executions', label: 'Executions' }
+  { id: 'executions', label: 'Executions' },
+  { id: 'watches', label: 'Watches' }
 ]
 
 export class Inspector {
@@ -99,6 +101,15 @@ export class Inspector {
     if (i < 0) return
     this.timeline.select(i)
     this.tab = 'entry'
+  }
+
+  /** Selects the entry with this seq, if held, and opens the history of the path (a JSON Pointer) there: a watch's hit. */
+  showChange(seq: number, pointer: string): void {
+    const i = this.store.indexOf(seq)
+    if (i < 0) return
+    this.timeline.select(i)
+    this.path = parsePointer(pointer)
+    this.tab = 'path'
   }
 
   /** Pins the selected entry as the start of a diff. */

@@ -3,7 +3,8 @@
  * and the handler read the same table.
  */
 
-export type KeyAction = 'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'dispatch' | 'clear' | 'help'
+export type KeyAction =
+  'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'dispatch' | 'clear' | 'help' | 'continue' | 'step'
 
 export interface Binding {
   keys: string
@@ -15,12 +16,14 @@ export const BINDINGS: readonly Binding[] = [
   { keys: '← ↑ / → ↓', does: 'previous / next entry' },
   { keys: 'Home / End', does: 'first entry / newest entry (and follow it)' },
   { keys: '/', does: 'search' },
-  { keys: '1 – 5', does: 'Entry, State, Path history, Diff, Executions' },
+  { keys: '1 – 6', does: 'Entry, State, Path history, Diff, Executions, Watches' },
   { keys: 'd', does: 'diff from the selected entry' },
   { keys: 'a', does: 'dispatch an action (the dispatcher)' },
   { keys: 'Ctrl/⌘ + Enter', does: 'in the dispatcher: send the action' },
   { keys: 'Ctrl + Space', does: 'in the dispatcher: the action types seen' },
   { keys: 'Esc', does: 'clear the search; close the dispatcher' },
+  { keys: 'F8', does: 'paused: continue the runtime' },
+  { keys: 'F10', does: 'paused: step to the next recorded entry' },
   { keys: '?', does: 'this help' }
 ]
 
@@ -53,6 +56,9 @@ export function takesKeys(target: object | null): boolean {
 /** The action for a key press, or undefined (keys typed into a field are the field's). */
 export function actionFor(e: KeyPress, inField: boolean): { action: KeyAction; tab?: number } | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined
+  // Function keys type nothing: the debugger's keys work in a field too.
+  if (e.key === 'F8') return { action: 'continue' }
+  if (e.key === 'F10') return { action: 'step' }
   if (inField) return e.key === 'Escape' ? { action: 'clear' } : undefined
   switch (e.key) {
     case 'ArrowLeft':
@@ -76,6 +82,6 @@ export function actionFor(e: KeyPress, inField: boolean): { action: KeyAction; t
     case '?':
       return { action: 'help' }
   }
-  if (/^[1-5]$/.test(e.key)) return { action: 'tab', tab: Number(e.key) - 1 }
+  if (/^[1-6]$/.test(e.key)) return { action: 'tab', tab: Number(e.key) - 1 }
   return undefined
 }
