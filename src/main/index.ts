@@ -17,6 +17,7 @@ import { fileKind } from './files'
 import { serveBridge } from './ipc'
 import { menuTemplate } from './menu'
 import { isOwnOrigin, redactingLog } from './security'
+import { createWatchKeeper } from './saved-watches'
 import { createSettingsStore } from './settings'
 import { canReload, runtimeChanges } from './watch'
 import { createWindow } from './window'
@@ -112,6 +113,16 @@ async function start(): Promise<void> {
   // The host tells each change of the runtime's state (a load, a stop, not responding, a pause): nothing is polled.
   const unsubscribe = host.onRuntimeChange(check)
   check()
+  // Each runtime module's watches come back when it loads again.
+  const keeper = createWatchKeeper({
+    watches: host.watches,
+    store: {
+      get: () => settings.get().watches,
+      set: (change) => background(settings.update((s) => ({ ...s, watches: change(s.watches) })))
+    }
+  })
+  const offWatches = host.onRuntimeChange((info) => keeper.runtimeChanged(info))
+  keeper.runtimeChanged(host.runtimeInfo)
 
   win.on('close', () => {
     const state = windowState(win.getNormalBounds(), { maximized: win.isMaximized(), zoomFactor: win.webContents.getZoomFactor() })
@@ -119,6 +130,8 @@ async function start(): Promise<void> {
   })
   shutdown = async () => {
     unsubscribe()
+    offWatches()
+    keeper.close()
     closeBridge()
     await Promise.all([settings.flush(), server.close(), host.close()])
     await journal?.close()

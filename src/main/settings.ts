@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { writeFileAtomic } from './atomic'
 import { cleanRecent } from './recent'
+import { cleanSavedWatches, type SavedWatches } from './saved-watches'
 
 /** The window as it was last closed. `x`/`y` are absent when it was never placed by the user. */
 export interface WindowState {
@@ -23,12 +24,14 @@ export interface Settings {
   recentRuntimes: string[]
   /** Absolute paths of sessions imported or exported, most recent first. */
   recentSessions: string[]
+  /** Each runtime module's watches, by its absolute path (see `saved-watches.ts`). */
+  watches: SavedWatches
 }
 
 /** The settings file's format version. */
 export const SETTINGS_VERSION = 1
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ window: null, recentRuntimes: [], recentSessions: [] })
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ window: null, recentRuntimes: [], recentSessions: [], watches: {} })
 
 /** The bounds a window may be restored to; anything outside is not a window a user made. */
 export const WINDOW_LIMITS = { minWidth: 640, minHeight: 400, max: 100_000, minZoom: 0.25, maxZoom: 5 } as const
@@ -74,12 +77,17 @@ export function parseSettings(text: string): { settings: Settings; problems: str
     problems.push(...wrong.map((why) => `"${key}": ${why}`))
     return list
   }
-  return { settings: { window, recentRuntimes: recent('recentRuntimes'), recentSessions: recent('recentSessions') }, problems }
+  const watches = cleanSavedWatches(value.watches)
+  problems.push(...watches.problems)
+  return {
+    settings: { window, recentRuntimes: recent('recentRuntimes'), recentSessions: recent('recentSessions'), watches: watches.watches },
+    problems
+  }
 }
 
 /** The file's text: the known fields only, picked one by one. */
-export function serializeSettings({ window, recentRuntimes, recentSessions }: Settings): string {
-  return JSON.stringify({ version: SETTINGS_VERSION, window, recentRuntimes, recentSessions }, null, 2) + '\n'
+export function serializeSettings({ window, recentRuntimes, recentSessions, watches }: Settings): string {
+  return JSON.stringify({ version: SETTINGS_VERSION, window, recentRuntimes, recentSessions, watches }, null, 2) + '\n'
 }
 
 export interface SettingsStore {

@@ -7,7 +7,8 @@ import { createSettingsStore, DEFAULT_SETTINGS, parseSettings, serializeSettings
 const sound: Settings = {
   window: { x: 10, y: 20, width: 1280, height: 800, maximized: false, zoomFactor: 1.1 },
   recentRuntimes: ['/home/ada/agent.mjs'],
-  recentSessions: ['/home/ada/agent-2026-11-25-1923.ndjson']
+  recentSessions: ['/home/ada/agent-2026-11-25-1923.ndjson'],
+  watches: { '/home/ada/agent.mjs': [{ text: '/chat/messages/- matches /error/', pause: true }] }
 }
 
 describe('parseSettings', () => {
@@ -74,7 +75,7 @@ describe('parseSettings', () => {
 
   test('forgets fields it does not know', () => {
     const { settings } = parseSettings(JSON.stringify({ version: 1, token: 'secret-token-value', extra: 1 }))
-    expect(Object.keys(settings).sort()).toEqual(['recentRuntimes', 'recentSessions', 'window'])
+    expect(Object.keys(settings).sort()).toEqual(['recentRuntimes', 'recentSessions', 'watches', 'window'])
   })
 })
 
@@ -82,7 +83,7 @@ test('serializeSettings writes the known fields only, whatever else the object h
   const withExtra = { ...sound, token: 'secret-token-value' }
   const text = serializeSettings(withExtra)
   expect(text).not.toContain('secret-token-value')
-  expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(['recentRuntimes', 'recentSessions', 'version', 'window'])
+  expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(['recentRuntimes', 'recentSessions', 'version', 'watches', 'window'])
 })
 
 describe('createSettingsStore', () => {
