@@ -179,3 +179,83 @@ describe('breakpoints', () => {
     await screenshots(page, 'watches', 'breaks')
   })
 })
+
+describe('on the agent example (the issue\'s "done when")', () => {
+  let agent: RunningHost
+  let aw: Window
+
+  beforeAll(async () => {
+    agent = await startHost('examples/agent.mjs')
+    aw = await openWindow(agent)
+    // The demo plays first: wait for its second execution to fail, so that the reply below is the only one streaming.
+    await aw.page.locator('[role=option].exec.failed').first().waitFor()
+  })
+
+  afterAll(async () => {
+    await aw?.close()
+    await agent?.stop()
+  })
+
+  /** The history's last seq, from its export (the header, the events, a closing line). */
+  async function lastSeq(): Promise<number> {
+    const lines = (await (await agent.api('/history')).text()).trimEnd().split('\n')
+    return (JSON.parse(lines[lines.length - 2] as string) as { seq: number }).seq
+  }
+
+  test("a watch on the last message's content pauses the streaming reply at the matching token", async () => {
+    const { page } = aw
+    await page.locator('body').click()
+    await page.keyboard.press('6')
+    const text = '/conversation/messages/*/content matches /umbrella/i'
+    await field(page).fill(text)
+    await page.getByLabel('pause here').check()
+    await field(page).press('Enter')
+    await item(page, text).waitFor()
+    // The demo's reply already said it: found by the scan, and a scan never pauses.
+    await expect.poll(() => item(page, text).locator('.count').textContent()).toMatch(/^[1-9]\d* hits?$/)
+    expect((await runtime(agent)).paused).toBeUndefined()
+    const before = (await hitsOf(agent, text)).total
+
+    const held = agent.api('/actions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'agent/ask', payload: { prompt: 'Weather in Paris tomorrow?' } })
+    })
+    await bar(page).waitFor()
+    const paused = (await runtime(agent)).paused
+    if (paused?.by.kind !== 'watch') throw new Error(`paused by ${JSON.stringify(paused)}`)
+    const n = paused.seq
+    expect(await bar(page).locator('.what').textContent()).toBe(`Paused at #${n} by watch ${text} at ${paused.by.path}`)
+    // The hit is the token that brought the word in: not there before it, there after it.
+    const hit = (await hitsOf(agent, text)).hits[0]
+    expect(hit?.seq).toBe(n)
+    expect(hit?.before).toEqual(expect.not.stringMatching(/umbrella/i))
+    expect(hit?.after).toMatch(/umbrella $/i)
+    expect((await hitsOf(agent, text)).total).toBe(before + 1)
+    // The window shows that entry and the state there.
+    await expect.poll(() => selectedSeq(page)).toBe(n)
+    expect(await page.locator('.toolbar .muted').first().textContent()).toBe(`State after #${n}`)
+    await screenshots(page, 'watches', 'agent-paused')
+    // Seconds later (the screenshots), the reply's timers are still stopped: nothing was recorded after #N.
+    expect(await lastSeq()).toBe(n)
+
+    await page.locator('body').click()
+    await page.keyboard.press('F10')
+    await expect.poll(() => bar(page).locator('.what').textContent()).toBe(`Paused at #${n + 1} after a step`)
+    expect(await lastSeq()).toBe(n + 1)
+
+    // Continue (F8). Every later token leaves the content matching, so the watch hits, and pauses, again at the next
+    // one: 40 ms on, which may be before the bar has gone.
+    await page.keyboard.press('F8')
+    await expect.poll(() => bar(page).locator('.what').textContent()).toMatch(new RegExp(`^Paused at #${n + 2} by watch `))
+    await bar(page).getByRole('button', { name: 'Remove watch and continue' }).click()
+    await bar(page).waitFor({ state: 'detached' })
+    await item(page, text).waitFor({ state: 'detached' })
+    // The reply runs to its end, and the ask answers (at its time limit, 202, if the pauses outlasted it).
+    expect([200, 202]).toContain((await held).status)
+    await expect
+      .poll(async () => ((await (await agent.api('/state')).json()) as { status: string }).status, { timeout: 10_000 })
+      .toBe('idle')
+    expect(aw.errors).toEqual([])
+  })
+})
