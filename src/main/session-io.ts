@@ -8,9 +8,17 @@ import type { Host } from '../host'
 import { exportSession, SessionError } from '../host/recorder/session-file'
 import { writeStreamAtomic } from './atomic'
 
-/** Writes the retained history to `path` as a session file, replacing it whole or not at all. */
-export async function writeSessionFile(host: Host, path: string, now = Date.now()): Promise<void> {
-  await writeStreamAtomic(path, exportSession(host.history, host.runtime.info, now))
+/**
+ * Writes the retained history to `path` as a session file, replacing it whole or not at all;
+ * redacted with the host's policy (as `GET /history` is) unless `redact` is false.
+ */
+export async function writeSessionFile(
+  host: Host,
+  path: string,
+  now = Date.now(),
+  { redact = true }: { redact?: boolean } = {}
+): Promise<void> {
+  await writeStreamAtomic(path, exportSession(host.history, host.runtime.info, now, redact ? { redaction: host.redaction.policy } : {}))
 }
 
 /**

@@ -35,6 +35,18 @@ describe('writeSessionFile and readSessionFile', () => {
     expect(host.runtime.info.status).toBe('session')
   })
 
+  test('a file is redacted with the host’s policy unless asked not to, its header listing where', async () => {
+    await host.dispatch({ type: 'inc', payload: { password: 'pw-main-1' } }, 5_000)
+    const redacted = join(dir, 'r.ndjson')
+    await writeSessionFile(host, redacted)
+    const text = await readFile(redacted, 'utf8')
+    expect(text).not.toContain('pw-main-1')
+    expect(JSON.parse(text.split('\n')[0] ?? '')).toMatchObject({ redaction: { actions: ['/payload/password'] } })
+    const full = join(dir, 'f.ndjson')
+    await writeSessionFile(host, full, Date.now(), { redact: false })
+    expect(await readFile(full, 'utf8')).toContain('pw-main-1')
+  })
+
   test('a bad file is refused with its line, and the host keeps its runtime', async () => {
     const file = join(dir, 'bad.ndjson')
     await writeFile(file, 'not json\n')

@@ -28,8 +28,10 @@ import {
   type SessionIntegrity
 } from '../../shared/session-end'
 import { applyEvent, newEdit, toPlain, valueAt } from '../../shared/state'
+import type { CompiledPolicy } from '../../shared/redaction'
+import { ExportRedactor } from '../redaction/export'
 import { MAX_DEPTH } from './encode'
-import { History, type HistoryLimits, type HistoryView } from './history'
+import { History, RetentionError, type HistoryLimits, type HistoryView } from './history'
 import { typeNumber } from './entry'
 
 /** A session file that cannot be imported; `line` is 1-based. */
@@ -71,6 +73,11 @@ export interface ExportOptions {
   close?: boolean
   /** The watches to keep in the header (restored on import). @default none */
   watches?: readonly SavedWatch[]
+  /**
+   * Redact with this policy: every line, and the header, which lists the places redacted (by
+   * path, never by value) once the history was read through. @default none (the file as recorded)
+   */
+  redaction?: CompiledPolicy
 }
 
 /**
@@ -78,13 +85,14 @@ export interface ExportOptions {
  * `state.initial`, unless the first retained entry is one (a load, a reload or an import), which
  * then starts it: the base before it counts for nothing, and an imported session exported again
  * gives back the same timeline instead of one with an empty state in front. It ends with the
- * closing line (the count of events and the SHA-256 of the lines before it).
+ * closing line (the count of events and the SHA-256 of the lines before it). With `redaction`,
+ * the history is read through once before the header is written (see `ExportRedactor`).
  */
 export function exportSession(
   history: History,
   runtime: RuntimeInfo,
   now = Date.now(),
-  { view = history.view(), digest = newSessionDigest(), close = true, watches = [] }: ExportOptions = {}
+  { view = history.view(), digest = newSessionDigest(), close = true, watches = [], redaction }: ExportOptions = {}
 ): ReadableStream<Uint8Array> {
   const header: SessionHeader = {
     format: SESSION_FORMAT,
@@ -95,21 +103,40 @@ export function exportSession(
   }
   let next = view.baseSeq + 1
   const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === typeNumber('state.initial')
-  const headerLine = JSON.stringify(header)
-  digest.addHeader(headerLine)
-  let head = `${headerLine}\n`
-  if (!startsWithInitial) {
-    const initialLine = JSON.stringify({ type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now })
-    digest.addEvent(initialLine)
-    head += `${initialLine}\n`
+  const initial: HistoryEvent | undefined = startsWithInitial
+    ? undefined
+    : { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
+  const redactor =
+    redaction === undefined || redaction.empty
+      ? undefined
+      : new ExportRedactor(redaction, view, (seq) => {
+          try {
+            return history.stateAt(seq)
+          } catch (e) {
+            // Dropped from the history since the export began: the redactor then hides the slice whole.
+            if (e instanceof RetentionError) return undefined
+            throw e
+          }
+        })
+  async function head(): Promise<string> {
+    if (redactor !== undefined) header.redaction = await redactor.scan(initial)
+    const headerLine = JSON.stringify(header)
+    digest.addHeader(headerLine)
+    let text = `${headerLine}\n`
+    if (initial !== undefined) {
+      const initialLine = JSON.stringify(redactor === undefined ? initial : redactor.initial(initial))
+      digest.addEvent(initialLine)
+      text += `${initialLine}\n`
+    }
+    return text
   }
   let started = false
   let ended = false
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!started) {
         started = true
-        controller.enqueue(Buffer.from(head))
+        controller.enqueue(Buffer.from(await head()))
         return
       }
       if (next > view.lastSeq) {
@@ -123,7 +150,8 @@ export function exportSession(
       const parts: Buffer[] = []
       let size = 0
       while (next <= view.lastSeq && size < EXPORT_CHUNK) {
-        const data = view.segment(next).dataBytes(next)
+        const recorded = view.segment(next).dataBytes(next)
+        const data = redactor === undefined ? recorded : redactor.line(next, recorded)
         digest.addEvent(data)
         parts.push(data, NEWLINE)
         size += data.length + 1

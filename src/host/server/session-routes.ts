@@ -1,5 +1,6 @@
 /**
- * The session file's routes (DESIGN.md, HTTP API): `GET /history` exports the retained history,
+ * The session file's routes (DESIGN.md, HTTP API): `GET /history` exports the retained history
+ * (redacted with the host's policy unless `?redact=false`),
  * `POST /history` replaces it with a file's, and says whether the file was complete.
  */
 import { Hono } from 'hono'
@@ -24,9 +25,14 @@ function closing(): Response {
 export function createSessionRoutes({ host }: { host: Host }): Hono {
   const app = new Hono()
 
-  app.get('/history', () => {
+  app.get('/history', (c) => {
     const info = host.runtime.info
-    return new Response(exportSession(host.history, info, Date.now(), { watches: host.watches.saved() }), {
+    // Redacted with the host's policy unless asked not to, in so many words.
+    const redact = c.req.query('redact')
+    if (redact !== undefined && redact !== 'true' && redact !== 'false')
+      throw new HTTPException(400, { message: `?redact must be true or false (got "${redact}")` })
+    const options = redact === 'false' ? {} : { redaction: host.redaction.policy }
+    return new Response(exportSession(host.history, info, Date.now(), { ...options, watches: host.watches.saved() }), {
       headers: {
         'content-type': 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${fileName(info, new Date())}"`
