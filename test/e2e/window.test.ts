@@ -71,7 +71,7 @@ describe('the window on the agent example', () => {
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     expect(await selectedSeq(page)).toBe(start + 1)
-    await page.getByText('paused at').waitFor()
+    await page.getByText(/^viewing #\d+$/).waitFor()
     await page.keyboard.press('Home')
     expect(await selectedSeq(page)).toBe(0)
     await page.keyboard.press('End')
