@@ -7,7 +7,7 @@
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
 import { app, dialog, Menu } from 'electron'
-import { Host, newToken, startJournal, startServer } from '../host'
+import { Host, newToken, REDACTION_FILE, startJournal, startServer } from '../host'
 import { CHANNELS, type Connection } from '../shared/api'
 import type { RuntimeInfo } from '../shared/protocol'
 import { handOver, launchCwd, parseLaunch, secondLaunch, userArgs } from './args'
@@ -53,9 +53,12 @@ async function start(): Promise<void> {
   const settings = createSettingsStore({ file: join(app.getPath('userData'), 'settings.json'), log })
   await settings.load()
   const initial = launch.file !== null && fileKind(launch.file) === 'runtime' ? launch.file : undefined
-  const { host, error } = await Host.create({ cwd, log, ...(initial !== undefined ? { runtime: initial } : {}) })
+  const sessions = join(app.getPath('userData'), 'sessions')
+  // The redaction policy is kept beside the sessions, so it outlives the app.
+  const redactionFile = join(sessions, REDACTION_FILE)
+  const { host, error } = await Host.create({ cwd, log, redactionFile, ...(initial !== undefined ? { runtime: initial } : {}) })
   // Every session is journaled in the app's own folder, where the window finds earlier ones.
-  const journal = await startJournal(host, join(app.getPath('userData'), 'sessions'), log)
+  const journal = await startJournal(host, sessions, log)
   const server = await startServer({ host, token, rendererDir: join(import.meta.dirname, '../renderer'), journal })
   const connection: Connection = { origin: server.origin, token: server.token }
 

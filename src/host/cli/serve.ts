@@ -2,11 +2,12 @@
  * The headless host: `npm run serve -- [module] [--port N] [--token T] [--json]` (see `USAGE`).
  * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load.
  */
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Host } from '../host'
 import { startServer } from '../server/serve'
 import { defaultSessionDir, startJournal } from '../journal'
+import { REDACTION_FILE } from '../redaction/settings'
 import { parseCliArgs, USAGE, UsageError } from './args'
 import { chosenToken } from './token'
 
@@ -40,9 +41,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1
   }
   const limits = { ...(args.maxEntries ? { maxEntries: args.maxEntries } : {}), ...(args.maxBytes ? { maxBytes: args.maxBytes } : {}) }
+  const dir = args.sessionDir === undefined ? defaultSessionDir() : resolve(cwd, args.sessionDir)
   const { host, error } = await Host.create({
     cwd,
     limits,
+    // The redaction policy is kept beside the sessions (with --no-save, it lasts as long as the host).
+    ...(args.save ? { redactionFile: join(dir, REDACTION_FILE) } : {}),
     ...(args.fullCompare ? { compare: 'full' as const } : {}),
     ...(args.maxRuntimeMb !== undefined ? { maxRuntimeMb: args.maxRuntimeMb } : {}),
     ...(args.module !== undefined ? { runtime: args.module } : {})
@@ -52,7 +56,6 @@ async function main(argv: readonly string[]): Promise<number> {
     await host.close()
     return 2
   }
-  const dir = args.sessionDir === undefined ? defaultSessionDir() : resolve(cwd, args.sessionDir)
   const journal = args.save ? await startJournal(host, dir, (text) => process.stderr.write(text)) : undefined
   let server
   try {
