@@ -38,7 +38,10 @@ export function applyPlain(state: Slices, event: HistoryEvent): Slices {
       else if (event.patches !== undefined) {
         if (!Object.hasOwn(out, event.slice)) throw new Error(`patches for slice "${event.slice}", which the mirror does not have`)
         const doc = jsonpatch.deepClone(out[event.slice]) as Json
-        out[event.slice] = jsonpatch.applyPatch(doc, event.patches as JsonPatchOperation[], true, true).newDocument as Json
+        // fast-json-patch puts an operation's value into the document as it is and may change it there
+        // later: on a copy of the patches, since the other applier shares those values with its state.
+        const patches = jsonpatch.deepClone(event.patches) as JsonPatchOperation[]
+        out[event.slice] = jsonpatch.applyPatch(doc, patches, true, true).newDocument as Json
       } else out[event.slice] = jsonpatch.deepClone(event.value) as Json
       return out
     }
