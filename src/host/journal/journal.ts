@@ -182,24 +182,27 @@ export class Journal {
     const file = this.#file
     if (file === undefined || this.#cursor >= h.lastSeq || h.generation !== this.#generation) return
     const view = h.view()
-    const lines: Buffer[] = []
+    const first = Math.max(this.#cursor, view.baseSeq) + 1
+    // Segment by segment: the size first, then the bytes copied straight into the chunk.
     let size = 0
-    for (let seq = Math.max(this.#cursor, view.baseSeq) + 1; seq <= view.lastSeq; seq++) {
-      const line = view.segment(seq).dataBytes(seq)
-      lines.push(line)
-      size += line.length + 1
+    for (let seq = first; seq <= view.lastSeq;) {
+      const segment = view.segment(seq)
+      const to = Math.min(segment.lastSeq, view.lastSeq)
+      size += segment.dataLinesLength(seq, to)
+      seq = to + 1
     }
     // The same buffer each tick while nothing written from it is still pending: a fresh one costs its page faults.
     const reuse = this.#busy === undefined && this.#pendingBytes === 0
     if (reuse && this.#spare.length < size) this.#spare = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.#spare.length))
     const chunk = reuse ? this.#spare.subarray(0, size) : Buffer.allocUnsafe(size)
     let at = 0
-    for (const line of lines) {
-      chunk.set(line, at)
-      at += line.length
-      chunk[at++] = 0x0a
+    for (let seq = first; seq <= view.lastSeq;) {
+      const segment = view.segment(seq)
+      const to = Math.min(segment.lastSeq, view.lastSeq)
+      at = segment.copyDataLines(seq, to, chunk, at)
+      seq = to + 1
     }
-    file.digest.addEvents(chunk, lines.length)
+    file.digest.addEvents(chunk, view.lastSeq - first + 1)
     this.#cursor = view.lastSeq
     this.#pending.push(chunk)
     this.#pendingBytes += size
