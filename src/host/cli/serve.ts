@@ -66,6 +66,12 @@ async function main(argv: readonly string[]): Promise<number> {
     await host.close()
     return 1
   }
+  // Listened for before the ready line: a supervisor that stops the host as soon as it reads it
+  // still gets a clean stop (the journal closed, exit code 0).
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
   if (args.json) {
     process.stdout.write(JSON.stringify({ url: server.origin, token: server.token }) + '\n')
   } else {
@@ -73,10 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
       args.module !== undefined ? `on ${given(args.module, host.resolvePath(args.module))}` : 'with no runtime (open one from the window)'
     process.stdout.write(`Patchscope is running ${what}.\nOpen ${server.origin}/?token=${server.token}\nPress Ctrl+C to stop.\n`)
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
+  await stopped
   await server.close()
   await host.close()
   await journal?.close()
