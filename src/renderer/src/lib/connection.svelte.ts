@@ -3,9 +3,10 @@
  * the commands (load, reload, import, export, dispatch), all over HTTP with the token.
  */
 import type { PatchscopeApi } from '../../../shared/api'
-import type { CompareMode, ErrorBody, RuntimeInfo } from '../../../shared/protocol'
+import type { CompareMode, RuntimeInfo } from '../../../shared/protocol'
 import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
 import { readDispatchResult, type DispatchAnswer } from './model/outcome'
+import { errorOf, unreachable } from './model/host-errors'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -205,14 +206,4 @@ export function importNotice(integrity: SessionIntegrity): string {
   const offline = 'this is a recording, not a live runtime.'
   if (integrity.complete) return `Imported session: ${offline}`
   return `Imported session, ${integrity.statement}. This is a recording, not a live runtime.`
-}
-
-/** The message of a refused request: the host's own (`{ error: { message } }`), else its status. */
-async function errorOf(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined
-  return body?.error?.message ?? `the host answered ${res.status}`
-}
-
-function unreachable(e: unknown): string {
-  return `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
 }

@@ -5,6 +5,7 @@
  * state there; a continue goes back to following the newest entry if the timeline was.
  */
 import type { RuntimeInfo, RuntimePause } from '../../../shared/protocol'
+import { errorOf, unreachable } from './model/host-errors'
 import { pauseText } from './model/watches'
 import type { HistoryStore } from './model/store'
 
@@ -93,11 +94,10 @@ export class PauseBar {
     try {
       const res = await this.#deps.connection.request(path, { method })
       if (res.ok) return true
-      const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-      this.error = body?.error?.message ?? `the host answered ${res.status}`
+      this.error = await errorOf(res)
       return false
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
       return false
     } finally {
       this.busy = false

@@ -3,8 +3,8 @@
  * patterns and paths, which of them are defaults, whether entries are redacted at capture, and
  * what the recording is redacted with while that differs from the user's choice.
  */
-import type { ErrorBody } from '../../../shared/protocol'
 import type { RedactionPolicy, RedactionSettings } from '../../../shared/redaction'
+import { errorOf, unreachable } from './model/host-errors'
 
 /** What the model needs of the connection (a fake in tests). */
 export interface RedactionHost {
@@ -89,15 +89,14 @@ export class RedactionModel {
     try {
       const res = await request()
       if (!res.ok) {
-        const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined
-        this.error = body?.error?.message ?? `the host answered ${res.status}`
+        this.error = await errorOf(res)
         return false
       }
       this.settings = (await res.json()) as RedactionSettings
       this.error = undefined
       return true
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
       return false
     } finally {
       this.busy = false

@@ -5,6 +5,7 @@
  */
 import type { JournalStatus, SessionsInfo, SessionSummary } from '../../../shared/journal'
 import { saveResponse } from './download'
+import { errorOf, unreachable } from './model/host-errors'
 
 /** What the sessions need of the connection (a fake in tests). */
 export interface SessionsHost {
@@ -47,7 +48,7 @@ export class Sessions {
       this.loaded = true
       this.error = undefined
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
     }
   }
 
@@ -71,7 +72,7 @@ export class Sessions {
       this.host.opened(summary, typeof answer.statement === 'string' ? answer.statement : undefined)
       return true
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
       return false
     } finally {
       this.busy = false
@@ -90,7 +91,7 @@ export class Sessions {
       }
       await saveResponse(res, summary.id)
     } catch (e) {
-      this.error = `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`
+      this.error = unreachable(e)
     }
   }
 
@@ -113,9 +114,4 @@ function readDismissed(): string[] {
   } catch {
     return []
   }
-}
-
-async function errorOf(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-  return body?.error?.message ?? `the host answered ${res.status}`
 }

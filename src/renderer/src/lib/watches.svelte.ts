@@ -8,6 +8,7 @@ import type { Breaks, WatchesInfo, WatchHitInfo, WatchInfo } from '../../../shar
 import { NO_BREAKS } from '../../../shared/watches'
 import { SvelteMap } from 'svelte/reactivity'
 import { checkWatch, markIndex, MARKED_HITS, readHitsPage, readWatchesInfo, tickFractions, type WatchCheck } from './model/watches'
+import { errorOf, unreachable } from './model/host-errors'
 import type { HistoryStore } from './model/store'
 
 /** The hits of one opened watch, newest first, page after page. */
@@ -192,7 +193,7 @@ export class Watches {
       list.error = undefined
     } catch (e) {
       const list = this.lists[id]
-      if (list !== undefined) list.error = messageOf(e)
+      if (list !== undefined) list.error = e instanceof Error ? e.message : String(e)
     } finally {
       const list = this.lists[id]
       if (list !== undefined) list.loading = false
@@ -237,7 +238,7 @@ export class Watches {
       }
       return true
     } catch (e) {
-      this.error = `the host could not be reached: ${messageOf(e)}`
+      this.error = unreachable(e)
       return false
     } finally {
       this.busy = false
@@ -246,13 +247,3 @@ export class Watches {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' }
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
-/** The message of a refused request: the host's own (`{ error: { message } }`), else its status. */
-async function errorOf(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-  return body?.error?.message ?? `the host answered ${res.status}`
-}
