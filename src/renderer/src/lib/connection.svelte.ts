@@ -6,7 +6,7 @@ import type { PatchscopeApi } from '../../../shared/api'
 import type { CompareMode, RuntimeInfo } from '../../../shared/protocol'
 import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
 import { readDispatchResult, type DispatchAnswer } from './model/outcome'
-import { errorOf, unreachable } from './model/host-errors'
+import { errorOf, runCommand, unreachable } from './model/host-errors'
 import { EventStream, type LinkStatus } from './model/stream'
 import type { HistoryStore } from './model/store'
 
@@ -170,22 +170,9 @@ export class Connection {
   }
 
   async #command(send: () => Promise<Response>): Promise<boolean> {
-    this.busy = true
-    this.error = undefined
-    try {
-      const res = await send()
-      if (!res.ok) {
-        this.error = await errorOf(res)
-        return false
-      }
-      return true
-    } catch (e) {
-      this.error = unreachable(e)
-      return false
-    } finally {
-      this.busy = false
-      await this.refreshRuntime()
-    }
+    const res = await runCommand(this, send)
+    await this.refreshRuntime()
+    return res !== undefined
   }
 }
 

@@ -5,7 +5,7 @@
  * state there; a continue goes back to following the newest entry if the timeline was.
  */
 import type { RuntimeInfo, RuntimePause } from '../../../shared/protocol'
-import { errorOf, unreachable } from './model/host-errors'
+import { runCommand } from './model/host-errors'
 import { pauseText } from './model/watches'
 import type { HistoryStore } from './model/store'
 
@@ -89,18 +89,6 @@ export class PauseBar {
   }
 
   async #post(path: string, method = 'POST'): Promise<boolean> {
-    this.busy = true
-    this.error = undefined
-    try {
-      const res = await this.#deps.connection.request(path, { method })
-      if (res.ok) return true
-      this.error = await errorOf(res)
-      return false
-    } catch (e) {
-      this.error = unreachable(e)
-      return false
-    } finally {
-      this.busy = false
-    }
+    return (await runCommand(this, () => this.#deps.connection.request(path, { method }))) !== undefined
   }
 }

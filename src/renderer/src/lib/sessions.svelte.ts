@@ -5,7 +5,7 @@
  */
 import type { JournalStatus, SessionsInfo, SessionSummary } from '../../../shared/journal'
 import { saveResponse } from './download'
-import { errorOf, unreachable } from './model/host-errors'
+import { errorOf, runCommand, unreachable } from './model/host-errors'
 
 /** What the sessions need of the connection (a fake in tests). */
 export interface SessionsHost {
@@ -59,25 +59,14 @@ export class Sessions {
 
   /** Opens a session as the host's history (the live runtime stops; its own session stays in its journal). */
   async open(summary: SessionSummary): Promise<boolean> {
-    this.busy = true
-    this.error = undefined
-    try {
-      const res = await this.host.request(`/sessions/${encodeURIComponent(summary.id)}/open`, { method: 'POST' })
-      if (!res.ok) {
-        this.error = await errorOf(res)
-        return false
-      }
+    const res = await runCommand(this, () => this.host.request(`/sessions/${encodeURIComponent(summary.id)}/open`, { method: 'POST' }))
+    if (res !== undefined) {
       const answer = (await res.json().catch(() => ({}))) as { statement?: unknown }
       this.dismiss(summary.id)
       this.host.opened(summary, typeof answer.statement === 'string' ? answer.statement : undefined)
-      return true
-    } catch (e) {
-      this.error = unreachable(e)
-      return false
-    } finally {
-      this.busy = false
-      void this.refresh()
     }
+    void this.refresh()
+    return res !== undefined
   }
 
   /** Saves a session's file through the browser (fetched with the token in a header, never in a URL). */

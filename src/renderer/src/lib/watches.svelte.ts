@@ -8,7 +8,7 @@ import type { Breaks, WatchesInfo, WatchHitInfo, WatchInfo } from '../../../shar
 import { NO_BREAKS } from '../../../shared/watches'
 import { SvelteMap } from 'svelte/reactivity'
 import { checkWatch, markIndex, MARKED_HITS, readHitsPage, readWatchesInfo, tickFractions, type WatchCheck } from './model/watches'
-import { errorOf, unreachable } from './model/host-errors'
+import { errorOf, runCommand } from './model/host-errors'
 import type { HistoryStore } from './model/store'
 
 /** The hits of one opened watch, newest first, page after page. */
@@ -228,21 +228,7 @@ export class Watches {
   }
 
   async #command(send: () => Promise<Response>): Promise<boolean> {
-    this.busy = true
-    this.error = undefined
-    try {
-      const res = await send()
-      if (!res.ok) {
-        this.error = await errorOf(res)
-        return false
-      }
-      return true
-    } catch (e) {
-      this.error = unreachable(e)
-      return false
-    } finally {
-      this.busy = false
-    }
+    return (await runCommand(this, send)) !== undefined
   }
 }
 
