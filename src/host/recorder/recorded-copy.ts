@@ -44,9 +44,11 @@ export class RecordedCopy {
     try {
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i] as Operation
-        // An operation that fails changes nothing: the last one needs no undoing.
-        if (i < ops.length - 1) undo.push(inverseOf(doc, op))
+        // An operation that fails changes nothing, so only those that applied are undone (and the
+        // last one needs no undoing).
+        const inverse = i < ops.length - 1 ? inverseOf(doc, op) : undefined
         doc = applyOperation(doc, op, this.#edit)
+        if (inverse !== undefined) undo.push(inverse)
       }
     } catch (e) {
       if (!(e instanceof PatchError)) throw e
