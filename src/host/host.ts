@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import type { Action, CompareMode, Json, RuntimeInfo, Slices } from '../shared/protocol'
+import { noteData, type RuntimeErrorNote } from '../shared/notes'
 import { readBatch, type EntryBatch } from './recorder/entry'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
@@ -51,9 +52,6 @@ export interface HostOptions {
 
 /** The cause of the entries that redact the state when redaction at capture starts naming more. */
 export const REDACTION_CAUSE = '(redaction at capture)'
-
-/** The tag of a note the host itself records in the timeline (a runtime's data can never forge it: see DESIGN's `$object`). */
-export const NOTE_TAG = '$patchscope'
 
 export class Host {
   readonly history: History
@@ -306,13 +304,13 @@ export class Host {
   #fault(fault: Fault | { t: 'exit'; message: string }): void {
     const kind = fault.t === 'exit' ? 'exit' : fault.kind
     this.#log(`[patchscope] runtime ${kind}: ${fault.message}\n`)
-    const note = {
+    const note: RuntimeErrorNote = {
       note: 'runtime-error',
       kind,
       message: fault.message,
       ...(fault.t === 'fault' && fault.stack ? { stack: fault.stack } : {})
     }
-    this.history.appendEvent({ type: 'custom-event', data: { [NOTE_TAG]: note }, timestamp: Date.now() })
+    this.history.appendEvent({ type: 'custom-event', data: noteData(note), timestamp: Date.now() })
     this.history.notify()
   }
 }

@@ -1,4 +1,5 @@
-export { Host, NOTE_TAG, type HostOptions } from './host'
+export { Host, type HostOptions } from './host'
+export { NOTE_TAG } from '../shared/notes'
 export { startServer, newToken, type ServerOptions, type RunningServer } from './server/serve'
 export { DEFAULT_HISTORY_LIMITS, type HistoryLimits } from './recorder/history'
 export { startJournal, defaultSessionDir, Journal } from './journal'

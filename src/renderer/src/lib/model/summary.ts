@@ -2,27 +2,16 @@
  * What an entry did, in a few words for its timeline row, and which paths it changed.
  */
 import { parsePointer } from '../../../../shared/pointer'
+import { noteOf, type RuntimeErrorNote } from '../../../../shared/notes'
 import type { HistoryEvent, Json, JsonObject, Operation } from '../../../../shared/protocol'
 import { describeTagged, preview, unwrap } from './format'
 import type { HistoryStore } from './store'
 
-/** The key of a note the host records itself (a runtime error); runtime data can never forge it. */
-export const NOTE_TAG = '$patchscope'
-
-/** A note the host recorded, if the custom event is one. */
-export function hostNote(e: HistoryEvent): { note: string; kind: string; message: string; stack?: string } | undefined {
-  if (e.type !== 'custom-event' || typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) return undefined
-  const keys = Object.keys(e.data)
-  if (keys.length !== 1 || keys[0] !== NOTE_TAG) return undefined
-  const n = (e.data as JsonObject)[NOTE_TAG] as Json
-  // Only the host writes notes, but a session file can hold anything.
-  if (typeof n !== 'object' || n === null || Array.isArray(n)) return undefined
-  return {
-    note: String(n.note),
-    kind: String(n.kind),
-    message: String(n.message),
-    ...(typeof n.stack === 'string' ? { stack: n.stack } : {})
-  }
+/** The runtime error a note records, if the entry is one (other notes are not errors). */
+export function hostNote(e: HistoryEvent): RuntimeErrorNote | undefined {
+  const n = noteOf(e)
+  if (n?.note !== 'runtime-error') return undefined
+  return { note: n.note, kind: String(n.kind), message: String(n.message), ...(typeof n.stack === 'string' ? { stack: n.stack } : {}) }
 }
 
 function opText(op: Operation): string {
