@@ -26,6 +26,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Cause, CompareMode, HistoryEventType, Json } from '../../shared/protocol'
 import { VERIFICATION_CAUSE } from '../../shared/protocol'
+import { NOTE_TAG, type Note } from '../../shared/notes'
 import { setOwn } from '../../shared/state'
 import { encode, read } from './encode'
 import { ENTRY_DETECTED, ENTRY_REPORTED_IN_PLACE, updateBody, type ChangeSpan } from './entry'
@@ -93,7 +94,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * as the state's are. Every field is read through `read`, so an action with a getter that throws
  * is recorded with that error, never breaks the recording.
  */
-function causeOf(action: unknown): Cause {
+export function causeOf(action: unknown): Cause {
   if (typeof action !== 'object' || action === null) return { type: '(no action)' }
   const type = read(action, 'type')
   const cause: Cause = { type: typeof type === 'string' ? type : String(type) }
@@ -278,6 +279,16 @@ export class Recorder {
   custom(data: unknown): void {
     this.#sink.entry('custom-event', null, JSON.stringify({ data: encode(data), timestamp: this.#clock() }).slice(1))
     this.#activity()
+  }
+
+  /**
+   * A note (src/shared/notes.ts): a `custom-event` entry Patchscope writes itself. The action of an
+   * `input` note is encoded like a runtime's value (a key of its own that starts with `$` is
+   * escaped, so it never reads as a marker); a `dispatch` note's cause is built with `causeOf`.
+   */
+  note(note: Note): void {
+    const value = note.note === 'input' ? { ...note, action: encode(note.action) } : note
+    this.#sink.entry('custom-event', null, `"data":{${JSON.stringify(NOTE_TAG)}:${JSON.stringify(value)}},"timestamp":${this.#clock()}}`)
   }
 
   /**

@@ -4,13 +4,14 @@
  * entries to the host in batches. It knows no seq, no client and no transport.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { Json } from '../../shared/protocol'
+import type { Action, Json } from '../../shared/protocol'
 import type { BusRuntime } from '../loader/contract'
 import { errorText, LoadError, loadRuntime } from '../loader/load'
 import { DISPATCHED, isPlainObject } from '../loader/store-adapter'
 import { encode } from '../recorder/encode'
-import { BadEvent, createRecorder, type EntrySink, type Recorder } from '../recorder/recorder'
+import { BadEvent, causeOf, createRecorder, type EntrySink, type Recorder } from '../recorder/recorder'
 import { Attribution } from './attribution'
+import { installEffects } from './effects'
 import { MemoryReporter } from './memory'
 import { Outbox } from './outbox'
 import { PauseGate } from './pause-gate'
@@ -19,7 +20,7 @@ import type { Command, Fault, WorkerData, WorkerMessage } from './messages'
 if (parentPort === null) throw new Error('the runtime worker must run in a worker thread')
 const port = parentPort
 const post = (m: WorkerMessage): void => port.postMessage(m)
-const { path, compare, control, pauses } = workerData as WorkerData
+const { path, compare, control, pauses, replay } = workerData as WorkerData
 const abort = new AbortController()
 const attribution = new Attribution()
 const outbox = new Outbox(post, (flags) => attribution.ownerOf(flags))
@@ -94,6 +95,12 @@ function guard(listener: (e: unknown) => void, causeOf: (e: unknown) => unknown 
   }
 }
 
+/**
+ * The action of the host's dispatch running now: the store adapter's outcome of that very action
+ * is not noted a second time (the dispatch case notes it).
+ */
+let hostAction: unknown
+
 const causingAction = (e: unknown): unknown =>
   typeof e === 'object' && e !== null ? (e as { causingAction?: unknown }).causingAction : undefined
 
@@ -107,17 +114,43 @@ async function run(cmd: Command): Promise<void> {
   try {
     switch (cmd.t) {
       case 'dispatch': {
+        // The input first, before anything it causes: replay dispatches these, in order. Notes are
+        // written outside the dispatch's attribution, so they never count among its own entries.
+        recorder.note({ note: 'input', action: cmd.action as unknown as Json }) // JSON: it came over HTTP
         let entries: number
+        let failed: { outcome: 'threw' | 'rejected'; error: string } | undefined
+        hostAction = cmd.action
         try {
-          const result = attribution.call(cmd.n, cmd.action, () => runtime.dispatch(cmd.action))
+          let result: unknown
+          try {
+            result = attribution.call(cmd.n, cmd.action, () => runtime.dispatch(cmd.action))
+          } catch (e) {
+            failed = { outcome: 'threw', error: errorText(e) }
+            throw e
+          }
           if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
             outbox.flush()
-            await result
+            try {
+              await result
+            } catch (e) {
+              failed = { outcome: 'rejected', error: errorText(e) }
+              throw e
+            }
           }
         } finally {
+          if (hostAction === cmd.action) hostAction = undefined
           // Settled (or failed part way): the runtime is idle, and its state is verified before the answer.
           recorder.settled()
           entries = attribution.end(cmd.n)
+          // What the dispatch's own entries cannot say: it recorded nothing, or it failed.
+          if (failed !== undefined || entries === 0) {
+            recorder.note({
+              note: 'dispatch',
+              outcome: failed?.outcome ?? 'no change',
+              cause: causeOf(cmd.action),
+              ...(failed ? { error: failed.error } : {})
+            })
+          }
         }
         reply({ ok: true, settled: true, entries })
         return
@@ -159,6 +192,8 @@ async function run(cmd: Command): Promise<void> {
 
 /** Loads the runtime and subscribes to its bus; on failure says why (the host then ends the thread). */
 async function main(): Promise<boolean> {
+  // Before the module loads: from its first statement, what it could not know in advance is recorded (or, replaying, fed back).
+  const effects = installEffects({ script: replay, outbox, issue: (issue) => post({ t: 'replay-issue', issue }) })
   try {
     runtime = await loadRuntime(path, abort.signal)
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
@@ -168,6 +203,7 @@ async function main(): Promise<boolean> {
       readSlices,
       ...(declared ? { declared } : {}),
       compare: mode,
+      ...effects.recorderClocks,
       onError: (e) => fault('listener', e)
     })
     runtime.bus.on(
@@ -192,7 +228,17 @@ async function main(): Promise<boolean> {
     const slices = recorder.reset()
     if (pauses !== undefined) gate.set(pauses, slices)
     post({ t: 'ready', slices, compare: recorder.mode, memory: memory.reset() })
-    memory.start()
+    effects.outside(() => memory.start())
+    // A replay dispatches the recorded inputs itself (negative ids: no command of the host's), then says it is done.
+    void effects
+      .drive?.(
+        (action, input) => void run({ t: 'dispatch', id: -input, action: action as unknown as Action, n: -input }),
+        (done, total) => post({ t: 'replay-progress', done, total })
+      )
+      .then(() => {
+        outbox.flush()
+        post({ t: 'replay-done' })
+      })
     return true
   } catch (e) {
     const error = e instanceof LoadError ? e.message : `Cannot load ${path}: reading its state failed: ${errorText(e)}`

@@ -15,7 +15,8 @@ test('a runtime that blocks its thread for good: the host keeps serving, says so
   await host.dispatch({ type: 'inc' })
   const { body } = await host.dispatch({ type: 'inc' })
   const recorded = body.seq as number
-  expect(recorded).toBe(2)
+  // Each dispatch records its input note, then its change.
+  expect(recorded).toBe(4)
 
   // The dispatch never returns: the host answers 202 and goes on.
   const hung = await host.dispatch({ type: 'hang' })
@@ -41,6 +42,7 @@ test('a runtime that blocks its thread for good: the host keeps serving, says so
   expect(await host.state()).toEqual({ count: 0 })
   const after = await host.dispatch({ type: 'inc' })
   expect(after.status).toBe(200)
-  expect(after.body.seq).toBe(recorded + 2)
+  // The reset, the input note, the change.
+  expect(after.body.seq).toBe(recorded + 3)
   expect((await host.state(`?at=${recorded}`)).count).toBe(2)
 })

@@ -31,9 +31,15 @@ describe('POST /actions answers the action’s own entries', () => {
     await dispatch({ type: 'later', payload: { id: 'before' } })
     const answers = []
     for (let i = 0; i < 300; i++) answers.push(await dispatch({ type: 'noop' }))
-    for (const answer of answers) {
-      expect(answer).toEqual({ seq: h.host.history.lastSeq, entries: 0, changed: false, settled: true })
+    for (const [i, answer] of answers.entries()) {
+      // Each answers its own 'no change' note (the state after it), right after its input note.
+      expect(answer).toEqual({ seq: answer.seq, entries: 0, changed: false, settled: true })
       expect(answer.first).toBeUndefined()
+      if (i > 0) expect(answer.seq).toBe((answers[i - 1] as DispatchResult).seq + 2)
+      expect(event(answer.seq)).toMatchObject({
+        data: { $patchscope: { note: 'dispatch', outcome: 'no change', cause: { type: 'noop' } } }
+      })
+      expect(event(answer.seq - 1)).toMatchObject({ data: { $patchscope: { note: 'input', action: { type: 'noop' } } } })
     }
   })
 

@@ -41,7 +41,9 @@ describe('POST /actions', () => {
     const before = h.host.history.lastSeq
     const res = await h.dispatch({ type: 'burst', payload: { count: 5000, slice: 'c' } })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ seq: h.host.history.lastSeq, first: before + 1, entries: 5000, changed: true })
+    // The input note (before + 1) is not one of the action's entries: they follow it.
+    expect(h.host.history.event(before + 1)).toMatchObject({ type: 'custom-event', data: { $patchscope: { note: 'input' } } })
+    expect(res.body).toMatchObject({ seq: h.host.history.lastSeq, first: before + 2, entries: 5000, changed: true })
     expect(h.host.history.event(res.body.seq as number)).toMatchObject({ slice: 'c', value: 4999 })
   })
 
@@ -56,8 +58,16 @@ describe('POST /actions', () => {
   test('says a dispatch changed nothing, with the seq of the state after it', async () => {
     await h.dispatch({ type: 'set', payload: { slice: 'c', value: { same: [1] } } })
     const before = h.host.history.lastSeq
-    const res = await h.dispatch({ type: 'set', payload: { slice: 'c', value: { same: [1] } } })
-    expect(res).toEqual({ status: 200, body: { seq: before, entries: 0, changed: false, settled: true } })
+    const action = { type: 'set', payload: { slice: 'c', value: { same: [1] } } }
+    const res = await h.dispatch(action)
+    // The state after it is that of its notes: the input, then the dispatch's 'no change'.
+    expect(res).toEqual({ status: 200, body: { seq: before + 2, entries: 0, changed: false, settled: true } })
+    expect(h.host.history.event(before + 1)).toMatchObject({ type: 'custom-event', data: { $patchscope: { note: 'input', action } } })
+    expect(h.host.history.event(before + 2)).toMatchObject({
+      type: 'custom-event',
+      data: { $patchscope: { note: 'dispatch', outcome: 'no change', cause: action } }
+    })
+    expect(await h.state(`?at=${before + 2}`)).toEqual(await h.state(`?at=${before}`))
   })
 
   test('counts the statuses and custom events a dispatch emits as its entries', async () => {
