@@ -44,6 +44,8 @@ export interface HistoryOptions {
   base?: Slices
   /** The seq of the last entry the base includes. @default 0 */
   baseSeq?: number
+  /** When the base came to be: the time the history began. @default Date.now() */
+  baseTime?: number
   limits?: Partial<HistoryLimits>
 }
 
@@ -61,9 +63,11 @@ export class History {
   #listeners = new Set<() => void>()
   #replaceListeners = new Set<() => void>()
   #generation = 0
+  #baseTime: number
 
-  constructor({ base = {}, baseSeq = 0, limits = {} }: HistoryOptions = {}) {
+  constructor({ base = {}, baseSeq = 0, baseTime = Date.now(), limits = {} }: HistoryOptions = {}) {
     this.#limits = { ...DEFAULT_HISTORY_LIMITS, ...limits }
+    this.#baseTime = baseTime
     this.#segments = [new Segment(baseSeq + 1)]
     this.#states = new CheckpointLog({
       entries: { applyEntry: (state, seq, owned) => this.#applyEntry(state, seq, owned) },
@@ -81,6 +85,20 @@ export class History {
   /** The seq of the newest entry (`baseSeq` when none is retained). */
   get lastSeq(): number {
     return this.#last.lastSeq
+  }
+
+  /**
+   * The time of the base: when the history began, or, once older entries were folded into it,
+   * the time of the last of them (the entry the base now stands for).
+   */
+  get baseTime(): number {
+    return this.#baseTime
+  }
+
+  /** The time of the state right after `seq`: the base's for `baseSeq`, else the entry's own timestamp. */
+  timeAt(seq: number): number {
+    if (seq === this.baseSeq) return this.#baseTime
+    return timestampOf(this.segment(seq).data(seq))
   }
 
   /** Retained entries. */
@@ -116,6 +134,8 @@ export class History {
     let dropped = false
     while (this.#segments.length > 1 && this.#over(body)) {
       const oldest = this.#segments.shift() as Segment
+      // The base now stands for the oldest segment's last entry: it takes that entry's time.
+      if (oldest.count > 0) this.#baseTime = timestampOf(oldest.data(oldest.lastSeq))
       this.#entries -= oldest.count
       this.#sealedBytes -= oldest.bytes
       dropped = true
@@ -261,13 +281,15 @@ export class History {
       baseSeq: first.firstSeq - 1,
       lastSeq,
       base: this.base(),
+      baseTime: this.#baseTime,
       segment: (seq) => findSegment(segments, seq)
     }
   }
 
-  /** Drops every entry and starts again from `base` at `baseSeq` (kept for an import). */
-  restart(base: Slices, baseSeq: number): void {
+  /** Drops every entry and starts again from `base` at `baseSeq`, which came to be at `time`. */
+  restart(base: Slices, baseSeq: number, time = Date.now()): void {
     this.#replacing()
+    this.#baseTime = time
     this.#segments = [new Segment(baseSeq + 1)]
     this.#states.restart(base, baseSeq)
     this.#replaying = undefined
@@ -285,6 +307,7 @@ export class History {
     for (const seg of other.#segments) seg.remapSlices(table)
     this.#segments = other.#segments
     this.#states.adopt(other.#states)
+    this.#baseTime = other.#baseTime
     this.#replaying = undefined
     this.#entries = other.#entries
     this.#sealedBytes = other.#sealedBytes
@@ -320,8 +343,16 @@ export interface HistoryView {
   readonly baseSeq: number
   readonly lastSeq: number
   readonly base: Slices
+  /** When the base came to be (see `History.baseTime`). */
+  readonly baseTime: number
   /** The segment of a seq in `baseSeq + 1`..`lastSeq`. */
   segment(seq: number): Segment
+}
+
+/** An entry's own timestamp, from its JSON (every entry has one; `checkEvent` requires it of a file's). */
+function timestampOf(json: string): number {
+  const { timestamp } = JSON.parse(json) as { timestamp?: unknown }
+  return typeof timestamp === 'number' ? timestamp : Number.NaN
 }
 
 /** `Omit` over each member of a union. */

@@ -105,7 +105,8 @@ export function exportSession(
   const startsWithInitial = next <= view.lastSeq && view.segment(next).kind(next) === typeNumber('state.initial')
   const initial: HistoryEvent | undefined = startsWithInitial
     ? undefined
-    : { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: now }
+    : // The base carries the time the history began (or the time of the last entry folded into it), not the export's.
+      { type: 'state.initial', seq: view.baseSeq, slices: view.base, timestamp: view.baseTime }
   const redactor =
     redaction === undefined || redaction.empty
       ? undefined
@@ -225,6 +226,8 @@ export interface ImportedSession {
   events: number
   /** Whether the file ended with a closing line that matches it; if not, what it holds, in a sentence. */
   integrity: SessionIntegrity
+  /** The seqs the file gave its events: the first one's, and whether each next one is one more (a document keeps them). */
+  fileSeqs: { first: number | undefined; consecutive: boolean }
 }
 
 export interface ImportOptions {
@@ -286,6 +289,7 @@ class Importer {
   #end: { line: number; mismatch: string | undefined } | undefined
   /** The last line, when it ended in the middle (no newline, not JSON). */
   #cutLine: number | undefined
+  #fileSeqs: ImportedSession['fileSeqs'] = { first: undefined, consecutive: false }
 
   constructor(private readonly history: History) {}
 
@@ -325,6 +329,7 @@ class Importer {
     const event = checkEvent(value, n)
     if (this.#events === 0 && event.type !== 'state.initial')
       throw new SessionError(n, `the first event must be a state.initial, not ${event.type}`)
+    this.#noteSeq(event.seq)
     // A line that opens few objects cannot nest a state's value too deeply: most skip the check.
     this.#checkLevels(event, levels, n)
     try {
@@ -350,7 +355,13 @@ class Importer {
         throw new SessionError(this.#cutLine, 'the file holds a header, and its first event was cut in the middle')
       throw new SessionError(this.#n + 1, 'the file holds a header but no events')
     }
-    return { header: this.#header, history: this.history, events: this.#events, integrity: this.#integrity() }
+    return { header: this.#header, history: this.history, events: this.#events, integrity: this.#integrity(), fileSeqs: this.#fileSeqs }
+  }
+
+  #noteSeq(seq: unknown): void {
+    const whole = typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0
+    if (this.#events === 0) this.#fileSeqs = whole ? { first: seq, consecutive: true } : { first: undefined, consecutive: false }
+    else if (this.#fileSeqs.consecutive && seq !== (this.#fileSeqs.first as number) + this.#events) this.#fileSeqs.consecutive = false
   }
 
   #integrity(): SessionIntegrity {

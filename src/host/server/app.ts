@@ -10,9 +10,11 @@ import type { Host } from '../host'
 import type { Journal } from '../journal/journal'
 import { createApiRoutes, type ApiOptions } from './api'
 import { createSessionRoutes } from './session-routes'
+import { createDocumentRoutes } from './document-routes'
 import { createSessionsRoutes } from './sessions-routes'
 import { createRedactionRoutes } from './redaction-routes'
 import { createWatchRoutes } from './watch-routes'
+import { createAttachRoutes } from './attach-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
 import { originGuard, tokenGuard } from './guard'
@@ -37,11 +39,13 @@ export const DATA_PATHS = [
   '/state',
   '/actions',
   '/history',
+  '/documents',
   '/runtime',
   '/sessions',
   '/watches',
   '/breaks',
-  '/redaction'
+  '/redaction',
+  '/attach'
 ] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
@@ -72,9 +76,11 @@ export function createApp({ host, hub, token, port, rendererDir, journal, ...api
   app.route('/events', createEventsRoute({ hub }))
   app.route('/', createApiRoutes({ host, ...api }))
   app.route('/', createSessionRoutes({ host }))
+  app.route('/', createDocumentRoutes())
   app.route('/', createSessionsRoutes({ host, journal }))
   app.route('/', createWatchRoutes({ host }))
   app.route('/', createRedactionRoutes({ host }))
+  app.route('/', createAttachRoutes({ host }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

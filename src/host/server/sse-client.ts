@@ -21,7 +21,7 @@ export type Start =
 
 export class SseClient {
   #next: number
-  #pendingInitial: { seq: number; state: () => Slices; gap: boolean } | undefined
+  #pendingInitial: { seq: number; state: () => Slices; gap: boolean; time: () => number } | undefined
   #heartbeat: Uint8Array | undefined
   /** Events outside the history not yet sent, the latest of each type only (a status supersedes the one before). */
   #notices = new Map<string, Uint8Array>()
@@ -39,10 +39,10 @@ export class SseClient {
     } else if (start.from === 'current') {
       const seq = history.lastSeq
       this.#next = seq + 1
-      this.#pendingInitial = { seq, state: () => history.stateAt(seq), gap: false }
+      this.#pendingInitial = { seq, state: () => history.stateAt(seq), gap: false, time: () => history.timeAt(seq) }
     } else {
       this.#next = history.baseSeq + 1
-      this.#pendingInitial = { seq: history.baseSeq, state: () => history.base(), gap: start.gap }
+      this.#pendingInitial = { seq: history.baseSeq, state: () => history.base(), gap: start.gap, time: () => history.baseTime }
     }
   }
 
@@ -97,7 +97,7 @@ export class SseClient {
     const h = this.history
     if (this.#pendingInitial === undefined && this.#next <= h.baseSeq) {
       // Entries this client had not read yet were folded into the base while it was away.
-      this.#pendingInitial = { seq: h.baseSeq, state: () => h.base(), gap: true }
+      this.#pendingInitial = { seq: h.baseSeq, state: () => h.base(), gap: true, time: () => h.baseTime }
       this.#next = h.baseSeq + 1
     }
     if (this.#notices.size > 0) {
@@ -106,9 +106,10 @@ export class SseClient {
       return frames.length === 1 ? frames[0] : Buffer.concat(frames)
     }
     if (this.#pendingInitial !== undefined) {
-      const { seq, state, gap } = this.#pendingInitial
+      const { seq, state, gap, time } = this.#pendingInitial
       this.#pendingInitial = undefined
-      return Buffer.from(initialFrame(seq, this.#pick(state()), gap))
+      // Stamped with when that state came to be, never with when this client connected.
+      return Buffer.from(initialFrame(seq, this.#pick(state()), gap, time()))
     }
     if (this.#next <= h.lastSeq) return this.#filter === undefined ? this.#frames() : this.#filtered()
     return this.#idle()
@@ -163,7 +164,7 @@ export class SseClient {
 }
 
 /** The SSE frame of a `state.initial`. */
-export function initialFrame(seq: number, slices: Slices, gap: boolean, timestamp = Date.now(), reset = false): string {
+export function initialFrame(seq: number, slices: Slices, gap: boolean, timestamp: number, reset = false): string {
   const flags = (gap ? ',"gap":true' : '') + (reset ? ',"reset":true' : '')
   return `id: ${seq}\nevent: state.initial\ndata: {"type":"state.initial","seq":${seq},"slices":${JSON.stringify(slices)},"timestamp":${timestamp}${flags}}\n\n`
 }

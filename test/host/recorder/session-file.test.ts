@@ -64,8 +64,8 @@ describe('LineSplitter', () => {
 })
 
 describe('exportSession', () => {
-  test('writes a header, the base as a state.initial, then every retained entry as it is stored', async () => {
-    const h = new History({ base: { a: 1 }, baseSeq: 3 })
+  test('writes a header, the base as a state.initial (stamped with when the history began), then every retained entry as it is stored', async () => {
+    const h = new History({ base: { a: 1 }, baseSeq: 3, baseTime: Date.UTC(2024, 5, 1) })
     h.appendEvent({ type: 'state.update', slice: 'a', value: 2, cause: { type: 'set' }, timestamp: 1 })
     h.appendEvent({ type: 'custom-event', data: { n: 1 }, timestamp: 2 })
     const text = await read(exportSession(h, RUNTIME, Date.UTC(2025, 0, 1)))
@@ -84,7 +84,7 @@ describe('exportSession', () => {
       createdAt: '2025-01-01T00:00:00.000Z'
     })
     expect(events).toEqual([
-      { type: 'state.initial', seq: 3, slices: { a: 1 }, timestamp: Date.UTC(2025, 0, 1) },
+      { type: 'state.initial', seq: 3, slices: { a: 1 }, timestamp: Date.UTC(2024, 5, 1) },
       { type: 'state.update', seq: 4, slice: 'a', value: 2, cause: { type: 'set' }, timestamp: 1 },
       { type: 'custom-event', seq: 5, data: { n: 1 }, timestamp: 2 }
     ])
