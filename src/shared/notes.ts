@@ -5,6 +5,7 @@
  * `$object`). Being entries of the history, notes are streamed, journaled, exported and imported
  * with everything else; a client that does not know a note shows it as a custom event.
  */
+import type { Effect } from './effects'
 import type { Cause, HistoryEvent, Json, JsonObject } from './protocol'
 
 /** The one key of a note's data. */
@@ -24,30 +25,54 @@ export interface RuntimeErrorNote {
  */
 export interface InputNote {
   note: 'input'
-  /** The action as it was sent (JSON: it came over HTTP). */
+  /**
+   * The action as it was sent, encoded as a recorded value is (DESIGN.md: for JSON, only keys of its
+   * own that start with `$` are escaped, as `$object`).
+   */
   action: Json
 }
 
 /**
- * A dispatch that left no state change of its own: it changed nothing, or it threw, or its
- * promise rejected. Dispatches that changed something are known by the causes of their entries.
+ * A dispatch its own entries cannot speak for: it changed nothing, or it threw, or its promise
+ * rejected; or (`changed`, from a store's own dispatches only) it changed something and the next
+ * dispatch has the same action type: the note marks where the first ends, so the two are never
+ * read as one. Dispatches that changed something are otherwise known by the causes of their entries.
+ * Written by the runtime's thread for the host's dispatches (after their input note) and for those
+ * a Redux-style store makes itself; a bus runtime reports only its changes, so its own dispatches
+ * get none.
  */
 export interface DispatchNote {
   note: 'dispatch'
-  outcome: 'no change' | 'threw' | 'rejected'
+  outcome: 'no change' | 'threw' | 'rejected' | 'changed'
   /** The action as its entries' causes would have named it. */
   cause: Cause
   /** `Name: message`, when it threw or rejected. */
   error?: string
 }
 
-/** Values and calls the runtime's thread could not know in advance, in the order they happened (for replay). */
+/**
+ * Values and calls the runtime's thread could not know in advance, in the order they happened (for
+ * replay; see src/shared/effects.ts). Written just before the entry that followed them.
+ */
 export interface EffectsNote {
   note: 'effects'
-  effects: Json[]
+  effects: Effect[]
 }
 
-export type Note = RuntimeErrorNote | InputNote | DispatchNote | EffectsNote
+/**
+ * What happened to an attached stream's connection or mirror: the connection `lost`, `resumed` where
+ * the source left off, `reset` (it could not resume: entries in between may be missing, and the
+ * state starts again from what the source sends), or a delta that did not apply (`delta-not-applied`:
+ * the mirror is kept as it was until the source's next snapshot repairs it).
+ */
+export interface AttachNote {
+  note: 'attach'
+  event: 'lost' | 'resumed' | 'reset' | 'delta-not-applied'
+  /** Why, in words. */
+  message: string
+}
+
+export type Note = RuntimeErrorNote | InputNote | DispatchNote | EffectsNote | AttachNote
 
 /** The entry's data for a note. */
 export function noteData(note: Note): JsonObject {

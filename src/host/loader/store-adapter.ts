@@ -23,6 +23,26 @@ import type { BusRuntime, Store } from './contract'
 export const DISPATCHED = 'dispatched'
 
 /**
+ * The bus event of a dispatch whose changes alone cannot say what it did (`DispatchOutcome`): the
+ * worker records it as a `dispatch` note (src/shared/notes.ts).
+ */
+export const DISPATCH_OUTCOME = 'dispatch-outcome'
+
+/**
+ * What one dispatch did, when its changes cannot say it: a plain action that reported no change, a
+ * dispatch (of an action or a function) that threw or whose promise rejected, and `changed` for a
+ * plain action that changed something when the next one has the same type, so that the two are told
+ * apart (emitted as that next one starts, before its changes).
+ */
+export interface DispatchOutcome {
+  /** The dispatch's cause: the action itself, or `thunk <name>` for a function. */
+  action: Action
+  outcome: 'no change' | 'threw' | 'rejected' | 'changed'
+  /** What it threw or rejected with. */
+  error?: unknown
+}
+
+/**
  * The cause of a change the store reported outside any dispatch Patchscope saw, naming no action
  * (a timer or a subscription that changed the state by other means).
  */
@@ -52,18 +72,44 @@ export function adaptStore(store: Store): BusRuntime {
   let current: Action | undefined
   // A copy of the keys: a reducer may change the root object itself in place.
   let last = { ...slicesOf(store.getState()) }
+  /** Changes reported so far: a dispatch that reported none changed nothing the store shows. */
+  let changes = 0
+  /** The last plain action whose dispatch changed something, until another dispatch starts. */
+  let lastChanged: Action | undefined
 
   const report = (cause: Action): void => {
     const next = slicesOf(store.getState())
     for (const slice of Object.keys(next)) {
       const before = Object.hasOwn(last, slice) ? last[slice] : undefined
-      if (!Object.hasOwn(last, slice) || before !== next[slice])
+      if (!Object.hasOwn(last, slice) || before !== next[slice]) {
+        changes++
         bus.emit('state-changed', { slice, before, after: next[slice], causingAction: cause })
+      }
     }
     for (const slice of Object.keys(last)) {
-      if (!Object.hasOwn(next, slice)) bus.emit('state-changed', { slice, before: last[slice], after: undefined, causingAction: cause })
+      if (!Object.hasOwn(next, slice)) {
+        changes++
+        bus.emit('state-changed', { slice, before: last[slice], after: undefined, causingAction: cause })
+      }
     }
     last = { ...next }
+  }
+
+  const outcome = (action: Action, what: DispatchOutcome['outcome'], error?: unknown): void => {
+    bus.emit(DISPATCH_OUTCOME, {
+      action,
+      outcome: what,
+      ...(what === 'threw' || what === 'rejected' ? { error } : {})
+    } satisfies DispatchOutcome)
+  }
+
+  /**
+   * A promise a dispatch returned: its rejection is noted (which handles it: the runtime's own
+   * unhandled rejection is then this note, not a runtime error).
+   */
+  const watch = (cause: Action, result: unknown): void => {
+    if (typeof result !== 'object' || result === null || typeof (result as { then?: unknown }).then !== 'function') return
+    void Promise.resolve(result as PromiseLike<unknown>).then(undefined, (e: unknown) => outcome(cause, 'rejected', e))
   }
 
   /**
@@ -75,14 +121,29 @@ export function adaptStore(store: Store): BusRuntime {
   const dispatchWith = (send: (...args: unknown[]) => unknown, action: unknown, args: readonly unknown[]): unknown => {
     const outer = current
     const cause = toCause(action)
+    const plain = typeof action !== 'function'
+    // The same type again right after a dispatch that changed something: its end is marked, or the
+    // two dispatches' changes would read as one's.
+    if (plain && lastChanged !== undefined && lastChanged.type === cause.type) outcome(lastChanged, 'changed')
+    lastChanged = undefined
+    const before = changes
     current = cause
+    let failed: { error: unknown } | undefined
     try {
-      return send(typeof action === 'function' ? handingDispatch(action as (...args: unknown[]) => unknown) : action, ...args)
+      const result = send(plain ? action : handingDispatch(action as (...args: unknown[]) => unknown), ...args)
+      watch(cause, result)
+      return result
+    } catch (e) {
+      failed = { error: e }
+      throw e
     } finally {
       current = outer
       // Whatever the store's own listener has not reported yet (it runs inside the dispatch).
       report(cause)
-      if (cause !== outer && (outer === undefined || typeof action !== 'function')) bus.emit(DISPATCHED, cause)
+      if (cause !== outer && (outer === undefined || plain)) bus.emit(DISPATCHED, cause)
+      if (failed !== undefined) outcome(cause, 'threw', failed.error)
+      else if (plain && changes === before) outcome(cause, 'no change')
+      else if (plain) lastChanged = cause
     }
   }
 

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { Action, Json } from '../../shared/protocol'
 import type { BusRuntime } from '../loader/contract'
 import { errorText, LoadError, loadRuntime } from '../loader/load'
-import { DISPATCHED, isPlainObject } from '../loader/store-adapter'
+import { DISPATCH_OUTCOME, DISPATCHED, isPlainObject, type DispatchOutcome } from '../loader/store-adapter'
 import { encode } from '../recorder/encode'
 import { BadEvent, causeOf, createRecorder, type EntrySink, type Recorder } from '../recorder/recorder'
 import { Attribution } from './attribution'
@@ -100,6 +100,16 @@ function guard(listener: (e: unknown) => void, causeOf: (e: unknown) => unknown 
  * is not noted a second time (the dispatch case notes it).
  */
 let hostAction: unknown
+
+/**
+ * A store's dispatch that its changes cannot speak for (see `DispatchOutcome`), as a dispatch note;
+ * but the host's own action, which the dispatch case notes.
+ */
+function dispatchOutcome(e: DispatchOutcome): void {
+  if (e.action === hostAction) return
+  const error = e.outcome === 'threw' || e.outcome === 'rejected' ? { error: errorText(e.error) } : {}
+  recorder.note({ note: 'dispatch', outcome: e.outcome, cause: causeOf(e.action), ...error })
+}
 
 const causingAction = (e: unknown): unknown =>
   typeof e === 'object' && e !== null ? (e as { causingAction?: unknown }).causingAction : undefined
@@ -217,6 +227,10 @@ async function main(): Promise<boolean> {
     runtime.bus.on(
       'custom-event',
       guard((e) => recorder.custom(e))
+    )
+    runtime.bus.on(
+      DISPATCH_OUTCOME,
+      guard((e) => dispatchOutcome(e as DispatchOutcome))
     )
     runtime.bus.on(
       DISPATCHED,

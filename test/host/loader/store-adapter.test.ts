@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import type { Action } from '../../../src/shared/protocol'
-import { adaptStore, DISPATCHED, isPlainObject, OUTSIDE_DISPATCH, slicesOf } from '../../../src/host/loader/store-adapter'
+import {
+  adaptStore,
+  DISPATCH_OUTCOME,
+  DISPATCHED,
+  isPlainObject,
+  OUTSIDE_DISPATCH,
+  slicesOf,
+  type DispatchOutcome
+} from '../../../src/host/loader/store-adapter'
 
 interface Change {
   slice: string
@@ -265,6 +273,76 @@ describe('adaptStore', () => {
       store.commit({ type: 'inc' })
       for (const l of listeners) l(store.getState())
       expect(shaped.map((c) => [c.slice, c.causingAction])).toEqual([['n', OUTSIDE_DISPATCH]])
+    })
+  })
+
+  describe('the outcome of a dispatch its changes cannot speak for', () => {
+    const reducer = (state = { count: 0, name: 'x' }, action: { type: string; payload?: unknown }) => {
+      if (action.type === 'inc') return { ...state, count: state.count + 1 }
+      if (action.type === 'rename') return { ...state, name: action.payload as string }
+      if (action.type === 'boom') throw new RangeError('the reducer failed')
+      return state
+    }
+    /** The bus's changes and outcomes, in order, as `[what, type, …]`. */
+    function events(runtime: ReturnType<typeof adaptStore>): unknown[][] {
+      const out: unknown[][] = []
+      runtime.bus.on('state-changed', (c: Change) => out.push(['change', c.causingAction.type, c.slice]))
+      runtime.bus.on(DISPATCH_OUTCOME, (o: DispatchOutcome) =>
+        out.push([o.outcome, o.action.type, ...(o.error !== undefined ? [(o.error as Error).message] : [])])
+      )
+      return out
+    }
+
+    test('a plain action that changed nothing is noted after it, one that threw with its error; one that changed something is not', () => {
+      const runtime = adaptStore(createStore(reducer))
+      const seen = events(runtime)
+      runtime.dispatch({ type: 'nothing' })
+      runtime.dispatch({ type: 'rename', payload: 'y' })
+      expect(() => runtime.dispatch({ type: 'boom' })).toThrow('the reducer failed')
+      expect(seen).toEqual([
+        ['no change', 'nothing'],
+        ['change', 'rename', 'name'],
+        ['threw', 'boom', 'the reducer failed']
+      ])
+    })
+
+    test('two dispatches of the same type in a row that change something: the first is marked ended before the second’s changes', () => {
+      const runtime = adaptStore(createStore(reducer))
+      const seen = events(runtime)
+      const inc = { type: 'inc' }
+      runtime.dispatch(inc)
+      runtime.dispatch(inc)
+      runtime.dispatch({ type: 'rename', payload: 'z' })
+      runtime.dispatch({ type: 'inc' })
+      expect(seen).toEqual([
+        ['change', 'inc', 'count'],
+        ['changed', 'inc'],
+        ['change', 'inc', 'count'],
+        ['change', 'rename', 'name'],
+        ['change', 'inc', 'count']
+      ])
+    })
+
+    test('a thunk that throws, and one whose promise rejects, are noted with their errors; their plain actions as usual', async () => {
+      const runtime = adaptStore(createReduxStore(reducer, [thunkMiddleware]))
+      const seen = events(runtime)
+      expect(() =>
+        runtime.dispatch(function fail(): never {
+          throw new Error('sync failure')
+        } as unknown as Action)
+      ).toThrow('sync failure')
+      const rejected = runtime.dispatch(async function load(dispatch: Dispatch) {
+        await Promise.resolve()
+        dispatch({ type: 'nothing' })
+        throw new TypeError('the request failed')
+      } as unknown as Action) as Promise<unknown>
+      await expect(rejected).rejects.toThrow('the request failed')
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(seen).toEqual([
+        ['threw', 'thunk fail', 'sync failure'],
+        ['no change', 'nothing'],
+        ['rejected', 'thunk load', 'the request failed']
+      ])
     })
   })
 })
