@@ -1,14 +1,16 @@
 /**
  * Loading a runtime module from disk: import it (TypeScript transpiled on the way), find its
- * export, call the factory, check the handle, adapt a store. Every failure is a `LoadError` whose
+ * export, call the factory, check the handle, adapt a store or a state library's object (adapters/). Every failure is a `LoadError` whose
  * message names the file and the cause; the host turns it into a 422, a CLI exit or a panel.
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
+import { randomUUID } from 'node:crypto'
+import { register } from 'tsx/esm/api'
 import { describe, isBusRuntime, isStore, whyNotHandle, type BusRuntime, type Factory } from './contract'
 import { adaptStore } from './store-adapter'
+import { adapt, ADAPTED_KINDS, shapeOf, whyAlmost } from './adapters'
 
 /** Extensions a runtime module may have. */
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const
@@ -39,10 +41,14 @@ export async function checkModuleFile(path: string): Promise<void> {
 export async function loadRuntime(path: string, signal: AbortSignal): Promise<BusRuntime> {
   await checkModuleFile(path)
   let ns: unknown
+  const url = pathToFileURL(path).href
+  // TypeScript is imported in a namespace of its own (as tsx's `tsImport` does), and so are the
+  // packages it imports: adapters take a library from the same namespace to get the module's copy.
+  const scoped = TS_EXTENSIONS.has(extname(path)) ? register({ namespace: randomUUID() }) : undefined
+  const importer =
+    scoped === undefined ? undefined : (specifier: string): Promise<unknown> => scoped.import(specifier, url) as Promise<unknown>
   try {
-    ns = TS_EXTENSIONS.has(extname(path))
-      ? await tsImport(pathToFileURL(path).href, import.meta.url)
-      : await import(pathToFileURL(path).href)
+    ns = importer !== undefined ? await importer(url) : await import(url)
   } catch (e) {
     throw new LoadError(`Cannot load ${path}: ${await describeImportError(e, path)}`, { cause: e })
   }
@@ -53,21 +59,31 @@ export async function loadRuntime(path: string, signal: AbortSignal): Promise<Bu
     )
   }
   let handle: unknown = exported
-  if (typeof exported === 'function' && !isBusRuntime(exported) && !isStore(exported)) {
+  // A Zustand hook is a function that is also a store: it is adapted, never called as a factory.
+  if (typeof exported === 'function' && !isBusRuntime(exported) && !isStore(exported) && shapeOf(exported) === undefined) {
     try {
       handle = await (exported as Factory)({ signal })
     } catch (e) {
       throw new LoadError(`Cannot load ${path}: the factory threw ${errorText(e)}`, { cause: e })
     }
   }
-  const why = whyNotHandle(handle)
-  if (why !== undefined) {
-    const what = handle === exported ? 'its export' : 'its factory returned a value that'
-    throw new LoadError(
-      `Cannot load ${path}: ${what} is not a runtime handle: ${why}. A handle is { getState, dispatch, bus } or a store { getState, dispatch, subscribe }`
-    )
+  const what = handle === exported ? 'its export' : 'its factory returned a value that'
+  if (isBusRuntime(handle) || isStore(handle)) {
+    const why = whyNotHandle(handle)
+    if (why !== undefined) throw new LoadError(`Cannot load ${path}: ${what} is not a runtime handle: ${why}`)
+    return isBusRuntime(handle) ? handle : adaptStore(handle)
   }
-  return isBusRuntime(handle) ? handle : adaptStore(handle as Parameters<typeof adaptStore>[0])
+  let adapted: BusRuntime | undefined
+  try {
+    adapted = await adapt(handle, { modulePath: path, signal, ...(importer !== undefined ? { importer } : {}) })
+  } catch (e) {
+    throw new LoadError(`Cannot load ${path}: ${e instanceof Error ? e.message : errorText(e)}`, { cause: e })
+  }
+  if (adapted !== undefined) return adapted
+  const why = whyAlmost(handle) ?? whyNotHandle(handle)
+  throw new LoadError(
+    `Cannot load ${path}: ${what} is not a runtime handle: ${why ?? describe(handle)}. A handle is { getState, dispatch, bus } or a store { getState, dispatch, subscribe }; ${ADAPTED_KINDS} is adapted as it is`
+  )
 }
 
 /**
