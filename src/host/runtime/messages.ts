@@ -3,7 +3,9 @@
  * that a runtime that loops forever or crashes cannot take the host, its history or the window
  * with it: the host can always answer, and terminate the worker.
  */
+import type { ReplayScript } from '../../shared/effects'
 import type { Action, CompareMode, PauseReason, RuntimeMemory } from '../../shared/protocol'
+import type { ReplayIssue } from '../../shared/replay'
 import type { EntryBatch } from '../recorder/entry'
 import type { PauseSpec } from '../watches/registry'
 
@@ -16,6 +18,8 @@ export interface WorkerData {
   control: SharedArrayBuffer
   /** What the thread pauses on from its first change. */
   pauses?: PauseSpec
+  /** Replay this script instead of recording effects: the thread dispatches its inputs itself (src/host/replay/). */
+  replay?: ReplayScript
 }
 
 /** Host → worker. Every command is answered by a `reply` with the same id. */
@@ -68,3 +72,7 @@ export type WorkerMessage =
   /** `entries`: how many entries a dispatch recorded (see `Attribution`). */
   | { t: 'reply'; id: number; ok: true; json?: string; settled?: boolean; entries?: number }
   | { t: 'reply'; id: number; ok: false; error: string }
+  /** A replay: segments done of all; something it could not do as recorded; the end (everything recorded was sent before). */
+  | { t: 'replay-progress'; done: number; total: number }
+  | { t: 'replay-issue'; issue: ReplayIssue }
+  | { t: 'replay-done' }

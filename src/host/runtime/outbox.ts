@@ -4,9 +4,12 @@
  * rows belong to which dispatch (`RuntimeBatch.owners`).
  */
 import type { HistoryEventType } from '../../shared/protocol'
+import { NOTE_TAG } from '../../shared/notes'
 import { BatchWriter, type ChangeSpan } from '../recorder/entry'
 import type { EntrySink } from '../recorder/recorder'
 import { NO_DISPATCH } from './attribution'
+import { real } from './effects/real'
+import type { EffectLog } from './effects/record'
 import type { RuntimeBatch } from './messages'
 
 /** Entries a batch holds before it is sent without waiting for the burst to end. */
@@ -20,6 +23,11 @@ export class Outbox implements EntrySink {
   #owners: number[] = []
   #scheduled = false
   #sent = 0
+  /**
+   * The effects recorded in this thread (./effects/): written as an `effects` note just before the
+   * next entry, and before a batch is sent, so that each note sits exactly where its effects happened.
+   */
+  effects: EffectLog | undefined
 
   /**
    * @param send posts a batch to the host
@@ -36,6 +44,7 @@ export class Outbox implements EntrySink {
   }
 
   entry(type: HistoryEventType, slice: string | null, body: string, span?: ChangeSpan, flags = 0): void {
+    this.#writeEffects()
     const n = this.ownerOf(flags)
     if (n !== NO_DISPATCH) this.#own(n, this.#writer.size)
     this.#writer.entry(type, slice, body, span, flags)
@@ -58,13 +67,14 @@ export class Outbox implements EntrySink {
     if (this.#writer.size >= BATCH_ENTRIES || this.#writer.chars >= BATCH_CHARS) this.flush()
     else if (!this.#scheduled) {
       this.#scheduled = true
-      setImmediate(() => this.flush())
+      real.setImmediate(() => this.flush())
     }
   }
 
   /** Sends what is queued, now. */
   flush(): void {
     this.#scheduled = false
+    this.#writeEffects()
     if (this.#writer.size === 0) return
     this.#sent++
     const batch: RuntimeBatch = this.#writer.take()
@@ -73,5 +83,13 @@ export class Outbox implements EntrySink {
       this.#owners = []
     }
     this.send(batch)
+  }
+
+  /** The effects logged since the last entry, as a note of no dispatch (never one of an action's own entries). */
+  #writeEffects(): void {
+    const effects = this.effects?.take()
+    if (effects === undefined) return
+    const note = JSON.stringify({ note: 'effects', effects })
+    this.#writer.entry('custom-event', null, `"data":{${JSON.stringify(NOTE_TAG)}:${note}},"timestamp":${real.dateNow()}}`)
   }
 }

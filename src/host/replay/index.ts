@@ -1,0 +1,5 @@
+export { replaySession, ReplayFailed, type ReplayOptions, type ReplayResult } from './run'
+export { compareHistories, type CompareMeta } from './compare'
+export { replayScript, lastRun, NotReplayable, VERSION_1_REASON } from './script'
+export { formatReport } from './text'
+export { historyEvents } from './events'

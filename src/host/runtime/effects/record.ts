@@ -1,0 +1,120 @@
+/**
+ * Recording: the real clock, randomness, timers and network, with what each gave the runtime
+ * logged in order. The log is taken by the outbox just before it writes the next entry (and when
+ * it sends a batch), so each `effects` note sits exactly where its effects happened.
+ */
+import type { Effect } from '../../../shared/effects'
+import { describeRequest, type EffectSource, type TimerCallback, type TimerKind } from './globals'
+import { real } from './real'
+
+/** Effects logged before the outbox is asked to write them without waiting for the next entry. */
+export const EFFECTS_PER_NOTE = 4096
+
+export class EffectLog implements EffectSource {
+  #pending: Effect[] = []
+  #timers = 0
+  #fetches = 0
+  #inFlight = 0
+
+  /** @param full called when the log holds `EFFECTS_PER_NOTE` effects: the outbox writes them now */
+  constructor(private readonly full: () => void = () => undefined) {}
+
+  get checkCallers(): boolean {
+    return this.#inFlight > 0
+  }
+
+  /** The effects logged since the last call, or undefined for none. */
+  take(): Effect[] | undefined {
+    if (this.#pending.length === 0) return undefined
+    const taken = this.#pending
+    this.#pending = []
+    return taken
+  }
+
+  #log(effect: Effect): void {
+    if (this.#pending.push(effect) >= EFFECTS_PER_NOTE) this.full()
+  }
+
+  now(): number {
+    const v = real.dateNow()
+    this.#log({ k: 'now', v })
+    return v
+  }
+
+  perf(): number {
+    const v = real.perfNow()
+    this.#log({ k: 'perf', v })
+    return v
+  }
+
+  random(): number {
+    const v = real.random()
+    this.#log({ k: 'random', v })
+    return v
+  }
+
+  uuid(): string {
+    const v = real.randomUUID()
+    this.#log({ k: 'uuid', v })
+    return v
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.#log({ k: 'bytes', v: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') })
+  }
+
+  timer(kind: TimerKind, callback: TimerCallback, ms: number, args: unknown[]): unknown {
+    const id = ++this.#timers
+    const fire = { k: 'fire', id } as const
+    const run = (): void => {
+      this.#log(fire)
+      callback(...args)
+    }
+    return kind === 'timeout' ? real.setTimeout(run, ms) : kind === 'interval' ? real.setInterval(run, ms) : real.setImmediate(run)
+  }
+
+  clear(): boolean {
+    // Recorded timers are real ones: the real `clear…` clears them.
+    return false
+  }
+
+  async fetch(input: unknown, init: unknown): Promise<Response> {
+    const id = ++this.#fetches
+    this.#log({ k: 'fetch', id, ...describeRequest(input, init) })
+    this.#inFlight++
+    let response: Response
+    let body: Uint8Array
+    try {
+      response = await real.fetch(input as never, init as never)
+      // The whole body, before the runtime sees the response: a replay hands it over at once.
+      body = new Uint8Array(await response.clone().arrayBuffer())
+    } catch (e) {
+      this.#log({ k: 'response', id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) })
+      throw e
+    } finally {
+      this.#inFlight--
+    }
+    const text = utf8(body)
+    this.#log({
+      k: 'response',
+      id,
+      status: response.status,
+      statusText: response.statusText,
+      headers: [...response.headers],
+      ...(text !== undefined ? { body: text } : { body: Buffer.from(body).toString('base64'), base64: true as const })
+    })
+    return response
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** The bytes as text when they are UTF-8 (the common case, readable in the file), else undefined. */
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    // Not UTF-8: the body is kept as base64 instead.
+    return undefined
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Effects: what a runtime's thread could not know in advance, recorded in the order it happened
+ * (an `effects` note, src/shared/notes.ts) so that a replay feeds the same values back. Values
+ * read (`now`, `perf`, `random`, `uuid`, `bytes`) are consumed in order by the same calls; events
+ * (`fire`, `response`) are what made the runtime run, replayed in the same order.
+ *
+ * Timers and fetches are numbered in the order the runtime created them (from 1, for the
+ * runtime's life), so a replay that creates them in the same order names them the same.
+ */
+import type { Json } from './protocol'
+
+export type Effect =
+  /** `Date.now()`, `new Date()` or `Date()`: milliseconds since the epoch. */
+  | { k: 'now'; v: number }
+  /** `performance.now()`. */
+  | { k: 'perf'; v: number }
+  /** `Math.random()`. */
+  | { k: 'random'; v: number }
+  /** `crypto.randomUUID()`. */
+  | { k: 'uuid'; v: string }
+  /** `crypto.getRandomValues(array)`: the bytes it wrote, base64. */
+  | { k: 'bytes'; v: string }
+  /** Timer `id` (a `setTimeout`, `setInterval` or `setImmediate`) fired. */
+  | { k: 'fire'; id: number }
+  /** `fetch` number `id` was called. `body` is the request's body when it was a string. */
+  | { k: 'fetch'; id: number; method: string; url: string; body?: string }
+  /** Fetch `id`'s promise settled: the response (its whole body, as text or `base64`), or the error it rejected with. */
+  | FetchResponse
+
+export type FetchResponse =
+  | { k: 'response'; id: number; status: number; statusText: string; headers: [string, string][]; body: string; base64?: true }
+  | { k: 'response'; id: number; error: string }
+
+export type EffectKind = Effect['k']
+
+/** Effects recorded between two inputs: the input that began them (none before the first), then what happened until the next one. */
+export interface ReplaySegment {
+  /** The input dispatched at the start of the segment, as its note recorded it; absent for what ran before the first input. */
+  action?: Json
+  effects: Effect[]
+}
+
+/** What a replay feeds a fresh runtime: the segments, in order. */
+export interface ReplayScript {
+  segments: ReplaySegment[]
+}
+
+const KINDS = new Set<string>(['now', 'perf', 'random', 'uuid', 'bytes', 'fire', 'fetch', 'response'])
+
+/** Whether a value read from a file is an effect this build knows (its fields checked). */
+export function isEffect(v: unknown): v is Effect {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const e = v as Record<string, unknown>
+  if (typeof e.k !== 'string' || !KINDS.has(e.k)) return false
+  switch (e.k) {
+    case 'now':
+    case 'perf':
+    case 'random':
+      return typeof e.v === 'number'
+    case 'uuid':
+    case 'bytes':
+      return typeof e.v === 'string'
+    case 'fire':
+      return typeof e.id === 'number'
+    case 'fetch':
+      return typeof e.id === 'number' && typeof e.method === 'string' && typeof e.url === 'string'
+    default:
+      return typeof e.id === 'number' && (typeof e.error === 'string' || (typeof e.status === 'number' && typeof e.body === 'string'))
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Replay's report: a recorded session run again against a runtime module, the two histories
+ * aligned input by input (src/host/replay/). Shown by `npm run replay` and, later, the window.
+ */
+import type { HistoryEventType, Json } from './protocol'
+
+/** Something a replay could not do as recorded; it went on. `input` is the segment: 0 before the first input, N from input N on. */
+export interface ReplayIssue {
+  /** `no-response`: a request the recording has no response for; `rejected`: an input the runtime's dispatch threw or rejected (or could not be sent); `timer`: a timer the recording fired was not pending; `effects`: the runtime read the clock or randomness more or fewer times than recorded. */
+  kind: 'no-response' | 'rejected' | 'timer' | 'effects'
+  input: number
+  message: string
+}
+
+/** One entry of either history, as the report names it. */
+export interface ReplayEntryRef {
+  /** Its seq in the history it belongs to (the session's, or the replay's). */
+  seq: number
+  /** The input it followed: 0 before the first. */
+  input: number
+  type: HistoryEventType
+  slice?: string
+  /** The action's type (an update), the status (an execution's), or the note or kind (a custom event). */
+  label: string
+}
+
+/** A value that differs at `path` (a JSON Pointer from the state's root, or from the custom event's data / the status). A missing value is absent. */
+export interface ReplayValueDiff {
+  path: string
+  recorded?: Json
+  replayed?: Json
+}
+
+/** The first place the replay differs from the recording. */
+export interface FirstDivergence {
+  input: number
+  /** The recorded entry and the replayed one (one is absent when an entry appeared or vanished). */
+  recorded?: ReplayEntryRef
+  replayed?: ReplayEntryRef
+  slice?: string
+  /** What differs there (for an entry that appeared or vanished, the entry as a whole: path ''). */
+  diff: ReplayValueDiff
+}
+
+export interface ReplayPathCount {
+  /** `/slice/…` for the state, or `custom-event` / `execution.status` followed by the path in the entry. */
+  path: string
+  /** Aligned entries after which the value at that path differs. */
+  count: number
+  /** The input the first of them followed. */
+  firstInput: number
+}
+
+export interface ReplayReport {
+  /** True when the replay recorded the same entries, with the same values, after every input (timestamps aside). */
+  identical: boolean
+  /** The module replayed, and the session's runtime. */
+  module: string
+  session: { runtime: string | null; inputs: number; entries: number }
+  replayed: { inputs: number; entries: number }
+  first?: FirstDivergence
+  /** Every path that differs, in the order each first did. */
+  paths: ReplayPathCount[]
+  appeared: ReplayEntryRef[]
+  vanished: ReplayEntryRef[]
+  /** Failed executions, runtime errors and dispatches that threw or rejected, that appeared or vanished. */
+  errors: { appeared: ReplayEntryRef[]; vanished: ReplayEntryRef[] }
+  /** The final states' differences (at most `MAX_LISTED` of them; `more` counts the rest). */
+  finalState: { diffs: ReplayValueDiff[]; more: number }
+  issues: ReplayIssue[]
+}
+
+/** Entries and paths a report lists at most in each list; longer lists are cut and counted. */
+export const MAX_LISTED = 500
