@@ -29,7 +29,7 @@ interface ActorRef {
   send(event: unknown): void
   start(): unknown
   stop(): unknown
-  subscribe(observer: { error?: (e: unknown) => void }): { unsubscribe(): void }
+  subscribe(observer: { error?: (e: unknown) => void; complete?: () => void }): { unsubscribe(): void }
 }
 
 interface InspectionEvent {
@@ -93,7 +93,10 @@ export function adaptXState(actor: ActorRef): BusRuntime {
   }
   const reporter = new SliceReporter(bus, stateNow())
 
+  /** The event the root actor processes now: the cause of an error it ends in, which XState reports to observers only. */
+  let current: unknown
   const subscription = actor.system.inspect((e) => {
+    if (e.type === '@xstate.event' && e.actorRef === actor) current = e.event
     if (e.type === '@xstate.actor' && e.actorRef !== actor) {
       statuses.set(e.actorRef, 'started')
       bus.emit('execution-lifecycle', { status: 'started', executionId: e.actorRef.id })
@@ -105,8 +108,14 @@ export function adaptXState(actor: ActorRef): BusRuntime {
     reporter.report(stateNow(), eventAsCause(e.event))
     lifecycle(e.actorRef, e.snapshot)
   })
-  // An error the actor reports is recorded as its status; observed, XState does not rethrow it.
-  const observed = actor.subscribe({ error: () => undefined })
+  // An error the actor ends in is recorded as its state and status; observed, XState does not rethrow it.
+  const ended = (): void => {
+    root = actor.getSnapshot()
+    reporter.report(stateNow(), eventAsCause(current))
+    lifecycle(actor, root)
+  }
+  // Stopped (by the module or on unload), the actor completes its observers, and reports no snapshot.
+  const observed = actor.subscribe({ error: ended, complete: ended })
   if (!statuses.has(actor)) {
     statuses.set(actor, 'started')
     bus.emit('execution-lifecycle', { status: 'started', executionId: rootId })
@@ -126,9 +135,9 @@ export function adaptXState(actor: ActorRef): BusRuntime {
     },
     bus,
     dispose() {
+      actor.stop()
       subscription.unsubscribe()
       observed.unsubscribe()
-      actor.stop()
     }
   }
 }
