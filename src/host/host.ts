@@ -4,8 +4,9 @@
  * desktop app, the headless CLI and the tests.
  */
 import { resolve } from 'node:path'
-import type { Action, CompareMode, Json, RuntimeInfo, Slices } from '../shared/protocol'
+import type { Action, CompareMode, HistoryEvent, Json, RuntimeInfo, Slices } from '../shared/protocol'
 import { noteData, type RuntimeErrorNote } from '../shared/notes'
+import { Attachment, shownUrl, type AttachmentOptions, type AttachSink, type AttachTarget } from './attach'
 import { readBatch, type EntryBatch } from './recorder/entry'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
@@ -15,7 +16,7 @@ import type { Fault } from './runtime/messages'
 import { RuntimeController, type DispatchOutcome } from './runtime/controller'
 import { createWatchRegistry, type WatchRegistry } from './watches'
 import { redactSlices, type RedactionPolicy } from '../shared/redaction'
-import { CaptureRedactor } from './redaction/capture'
+import { bodyOf, CaptureRedactor } from './redaction/capture'
 import { loadRedaction, Redaction, saveRedaction } from './redaction/settings'
 
 export interface HostOptions {
@@ -76,6 +77,8 @@ export class Host {
   #runtimeListeners = new Set<(info: RuntimeInfo) => void>()
   /** `runtimeInfo` as its listeners were last told it, as JSON. */
   #toldRuntime = ''
+  /** The remote stream recorded instead of a runtime, if one is attached. */
+  #attachment: Attachment | undefined
 
   private constructor(options: HostOptions) {
     this.#cwd = options.cwd ?? process.cwd()
@@ -136,9 +139,13 @@ export class Host {
     return resolve(this.#cwd, path)
   }
 
-  /** Loads or reloads a runtime; the history goes on with a reset `state.initial`. */
+  /** Loads or reloads a runtime (ending an attachment); the history goes on with a reset `state.initial`. */
   loadRuntime(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
-    return this.#serial(() => this.runtime.load(this.resolvePath(path)))
+    return this.#serial(async () => {
+      // Loading a module ends the attachment, whether or not the module loads.
+      await this.#endAttachment()
+      return this.runtime.load(this.resolvePath(path))
+    })
   }
 
   /** Reloads the runtime that was last loaded (or failed to). */
@@ -146,13 +153,76 @@ export class Host {
     const { path, status } = this.runtime.info
     if (path === null || status === 'session')
       return Promise.resolve({ ok: false, error: 'no runtime module has been loaded, so there is nothing to reload' })
+    if (status === 'attached')
+      return Promise.resolve({ ok: false, error: 'a remote stream is attached, not a module: attach it again to reconnect' })
     return this.loadRuntime(path)
   }
 
   /** What is running, as `GET /runtime` shows it: with how its state is compared and what was found changed in place. */
   get runtimeInfo(): RuntimeInfo {
     const info = this.runtime.info
+    if (this.#attachment !== undefined) return { ...info, attach: this.#attachment.info }
     return info.status === 'loaded' ? { ...info, inPlace: this.#findings.list() } : info
+  }
+
+  /**
+   * Records a remote event stream (the seed's events route, or AG-UI) instead of a runtime: the
+   * runtime, or the stream attached before, stops; the history goes on with a reset `state.initial`
+   * once the stream's protocol is known, and its entries get this host's seqs. Loading a module,
+   * importing a session or `detach` ends it. `target.headers` are sent to the source and kept
+   * nowhere else (neither `runtimeInfo` nor the session holds their values).
+   */
+  attach(target: AttachTarget, options: Pick<AttachmentOptions, 'backoff'> = {}): Promise<RuntimeInfo> {
+    return this.#serial(async () => {
+      await this.#endAttachment()
+      await this.runtime.stop({ path: shownUrl(target.url), name: target.url.host, status: 'attached' })
+      this.#attachment = new Attachment({
+        target,
+        sink: this.#attachSink(),
+        onChange: () => this.#runtimeChanged(),
+        log: this.#log,
+        ...options
+      })
+      this.#runtimeChanged()
+      return this.runtimeInfo
+    })
+  }
+
+  /** Ends the attachment (the history is kept); false when none was attached. */
+  detach(): Promise<boolean> {
+    return this.#serial(async () => {
+      if (this.#attachment === undefined) return false
+      await this.#endAttachment()
+      await this.runtime.stop()
+      return true
+    })
+  }
+
+  async #endAttachment(): Promise<void> {
+    const attachment = this.#attachment
+    this.#attachment = undefined
+    await attachment?.stop()
+  }
+
+  /** Where an attachment records: through redaction at capture, with this host's seqs. */
+  #attachSink(): AttachSink {
+    const record = (event: HistoryEvent): void => {
+      const { body, span } = bodyOf(event)
+      const out = this.#capture?.body(event.type, body)
+      this.history.append(
+        event.type,
+        event.type === 'state.update' ? event.slice : null,
+        out?.body ?? body,
+        out === undefined ? span : out.span
+      )
+      this.history.notify()
+    }
+    return {
+      initial: (slices) => this.#loaded(JSON.stringify(slices)),
+      entry: (entry) => record({ ...entry, seq: 0, timestamp: Date.now() } as HistoryEvent),
+      note: (event, message) =>
+        record({ type: 'custom-event', seq: 0, data: noteData({ note: 'attach', event, message }), timestamp: Date.now() })
+    }
   }
 
   /**
@@ -198,6 +268,7 @@ export class Host {
       const imported = readSession(chunks, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
       this.#held = []
       try {
+        await this.#endAttachment()
         const info: RuntimeInfo = { path: imported.header.runtime.path, name: imported.header.runtime.name, status: 'session' }
         await this.runtime.stop(info)
         this.history.adopt(imported.history)
@@ -226,6 +297,7 @@ export class Host {
   /** Stops the runtime. */
   async close(): Promise<void> {
     this.watches.close()
+    await this.#endAttachment()
     await this.runtime.close()
   }
 
@@ -256,6 +328,7 @@ export class Host {
     if (found) this.#runtimeChanged()
   }
 
+  /** A new recording begins from these slices (a runtime loaded, a stream attached). */
   #loaded(json: string): void {
     // A new recording: redacted at capture with the policy as it is now (or not at all).
     this.redaction.restart()

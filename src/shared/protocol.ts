@@ -148,8 +148,8 @@ export const SESSION_FORMAT = 'patchscope-session'
 /** The session file version this build writes and reads. */
 export const SESSION_VERSION = 1
 
-/** What the host is showing: a live runtime, an imported session, nothing, or a failed load. */
-export type RuntimeStatus = 'none' | 'loaded' | 'failed' | 'session'
+/** What the host is showing: a live runtime, an imported session, nothing, a failed load, or a remote stream it records. */
+export type RuntimeStatus = 'none' | 'loaded' | 'failed' | 'session' | 'attached'
 
 /**
  * `GET /runtime`. `error` is the load error when `status` is `failed`. `responsive` is false while
@@ -169,6 +169,36 @@ export interface RuntimeInfo {
   memory?: RuntimeMemory
   /** Set while the runtime's thread is paused (a watch or a break hit): at which entry, and why. */
   paused?: RuntimePause
+  /** What is attached and how its connection stands (`status: 'attached'`). */
+  attach?: AttachInfo
+}
+
+/** The event streams Patchscope attaches to: the seed's events route, or the AG-UI protocol. */
+export type AttachProtocol = 'seed' | 'ag-ui'
+
+/**
+ * An attachment's connection: `connecting` (no answer yet), `live` (the stream is read),
+ * `reconnecting` (lost; the next try in `retryInMs`), `failed` (given up: `error` says why).
+ */
+export type AttachState = 'connecting' | 'live' | 'reconnecting' | 'failed'
+
+/**
+ * A remote event stream the host records (`POST /attach`, `--attach`). The URL is shown without
+ * credentials or query (either may hold a secret); the headers by name only, never their values.
+ */
+export interface AttachInfo {
+  url: string
+  /** Detected from the stream's first events; null until then. */
+  protocol: AttachProtocol | null
+  state: AttachState
+  /** The names of the headers sent with each request. */
+  headers: string[]
+  /** While reconnecting: the wait before the next try, in milliseconds, as of the moment this was sent. */
+  retryInMs?: number
+  /** Why the connection was lost (reconnecting) or given up (failed). */
+  error?: string
+  /** Connections made so far (the first included). */
+  connections: number
 }
 
 /** Where a paused runtime stopped: right after entry `seq` was recorded, because of `by`. */

@@ -2,6 +2,7 @@
  * `npm run serve -- [module] [options]`: the headless host's arguments (see `USAGE`).
  */
 import { parseArgs } from 'node:util'
+import { AttachTargetError, checkAttachUrl, headersFrom, parseHeaderLine, type AttachTarget } from '../attach'
 
 export interface CliArgs {
   module: string | undefined
@@ -20,6 +21,8 @@ export interface CliArgs {
   save: boolean
   /** `--max-runtime-mb`: megabytes a runtime may hold outside its JS heap before it is stopped (default `MAX_RUNTIME_MB`). */
   maxRuntimeMb: number | undefined
+  /** `--attach URL` with its `--header`s: a remote event stream to record instead of a module. */
+  attach: AttachTarget | undefined
   help: boolean
 }
 
@@ -29,6 +32,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: npm run serve -- [module] [options]
+       npm run serve -- --attach URL [--header 'Name: value']… [options]
 
 Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
 
@@ -48,6 +52,10 @@ Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
   --session-dir DIR    keep the journal of this session, and find earlier ones, in DIR
                        (default: ~/.local/share/patchscope/sessions, or the platform's own)
   --no-save            keep no journal: the session lives in memory only
+  --attach URL         record a running app's event stream (the seed's events route, or AG-UI)
+                       instead of loading a module; reconnects when the connection is lost
+  --header 'N: v'      a header sent with each request to the --attach URL (its auth), repeatable;
+                       never stored in the session nor logged
   -h, --help           show this help
 `
 
@@ -85,6 +93,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'session-dir': { type: 'string' },
         'no-save': { type: 'boolean', default: false },
         'max-runtime-mb': { type: 'string' },
+        attach: { type: 'string' },
+        header: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -102,6 +112,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (values['session-dir'] !== undefined && values['session-dir'].trim() === '') throw new UsageError('--session-dir needs a folder')
   const mb = whole('--max-mb', values['max-mb'], 1, 1_000_000)
+  const attach = attachTarget(values.attach, values.header ?? [], positionals[0])
   return {
     module: positionals[0],
     port: whole('--port', values.port, 0, 65535) ?? 0,
@@ -114,6 +125,22 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     sessionDir: values['session-dir'],
     save: !values['no-save'],
     maxRuntimeMb: whole('--max-runtime-mb', values['max-runtime-mb'], 16, 1_048_576),
+    attach,
     help: values.help
+  }
+}
+
+/** `--attach` and its `--header`s, checked. */
+function attachTarget(url: string | undefined, headers: readonly string[], module: string | undefined): AttachTarget | undefined {
+  if (url === undefined) {
+    if (headers.length > 0) throw new UsageError('--header is sent to the --attach URL: give --attach too')
+    return undefined
+  }
+  if (module !== undefined) throw new UsageError(`give a runtime module or --attach URL, not both (got ${module} and --attach)`)
+  try {
+    return { url: checkAttachUrl(url), headers: headersFrom(headers.map((line) => parseHeaderLine(line))) }
+  } catch (e) {
+    if (e instanceof AttachTargetError) throw new UsageError(`--attach: ${e.message}`)
+    throw e
   }
 }

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { shownUrl } from '../attach'
 import { Host } from '../host'
 import { startServer } from '../server/serve'
 import { defaultSessionDir, startJournal } from '../journal'
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await host.close()
     return 2
   }
+  // Attached before the journal starts, so the journal's header names the stream (its URL as shown, never the headers).
+  if (args.attach !== undefined) await host.attach(args.attach)
   const journal = args.save ? await startJournal(host, dir, (text) => process.stderr.write(text)) : undefined
   let server
   try {
@@ -76,7 +79,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ url: server.origin, token: server.token }) + '\n')
   } else {
     const what =
-      args.module !== undefined ? `on ${given(args.module, host.resolvePath(args.module))}` : 'with no runtime (open one from the window)'
+      args.module !== undefined
+        ? `on ${given(args.module, host.resolvePath(args.module))}`
+        : args.attach !== undefined
+          ? `attached to ${shownUrl(args.attach.url)}`
+          : 'with no runtime (open one from the window)'
     process.stdout.write(`Patchscope is running ${what}.\nOpen ${server.origin}/?token=${server.token}\nPress Ctrl+C to stop.\n`)
   }
   await stopped

@@ -1,0 +1,12 @@
+export { Attachment, type AttachmentOptions } from './attachment'
+export {
+  AttachTargetError,
+  checkAttachUrl,
+  checkHeader,
+  checkHeaders,
+  headersFrom,
+  parseHeaderLine,
+  shownUrl,
+  type AttachTarget
+} from './target'
+export type { AttachEntry, AttachSink } from './translator'
