@@ -128,7 +128,8 @@ export const EXECUTION_STATUSES = ['started', 'running', 'completed', 'failed', 
 /** The first line of a session file. */
 export interface SessionHeader {
   format: 'patchscope-session'
-  version: 1
+  /** 2 since replay: inputs and effects are recorded (version 1 files import, but cannot be replayed). */
+  version: 1 | 2
   runtime: { path: string | null; name: string | null }
   createdAt: string
   /** The watches of the session when it was exported (restored on import; see `SavedWatch`). */
@@ -145,8 +146,8 @@ export interface SavedWatch {
 
 /** The session file format this build writes and reads. */
 export const SESSION_FORMAT = 'patchscope-session'
-/** The session file version this build writes and reads. */
-export const SESSION_VERSION = 1
+/** The session file version this build writes (it reads this one and version 1). */
+export const SESSION_VERSION = 2
 
 /** What the host is showing: a live runtime, an imported session, nothing, a failed load, or a remote stream it records. */
 export type RuntimeStatus = 'none' | 'loaded' | 'failed' | 'session' | 'attached'

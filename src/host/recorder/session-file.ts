@@ -462,16 +462,17 @@ function checkHeader(v: unknown, line: number): SessionHeader {
   if (!isObject(v) || v.format !== SESSION_FORMAT) {
     throw new SessionError(line, `not a Patchscope session file: the first line must be a header with "format": "${SESSION_FORMAT}"`)
   }
-  if (v.version !== SESSION_VERSION) {
+  // Version 1 (before inputs and effects were recorded) still imports; it cannot be replayed.
+  if (v.version !== SESSION_VERSION && v.version !== 1) {
     throw new SessionError(
       line,
-      `session file version ${JSON.stringify(v.version)} is not supported (this Patchscope reads version ${SESSION_VERSION})`
+      `session file version ${JSON.stringify(v.version)} is not supported (this Patchscope reads versions 1 and ${SESSION_VERSION})`
     )
   }
   const runtime = isObject(v.runtime) ? v.runtime : {}
   return {
     format: SESSION_FORMAT,
-    version: SESSION_VERSION,
+    version: v.version,
     runtime: {
       path: typeof runtime.path === 'string' ? runtime.path : null,
       name: typeof runtime.name === 'string' ? runtime.name : null

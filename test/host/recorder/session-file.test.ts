@@ -79,7 +79,7 @@ describe('exportSession', () => {
     expect(closing).toEqual({ end: { events: 3, sha256: createHash('sha256').update(before).digest('hex') } })
     expect(header).toEqual({
       format: 'patchscope-session',
-      version: 1,
+      version: 2,
       runtime: { path: RUNTIME.path, name: RUNTIME.name },
       createdAt: '2025-01-01T00:00:00.000Z'
     })
@@ -162,7 +162,7 @@ describe('importSession', () => {
     ['an empty file', '', 1, /empty/],
     ['a file that is not JSON', 'hello', 1, /not valid JSON/],
     ['a JSON file that is not a session', '{"format":"other"}', 1, /not a Patchscope session file/],
-    ['another version', '{"format":"patchscope-session","version":2}', 1, /version 2 is not supported/],
+    ['another version', '{"format":"patchscope-session","version":3}', 1, /version 3 is not supported/],
     ['a header and no events', HEADER, 2, /no events/],
     [
       'a first event that is not a state.initial',
