@@ -15,6 +15,7 @@ describe('parseCliArgs', () => {
       sessionDir: undefined,
       save: true,
       maxRuntimeMb: undefined,
+      attach: undefined,
       help: false
     })
   })
@@ -83,5 +84,43 @@ describe('parseCliArgs', () => {
   ])('refuses %s with a UsageError saying which', (_name, argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError)
     expect(() => parseCliArgs(argv)).toThrow(message)
+  })
+
+  describe('--attach and --header', () => {
+    test('reads the URL and every header, in the order given', () => {
+      const args = parseCliArgs([
+        '--attach',
+        'http://localhost:3000/events',
+        '--header',
+        'Authorization: Bearer abc',
+        '--header',
+        'X-Team:  blue '
+      ])
+      expect(args.attach?.url.href).toBe('http://localhost:3000/events')
+      expect(args.attach?.headers).toEqual({ Authorization: 'Bearer abc', 'X-Team': 'blue' })
+      expect(args.module).toBeUndefined()
+    })
+
+    test.each([
+      [['--attach', 'localhost:3000'], /--attach: the URL must be http: or https: \(got localhost:\)/],
+      [['--attach', 'not a url'], /--attach: "not a url" is not a URL/],
+      [['--attach', 'ftp://example.com/x'], /must be http: or https: \(got ftp:\)/],
+      [['--attach', 'http://user:pw@example.com/'], /user name or password: give credentials as a header/],
+      [['--attach', 'http://x/', '--header', 'no colon here'], /a header is written "Name: value"/],
+      [['--attach', 'http://x/', '--header', 'Bad Name: v'], /"Bad Name" is not a header name/],
+      [['--attach', 'http://x/', '--header', 'Last-Event-ID: 3'], /set by Patchscope itself/],
+      [['--attach', 'http://x/', '--header', 'A: 1', '--header', 'a: 2'], /the header a is given twice/],
+      [['--header', 'A: 1'], /--header is sent to the --attach URL: give --attach too/],
+      [['examples/counter.mjs', '--attach', 'http://x/'], /a runtime module or --attach URL, not both/]
+    ])('refuses %j', (argv, message) => {
+      expect(() => parseCliArgs(argv)).toThrow(UsageError)
+      expect(() => parseCliArgs(argv)).toThrow(message)
+    })
+
+    test("never quotes a header's value in an error", () => {
+      expect(() => parseCliArgs(['--attach', 'http://x/', '--header', 'Authorization: secret\u0007value'])).toThrow(
+        /^--attach: the value of the header Authorization holds a control character$/
+      )
+    })
   })
 })
