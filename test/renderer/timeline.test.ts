@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { NO_FILTER, type Filter } from '../../src/renderer/src/lib/model/filter'
 import type { HistoryStore } from '../../src/renderer/src/lib/model/store'
 import { Timeline } from '../../src/renderer/src/lib/timeline.svelte'
+import { noteData } from '../../src/shared/notes'
 import { feed, Log, timeOf } from './model/log'
 
 /** Lets the batched refresh run (no animation frames under Node: a timer of 0 ms). */
@@ -13,6 +14,8 @@ async function timelineOf(n: number): Promise<{ log: Log; store: HistoryStore; t
   for (let i = 1; i <= n; i++) log.update(i % 2 === 1 ? 'a' : 'b', { value: i }, { type: i % 2 === 1 ? 'inc/a' : 'inc/b' })
   const store = log.store()
   const timeline = new Timeline(store)
+  // These tests are of the flat list; grouped rows have tests of their own below.
+  timeline.setGrouped(false)
   timeline.changed()
   await tick()
   return { log, store, timeline }
@@ -161,5 +164,64 @@ describe('Timeline', () => {
     timeline.changed()
     await tick()
     expect(timeline.selected).toBe(-1)
+  })
+})
+
+describe('Timeline grouped by action', () => {
+  /** Two host dispatches of the same action (two slices each), a status, one that changed nothing. */
+  async function grouped(): Promise<{ log: Log; store: HistoryStore; timeline: Timeline }> {
+    const log = new Log({ a: 0, b: 0 })
+    const input = (type: string): Log => log.custom(noteData({ note: 'input', action: { type } }))
+    input('add').update('a', { value: 1 }, { type: 'add' }).update('b', { value: 1 }, { type: 'add' })
+    input('add').update('a', { value: 2 }, { type: 'add' }).update('b', { value: 2 }, { type: 'add' })
+    log.status('started', 'e1')
+    input('noop').custom(noteData({ note: 'dispatch', outcome: 'no change', cause: { type: 'noop' } }))
+    const store = log.store()
+    const timeline = new Timeline(store)
+    timeline.setGrouped(true)
+    return { log, store, timeline }
+  }
+
+  test('one row per action, showing the state after its last entry; other entries keep their own rows', async () => {
+    const { timeline } = await grouped()
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 9])
+    expect([0, 1, 2, 3, 4].map((r) => timeline.unitAt(r))).toEqual([-1, 1, 2, -1, 4])
+    expect(timeline.units.outcome(4)).toBe('no change')
+    // Any entry of a folded unit is on the unit's row.
+    expect(timeline.rowOf(5)).toBe(2)
+    expect(timeline.rowOf(9)).toBe(4)
+  })
+
+  test('a unit expands into its entries beneath it and folds again; the selection steps through them', async () => {
+    const { timeline } = await grouped()
+    timeline.toggle(2)
+    expect(rows(timeline)).toEqual([0, 3, 6, 4, 5, 6, 7, 9])
+    expect(timeline.isChild(3)).toBe(true)
+    expect(timeline.rowOf(5)).toBe(4)
+    timeline.select(3)
+    timeline.step(1)
+    expect(timeline.selected).toBe(6)
+    timeline.step(1)
+    expect(timeline.selected).toBe(4)
+    timeline.toggleSelected()
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 9])
+  })
+
+  test('new entries join the newest unit or start one, taken in incrementally; the filter keeps the units with a match', async () => {
+    const { log, store, timeline } = await grouped()
+    log.custom(noteData({ note: 'input', action: { type: 'add' } })).update('a', { value: 3 }, { type: 'add' })
+    feed(store, log)
+    timeline.changed()
+    await tick()
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 9, 11])
+    log.update('b', { value: 3 }, { type: 'add' })
+    feed(store, log)
+    timeline.changed()
+    await tick()
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 9, 12])
+    timeline.setFilter(filter({ slice: 'b' }))
+    expect(rows(timeline)).toEqual([3, 6, 12])
+    timeline.setGrouped(false)
+    expect(rows(timeline)).toEqual([3, 6, 12])
   })
 })

@@ -4,6 +4,22 @@
  */
 import { isActive, matcher, NO_FILTER, type Filter } from './model/filter'
 import type { HistoryStore } from './model/store'
+import { Units } from './model/units'
+
+/** Where the choice of grouping by action is remembered. */
+const GROUPED_KEY = 'patchscope.groupByAction'
+
+/** The window's localStorage; none under Node (the model's tests). */
+const storage = (): { getItem(key: string): string | null; setItem(key: string, value: string): void } | undefined =>
+  (globalThis as { localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void } }).localStorage
+
+function storedGrouped(): boolean {
+  try {
+    return storage()?.getItem(GROUPED_KEY) !== 'flat'
+  } catch {
+    return true
+  }
+}
 
 /** The window's timers; under Node (the model's tests) there are no frames, and a timeout stands in. */
 const timers: { requestAnimationFrame?: (run: () => void) => unknown; setTimeout: (run: () => void, ms: number) => unknown } = globalThis
@@ -26,8 +42,26 @@ export class Timeline {
    */
   typed = $state<Typed>({ text: '', action: '', path: '' })
   rowCount = $state(0)
+  /**
+   * True: one row per dispatched action (a unit, see model/units.ts), expandable into its entries;
+   * false: one row per entry. Remembered in localStorage.
+   */
+  grouped = $state(storedGrouped())
+  /** The history cut into actions as units. */
+  readonly units: Units
   /** Store indexes of the rows when filtered; undefined when every entry is a row. */
   #rows: number[] | undefined
+  /**
+   * Grouped rows, in order, each a number that sorts as the rows do: `2 × start` for a group's own
+   * row, `2 × index + 1` for an entry of an expanded unit, shown beneath it.
+   */
+  #keys: number[] = []
+  /** Expanded units, by group. */
+  // Read only while rows are taken; views follow `version`, bumped after each change of it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #expanded = new Set<number>()
+  /** The group of the last entry grouped rows were taken for. */
+  #group = 0
   #scanned = 0
   #test: ((i: number) => boolean) | undefined
   #scheduled = false
@@ -37,6 +71,7 @@ export class Timeline {
   #baseSeq: number
 
   constructor(private readonly store: HistoryStore) {
+    this.units = new Units(store)
     this.#generation = store.generation
     this.#baseSeq = store.baseSeq
   }
@@ -86,16 +121,71 @@ export class Timeline {
     }
     this.#rows = this.#test === undefined ? undefined : []
     this.#scanned = 0
+    this.#regroup()
     this.#refresh()
   }
 
-  /** The store index shown in row `r`. */
+  /** Groups by action (true) or shows every entry (false); remembered. */
+  setGrouped(grouped: boolean): void {
+    this.grouped = grouped
+    try {
+      storage()?.setItem(GROUPED_KEY, grouped ? 'units' : 'flat')
+    } catch {
+      // Storage refused (a private window): the choice lasts until the window closes.
+    }
+    this.#regroup()
+    this.#refresh()
+  }
+
+  /** The unit a row shows (its own row, not one of its entries), or -1. */
+  unitAt(r: number): number {
+    if (!this.grouped) return -1
+    const key = this.#keys[r] as number
+    if (key % 2 === 1) return -1
+    const g = this.units.groupOf(key / 2)
+    return this.units.isUnit(g) ? g : -1
+  }
+
+  /** True for a row that shows one entry of an expanded unit. */
+  isChild(r: number): boolean {
+    return this.grouped && (this.#keys[r] as number) % 2 === 1
+  }
+
+  expanded(group: number): boolean {
+    return this.#expanded.has(group)
+  }
+
+  /** Expands a unit into its entries, or folds it again. */
+  toggle(group: number): void {
+    if (!this.units.isUnit(group)) return
+    if (!this.#expanded.delete(group)) this.#expanded.add(group)
+    this.#regroup()
+    this.#refresh()
+  }
+
+  /** Expands or folds the unit the selection is in (Enter). */
+  toggleSelected(): void {
+    if (this.grouped && this.selected >= 0) this.toggle(this.units.groupOf(this.selected))
+  }
+
+  /** The store index shown in row `r`: for a unit, its last entry (the state after the whole action). */
   indexAt(r: number): number {
+    if (this.grouped) {
+      const key = this.#keys[r] as number
+      return key % 2 === 1 ? (key - 1) / 2 : this.units.end(this.units.groupOf(key / 2))
+    }
     return this.#rows === undefined ? r : (this.#rows[r] as number)
   }
 
   /** The row of a store index, or of the nearest row before it (-1 if none). */
   rowOf(index: number): number {
+    if (this.grouped) {
+      const g = this.units.groupOf(index)
+      if (g < 0) return this.#keys.length - 1
+      // The last entry of an expanded unit is the unit's own row: its state is the unit's.
+      const child = this.#expanded.has(g) && index !== this.units.end(g) ? this.#find(2 * index + 1) : -1
+      return child >= 0 && this.#keys[child] === 2 * index + 1 ? child : this.#find(2 * this.units.start(g))
+    }
     if (this.#rows === undefined) return Math.min(index, this.rowCount - 1)
     let lo = 0
     let hi = this.#rows.length - 1
@@ -108,6 +198,46 @@ export class Timeline {
       } else hi = mid - 1
     }
     return found
+  }
+
+  /** The last grouped row whose key is at most `key`, or -1. */
+  #find(key: number): number {
+    let lo = 0
+    let hi = this.#keys.length - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if ((this.#keys[mid] as number) <= key) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found
+  }
+
+  /** Grouped rows are taken again from the first entry (the filter, the grouping or an expansion changed). */
+  #regroup(): void {
+    this.#keys = []
+    this.#group = 0
+    this.#groupedUpTo = 0
+  }
+
+  /** Entries grouped rows were taken for. */
+  #groupedUpTo = 0
+
+  /** Takes grouped rows for the entries from `#groupedUpTo` on: O(new entries). */
+  #takeGrouped(n: number): void {
+    const units = this.units
+    units.update()
+    for (let i = this.#groupedUpTo; i < n; i++) {
+      while (this.#group + 1 < units.count && units.start(this.#group + 1) <= i) this.#group++
+      if (this.#test !== undefined && !this.#test(i)) continue
+      const g = this.#group
+      const own = 2 * units.start(g)
+      if (this.#keys.length === 0 || (this.#keys[this.#keys.length - 1] as number) < own) this.#keys.push(own)
+      if (this.#expanded.has(g)) this.#keys.push(2 * i + 1)
+    }
+    this.#groupedUpTo = n
   }
 
   /** Selects an entry; selecting the newest row follows the new ones from then on. */
@@ -144,6 +274,8 @@ export class Timeline {
       this.#generation = this.store.generation
       this.#scanned = 0
       if (this.#rows !== undefined) this.#rows = []
+      this.#expanded.clear()
+      this.#regroup()
       // Seqs name entries across connections: keep the selected one where the new history holds it.
       if (this.selected >= 0) this.selected = this.store.indexOf(this.#baseSeq + this.selected)
     }
@@ -152,7 +284,8 @@ export class Timeline {
       for (let i = this.#scanned; i < n; i++) if (this.#test(i)) this.#rows.push(i)
     }
     this.#scanned = n
-    this.rowCount = this.#rows === undefined ? n : this.#rows.length
+    if (this.grouped) this.#takeGrouped(n)
+    this.rowCount = this.grouped ? this.#keys.length : this.#rows === undefined ? n : this.#rows.length
     if (this.selected >= n) this.selected = -1
     if (this.following && this.rowCount > 0) this.selected = this.indexAt(this.rowCount - 1)
     this.version++

@@ -32,9 +32,28 @@ export function summarize(e: HistoryEvent): string {
       return `${e.status} ${statusSubject(e.executionId, e.turnId)}${e.error !== undefined ? ` — ${e.error}` : ''}`
     case 'custom-event': {
       const note = hostNote(e)
-      return note !== undefined ? `runtime ${note.kind}: ${note.message}` : dataText(e.data)
+      if (note !== undefined) return `runtime ${note.kind}: ${note.message}`
+      return actionNoteText(e) ?? dataText(e.data)
     }
   }
+}
+
+/**
+ * An input or dispatch note in words (`dispatched todos/add`, `todos/add: no change`,
+ * `save rejected — Error: offline`); undefined for any other entry.
+ */
+export function actionNoteText(e: HistoryEvent): string | undefined {
+  const n = noteOf(e)
+  if (n?.note === 'input') {
+    const action = n.action
+    const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
+    return `dispatched ${typeof type === 'string' ? type : preview(action, 60)}`
+  }
+  if (n?.note !== 'dispatch') return undefined
+  const type = String(n.cause?.type)
+  if (n.outcome === 'no change') return `${type}: no change`
+  if (n.outcome === 'changed') return `${type}: end of its changes`
+  return `${type} ${n.outcome}${typeof n.error === 'string' ? ` — ${n.error}` : ''}`
 }
 
 /**
