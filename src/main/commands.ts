@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname, isAbsolute } from 'node:path'
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron'
 import type { Host } from '../host'
-import type { Outcome, ShellEvent } from '../shared/api'
+import type { Outcome, SessionFile, ShellEvent } from '../shared/api'
 import { chosen, errorPrompt, runtimeStoppedPrompt, runtimeUnresponsivePrompt, type Prompt } from './dialogs'
 import { exportSessionDialog, fileKind, importSessionDialog, notOpenableReason, openRuntimeDialog } from './files'
 import type { MenuAction } from './menu'
@@ -121,16 +121,19 @@ export function createCommands({ host, settings, ports, documentsDir, now = () =
     return loadRuntime(path, asker)
   }
 
-  /** Imports a session file: `path`, or one chosen in a dialog. Null when the dialog was cancelled. */
-  async function importSession(path: string | undefined, asker: Asker): Promise<Outcome<{ path: string; events: number }> | null> {
+  /**
+   * Reads a session file, `path` or one chosen in a dialog, for the window to open as a document
+   * beside the live session (the host's history is not touched). Null when the dialog was cancelled.
+   */
+  async function importSession(path: string | undefined, asker: Asker): Promise<Outcome<SessionFile> | null> {
     const file =
       path ?? (await dialog(() => ports.showOpenDialog(importSessionDialog(lastFolder(settings.get().recentSessions) ?? documentsDir))))
     if (file === null) return null
     try {
-      const { events, statement } = await readSessionFile(host, file)
+      const read = await readSessionFile(file)
       await rememberSession(file)
-      report(asker, { type: 'session-imported', path: file, events, ...(statement !== undefined ? { statement } : {}) })
-      return { ok: true, path: file, events }
+      report(asker, { type: 'session-file', ...read })
+      return { ok: true, ...read }
     } catch (e) {
       const error = sessionErrorText('import', file, e)
       await fail(asker, 'The session was not imported', `${error}\n\nWhat was shown before is kept.`)

@@ -1,11 +1,14 @@
 /**
  * Session files on disk: File › Export Session… writes the host's history to one, File › Import
- * Session… loads one into the host. Errors become sentences that name the file and the cause.
+ * Session… reads one for the window, which opens it as a document beside the live session (the
+ * host checks it through `POST /documents`). Errors become sentences that name the file and the cause.
  */
-import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Host } from '../host'
 import { exportSession, SessionError } from '../host/recorder/session-file'
+import type { SessionFile } from '../shared/api'
+import { DOCUMENT_MAX_BYTES } from '../shared/document'
 import { writeStreamAtomic } from './atomic'
 
 /**
@@ -21,19 +24,25 @@ export async function writeSessionFile(
   await writeStreamAtomic(path, exportSession(host.history, host.runtime.info, now, redact ? { redaction: host.redaction.policy } : {}))
 }
 
+/** A file larger than the window opens as a document. */
+export class TooLargeError extends Error {
+  override name = 'TooLargeError'
+}
+
 /**
- * Imports the session file at `path` into the host (see `Host.importSession`): on a bad file
- * nothing changes.
- * @returns the number of events imported, and what the file holds when it is not complete
+ * Reads the session file at `path` for the window to open as a document; its lines are checked by
+ * the host when the window posts them.
+ * @throws {TooLargeError} past `maxBytes`, before reading it
  */
-export async function readSessionFile(host: Host, path: string): Promise<{ events: number; statement?: string }> {
-  const stream = createReadStream(path)
-  try {
-    const { events, integrity } = await host.importSession(stream)
-    return integrity.complete ? { events } : { events, statement: integrity.statement }
-  } finally {
-    stream.destroy()
-  }
+export async function readSessionFile(path: string, maxBytes = DOCUMENT_MAX_BYTES): Promise<SessionFile> {
+  const { size } = await stat(path)
+  if (size > maxBytes)
+    throw new TooLargeError(`it is ${megabytes(size)}, larger than ${megabytes(maxBytes)}, the most the window opens as a document`)
+  return { path, name: basename(path), bytes: await readFile(path) }
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.ceil(bytes / (1024 * 1024)).toLocaleString('en-US')} MB`
 }
 
 const REASONS: Record<string, string> = {

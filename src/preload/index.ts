@@ -4,7 +4,7 @@
  * shell to open.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { CHANNELS, type Connection, type Outcome, type PatchscopeApi, type ShellEvent } from '../shared/api'
+import { CHANNELS, type Connection, type Outcome, type PatchscopeApi, type SessionFile, type ShellEvent } from '../shared/api'
 
 function isConnection(v: unknown): v is Connection {
   return typeof v === 'object' && v !== null && typeof (v as Connection).origin === 'string' && typeof (v as Connection).token === 'string'
@@ -18,7 +18,7 @@ if (isConnection(connection)) {
     connection,
     chooseRuntime: () => ipcRenderer.invoke(CHANNELS.chooseRuntime) as Promise<string | null>,
     exportSession: () => ipcRenderer.invoke(CHANNELS.exportSession) as Promise<Outcome<{ path: string }> | null>,
-    importSession: () => ipcRenderer.invoke(CHANNELS.importSession) as Promise<Outcome<{ path: string; events: number }> | null>,
+    importSession: () => ipcRenderer.invoke(CHANNELS.importSession) as Promise<Outcome<SessionFile> | null>,
     onShellEvent(listener) {
       const handler = (_: IpcRendererEvent, event: ShellEvent): void => listener(event)
       ipcRenderer.on(CHANNELS.shellEvent, handler)

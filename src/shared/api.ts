@@ -26,9 +26,16 @@ export type ShellEvent =
   | { type: 'runtime-stopped'; path: string; error: string }
   /** The running runtime stopped answering (a loop, a dispatch that never returns), or answers again. */
   | { type: 'runtime-responsive'; path: string; responsive: boolean }
-  /** `statement`: what the file holds when it is not complete ("cut short after 43,895 events: …"). */
-  | { type: 'session-imported'; path: string; events: number; statement?: string }
+  /** A session file the shell read (a menu item, a drop, a recent file), for the window to open as a document. */
+  | ({ type: 'session-file' } & SessionFile)
   | { type: 'session-exported'; path: string }
+
+/** A session file the shell read from disk: where it was, its name, and its bytes. */
+export interface SessionFile {
+  path: string
+  name: string
+  bytes: Uint8Array<ArrayBuffer>
+}
 
 export interface PatchscopeApi {
   /** The host the window talks to. */
@@ -37,8 +44,11 @@ export interface PatchscopeApi {
   chooseRuntime(): Promise<string | null>
   /** Saves the session through a save dialog; the path written, or null if cancelled. */
   exportSession(): Promise<Outcome<{ path: string }> | null>
-  /** Imports a session chosen in an open dialog; the number of events, or null if cancelled. */
-  importSession(): Promise<Outcome<{ path: string; events: number }> | null>
+  /**
+   * Reads a session file chosen in an open dialog, for the window to open as a document (it posts
+   * the bytes to `POST /documents`); null if cancelled. The host's history is not touched.
+   */
+  importSession(): Promise<Outcome<SessionFile> | null>
   /** Calls `listener` for each event from the shell; returns the unsubscribe function. */
   onShellEvent(listener: (event: ShellEvent) => void): () => void
 }

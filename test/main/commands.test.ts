@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron'
@@ -120,7 +120,12 @@ describe('the window asks', () => {
     fake.answers.save.push(file)
     expect(await commands.exportSession('window')).toEqual({ ok: true, path: file })
     fake.answers.open.push(file)
-    expect(await commands.importSession(undefined, 'window')).toEqual({ ok: true, path: file, events: 1 })
+    expect(await commands.importSession(undefined, 'window')).toEqual({
+      ok: true,
+      path: file,
+      name: 'mine.ndjson',
+      bytes: await readFile(file)
+    })
     fake.answers.open.push(join(dir, 'missing.ndjson'))
     expect(await commands.importSession(undefined, 'window')).toEqual({
       ok: false,
@@ -186,32 +191,31 @@ describe('File › Export Session… and Import Session…', () => {
     expect(settings.get().recentSessions).toEqual([])
   })
 
-  test('an exported session imported again shows the same state, as a session', async () => {
+  test('Import Session… hands the file to the window to open beside the live session; the runtime and its history go on', async () => {
     await commands.loadRuntime(counter, 'shell')
     await host.dispatch({ type: 'inc' }, 5_000)
     await host.dispatch({ type: 'inc' }, 5_000)
     const file = join(dir, 'two.ndjson')
     fake.answers.save.push(file)
     await commands.run({ type: 'export-session' })
-    const before = host.history.stateAt(host.history.lastSeq)
-    fake.answers.open.push(file)
-    await commands.run({ type: 'import-session' })
-    expect(host.runtime.info).toMatchObject({ status: 'session', name: 'counter.mjs' })
-    expect(host.history.stateAt(host.history.lastSeq)).toEqual(before)
-    expect(fake.seen.events.at(-1)).toMatchObject({ type: 'session-imported', path: file })
-    expect(fake.seen.boxes).toEqual([])
-  })
-
-  test('shows the line of a bad session file, and keeps everything as it was', async () => {
-    await commands.loadRuntime(counter, 'shell')
-    const file = join(dir, 'bad.ndjson')
-    await writeFile(file, '{"format":"patchscope-session","version":1}\n{"type":"state.initial"}\n')
     const last = host.history.lastSeq
     fake.answers.open.push(file)
     await commands.run({ type: 'import-session' })
-    expect(fake.seen.boxes[0]).toMatchObject({ type: 'error', message: 'The session was not imported' })
-    expect(fake.seen.boxes[0]?.detail).toMatch(/^Cannot import bad\.ndjson: line 2: /)
+    expect(host.runtime.info).toMatchObject({ status: 'loaded', name: 'counter.mjs' })
     expect(host.history.lastSeq).toBe(last)
+    expect(fake.seen.events.at(-1)).toEqual({ type: 'session-file', path: file, name: 'two.ndjson', bytes: await readFile(file) })
+    expect(settings.get().recentSessions).toEqual([file])
+    expect(fake.seen.boxes).toEqual([])
+  })
+
+  test('a file that cannot be read is shown with the reason, and nothing is sent to the window', async () => {
+    await commands.loadRuntime(counter, 'shell')
+    const sent = fake.seen.events.length
+    fake.answers.open.push(join(dir, 'gone.ndjson'))
+    await commands.run({ type: 'import-session' })
+    expect(fake.seen.boxes[0]).toMatchObject({ type: 'error', message: 'The session was not imported' })
+    expect(fake.seen.boxes[0]?.detail).toBe('Cannot import gone.ndjson: the file does not exist\n\nWhat was shown before is kept.')
+    expect(fake.seen.events.length).toBe(sent)
     expect(host.runtime.info.status).toBe('loaded')
   })
 })
@@ -224,7 +228,8 @@ describe('opening files given to the app (dropped, a second launch, the system)'
     fake.answers.save.push(file)
     await commands.exportSession('window')
     await commands.openFile(file)
-    expect(host.runtime.info.status).toBe('session')
+    expect(host.runtime.info.status).toBe('loaded')
+    expect(fake.seen.events.at(-1)).toMatchObject({ type: 'session-file', path: file, name: 's.ndjson' })
   })
 
   test('another kind of file is refused with the reason', async () => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { Host } from '../../src/host'
 import { SessionError } from '../../src/host/recorder/session-file'
-import { fileErrorReason, readSessionFile, sessionErrorText, writeSessionFile } from '../../src/main/session-io'
+import { fileErrorReason, readSessionFile, sessionErrorText, TooLargeError, writeSessionFile } from '../../src/main/session-io'
 
 const counter = resolve(import.meta.dirname, 'fixtures', 'counter.mjs')
 let dir: string
@@ -20,19 +20,18 @@ afterEach(async () => {
 })
 
 describe('writeSessionFile and readSessionFile', () => {
-  test('a file written and read back gives the same state, from the same runtime', async () => {
+  test('a file written is read back whole for the window, and reading it changes nothing in the host', async () => {
     await host.dispatch({ type: 'inc' }, 5_000)
     const file = join(dir, 'a.ndjson')
     await writeSessionFile(host, file, Date.UTC(2026, 10, 25))
     const header = JSON.parse((await readFile(file, 'utf8')).split('\n')[0] ?? '') as { createdAt: string; runtime: { name: string } }
     expect(header).toMatchObject({ createdAt: '2026-11-25T00:00:00.000Z', runtime: { name: 'counter.mjs' } })
-    const state = host.history.stateAt(host.history.lastSeq)
-    const read = await readSessionFile(host, file)
-    expect(read.events).toBeGreaterThan(1)
-    // Written whole by writeSessionFile: its closing line says so.
-    expect(read.statement).toBeUndefined()
-    expect(host.history.stateAt(host.history.lastSeq)).toEqual(state)
-    expect(host.runtime.info.status).toBe('session')
+    const last = host.history.lastSeq
+    const read = await readSessionFile(file)
+    expect(read).toMatchObject({ path: file, name: 'a.ndjson' })
+    expect(Buffer.from(read.bytes).equals(await readFile(file))).toBe(true)
+    expect(host.history.lastSeq).toBe(last)
+    expect(host.runtime.info.status).toBe('loaded')
   })
 
   test('a file is redacted with the host’s policy unless asked not to, its header listing where', async () => {
@@ -47,11 +46,13 @@ describe('writeSessionFile and readSessionFile', () => {
     expect(await readFile(full, 'utf8')).toContain('pw-main-1')
   })
 
-  test('a bad file is refused with its line, and the host keeps its runtime', async () => {
-    const file = join(dir, 'bad.ndjson')
-    await writeFile(file, 'not json\n')
-    await expect(readSessionFile(host, file)).rejects.toBeInstanceOf(SessionError)
-    expect(host.runtime.info.status).toBe('loaded')
+  test('a file larger than the window opens as a document is refused before it is read, with its size', async () => {
+    const file = join(dir, 'big.ndjson')
+    await writeFile(file, 'x'.repeat(3 * 1024 * 1024))
+    const refused = readSessionFile(file, 2 * 1024 * 1024)
+    await expect(refused).rejects.toBeInstanceOf(TooLargeError)
+    await expect(refused).rejects.toThrow('it is 3 MB, larger than 2 MB, the most the window opens as a document')
+    expect(sessionErrorText('import', file, new TooLargeError('it is 3 MB'))).toBe('Cannot import big.ndjson: it is 3 MB')
   })
 })
 

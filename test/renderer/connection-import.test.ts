@@ -1,58 +1,66 @@
+/**
+ * Import no longer goes through the connection (a file opens as a document beside the live
+ * session: test/renderer/documents.test.ts). What stays here: "offline" and "live" are never shown
+ * at once, and a runtime loaded leaves no notice of what was shown before behind.
+ */
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { Connection, importNotice } from '../../src/renderer/src/lib/connection.svelte'
+import { Connection, linkWord } from '../../src/renderer/src/lib/connection.svelte'
 import { HistoryStore } from '../../src/renderer/src/lib/model/store'
 
 const ORIGIN = 'http://127.0.0.1:4000'
 
-/** A host behind a fake `fetch` whose `POST /history` answers `answer`. */
-function fakeHost(answer: () => Response): void {
-  vi.stubGlobal('fetch', async (input: string): Promise<Response> => {
+afterEach(() => vi.unstubAllGlobals())
+
+/** A host behind a fake `fetch` whose `POST /runtime` answers `status`. */
+function fakeHost(status: number): void {
+  vi.stubGlobal('fetch', async (input: string, init?: RequestInit): Promise<Response> => {
     const path = input.slice(ORIGIN.length)
-    if (path === '/history') return answer()
-    if (path === '/runtime') return Response.json({ path: null, name: 'todos.mjs', status: 'session' })
+    if (path === '/runtime' && init?.method === 'POST')
+      return status === 200
+        ? Response.json({ path: '/a.mjs', name: 'a.mjs', status: 'loaded' })
+        : Response.json({ error: { message: 'boom' } }, { status })
+    if (path === '/runtime') return Response.json({ path: '/a.mjs', name: 'a.mjs', status: 'loaded' })
     return new Response('not found', { status: 404 })
   })
 }
 
-afterEach(() => vi.unstubAllGlobals())
-
 const connect = (): Connection => new Connection(ORIGIN, 'tok', new HistoryStore(), () => {}, undefined)
-const file = new Blob(['{}\n'])
 
-describe('Connection.importSession', () => {
-  test('says a complete file is a recording', async () => {
-    fakeHost(() => Response.json({ events: 3, lastSeq: 3, complete: true }))
-    const c = connect()
-    expect(await c.importSession(file)).toBe(true)
-    expect(c.notice).toBe('Imported session: this is a recording, not a live runtime.')
+describe('the link’s word', () => {
+  test('says live only for the live session fed by a runtime', () => {
+    expect(linkWord('live', 'loaded', true)).toBe('live')
+    expect(linkWord('live', 'none', true)).toBe('live')
   })
 
-  test('says plainly what a file cut short holds, in the host’s words', async () => {
-    const statement = 'cut short after 43,895 events: the file has no closing line, so its end may be missing'
-    fakeHost(() => Response.json({ events: 43_895, lastSeq: 43_895, complete: false, statement }))
-    const c = connect()
-    expect(await c.importSession(file)).toBe(true)
-    expect(c.notice).toBe(`Imported session, ${statement}. This is a recording, not a live runtime.`)
+  test('never says live beside an offline recording, nor while a document is shown', () => {
+    expect(linkWord('live', 'session', true)).toBe('connected')
+    expect(linkWord('live', 'loaded', false)).toBe('connected')
   })
 
-  test('never calls complete an answer that does not say so', async () => {
-    fakeHost(() => Response.json({ events: 3, lastSeq: 3 }))
-    const c = connect()
-    expect(await c.importSession(file)).toBe(true)
-    expect(c.notice).toMatch(/^Imported session, the host did not say whether the file is complete\./)
+  test('says how the link is when it is not up, whatever is shown', () => {
+    expect(linkWord('reconnecting', 'loaded', false)).toBe('reconnecting')
+    expect(linkWord('offline', 'session', true)).toBe('offline')
   })
+})
 
-  test('shows a refused file as the error, with no notice', async () => {
-    fakeHost(() => Response.json({ error: { message: 'the session file cannot be imported: line 3: …' } }, { status: 400 }))
+describe('loading a runtime', () => {
+  test('leaves no notice of what was shown before behind', async () => {
+    fakeHost(200)
     const c = connect()
-    expect(await c.importSession(file)).toBe(false)
-    expect(c.error).toMatch(/line 3/)
+    c.notice = 'Opened the session of agent.mjs: this is a recording, not a live runtime.'
+    expect(await c.loadRuntime('/a.mjs')).toBe(true)
+    expect(c.notice).toBeUndefined()
+    c.notice = 'Some entries were dropped'
+    expect(await c.reloadRuntime()).toBe(true)
     expect(c.notice).toBeUndefined()
   })
 
-  test('importNotice', () => {
-    expect(importNotice({ complete: false, statement: 'cut short after 2 events: x' })).toBe(
-      'Imported session, cut short after 2 events: x. This is a recording, not a live runtime.'
-    )
+  test('a load that fails keeps the notice and shows the error', async () => {
+    fakeHost(422)
+    const c = connect()
+    c.notice = 'kept'
+    expect(await c.loadRuntime('/a.mjs')).toBe(false)
+    expect(c.notice).toBe('kept')
+    expect(c.error).toBe('boom')
   })
 })

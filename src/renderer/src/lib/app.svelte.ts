@@ -6,62 +6,112 @@ import type { PatchscopeApi } from '../../../shared/api'
 import type { JournalStatus } from '../../../shared/journal'
 import { Connection } from './connection.svelte'
 import { Dispatcher } from './dispatcher.svelte'
+import { Documents, LIVE, type DocumentView } from './documents.svelte'
 import { Inspector } from './inspector.svelte'
 import { HistoryStore } from './model/store'
 import { RuntimeChecks } from './runtime-checks.svelte'
 import { Sessions } from './sessions.svelte'
-import { whenText } from './model/sessions'
 import { Timeline } from './timeline.svelte'
 import { PauseBar } from './pause.svelte'
 import { Watches } from './watches.svelte'
 
 const KEY = Symbol('patchscope')
 
+/** One session as the views see it: its history, the timeline's and the inspector's state over it, its watches. */
+export class SessionView implements DocumentView {
+  readonly timeline: Timeline
+  readonly inspector: Inspector
+  readonly watches: Watches
+
+  constructor(
+    readonly store: HistoryStore,
+    request: (path: string, init?: RequestInit) => Promise<Response>
+  ) {
+    this.timeline = new Timeline(store)
+    this.inspector = new Inspector(store, this.timeline)
+    this.watches = new Watches({
+      request,
+      store,
+      rows: this.timeline,
+      showChange: (seq, pointer) => this.inspector.showChange(seq, pointer)
+    })
+  }
+
+  filled(): void {
+    this.timeline.changed()
+  }
+}
+
+/** A document's watches ask nothing of the host: the host's watches are the live session's. */
+async function noWatches(): Promise<Response> {
+  return Response.json(
+    {
+      error: { message: 'watches are the live session’s: show Live in the header to add one (a document opened from a file is read only)' }
+    },
+    { status: 409 }
+  )
+}
+
 export class App {
-  readonly store = new HistoryStore()
-  readonly timeline = new Timeline(this.store)
-  readonly inspector = new Inspector(this.store, this.timeline)
   readonly connection: Connection
+  readonly documents: Documents<SessionView>
   readonly checks: RuntimeChecks
   readonly sessions: Sessions
   readonly dispatcher: Dispatcher
-  readonly watches: Watches
   readonly pause: PauseBar
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
+    const live = new SessionView(new HistoryStore(), (path, init) => this.connection.request(path, init))
     const connection = new Connection(
       origin,
       token,
-      this.store,
+      live.store,
       () => {
-        this.timeline.changed()
+        live.timeline.changed()
         this.pause.entriesChanged()
       },
       api
     )
     this.connection = connection
+    const request = (path: string, init?: RequestInit): Promise<Response> => connection.request(path, init)
+    this.documents = new Documents({ request, live, makeView: (store) => new SessionView(store, noWatches) })
     this.checks = new RuntimeChecks(connection)
-    this.sessions = new Sessions({
-      request: (path, init) => connection.request(path, init),
-      opened: (s, statement) => {
-        const what = `Opened the session of ${s.runtime.name ?? 'a runtime'} from ${whenText(s.createdAt)}: this is a recording, not a live runtime.`
-        connection.notice = statement === undefined ? what : `${what} The file was ${statement}.`
-        void connection.refreshRuntime()
+    this.sessions = new Sessions({ request, openDocument: (file, name) => this.documents.open(file, name).then((d) => d !== undefined) })
+    // The dispatcher and the pause bar act on the live session only: what they show is shown there.
+    this.dispatcher = new Dispatcher({
+      connection,
+      store: live.store,
+      showEntry: (seq) => {
+        this.documents.show(LIVE)
+        live.inspector.showEntry(seq)
       }
     })
-    this.dispatcher = new Dispatcher({ connection, store: this.store, showEntry: (seq) => this.inspector.showEntry(seq) })
-    this.watches = new Watches({
-      request: (path, init) => connection.request(path, init),
-      store: this.store,
-      rows: this.timeline,
-      showChange: (seq, pointer) => this.inspector.showChange(seq, pointer)
-    })
-    this.pause = new PauseBar({ connection, store: this.store, timeline: this.timeline, showState: () => (this.inspector.tab = 'state') })
+    this.pause = new PauseBar({ connection, store: live.store, timeline: live.timeline, showState: () => (live.inspector.tab = 'state') })
     connection.onNotice = (type, data) => {
       if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
-      else if (type === 'watches') this.watches.changed(data)
+      else if (type === 'watches') live.watches.changed(data)
       else if (type === 'runtime') this.pause.runtimeChanged()
     }
+  }
+
+  /** The shown session's history: the live one's, or an opened document's. */
+  get store(): HistoryStore {
+    return this.documents.shown.store
+  }
+
+  /** The shown session's timeline. */
+  get timeline(): Timeline {
+    return this.documents.shown.timeline
+  }
+
+  /** The shown session's inspector. */
+  get inspector(): Inspector {
+    return this.documents.shown.inspector
+  }
+
+  /** The shown session's watches (a document's has none, and adds none). */
+  get watches(): Watches {
+    return this.documents.shown.watches
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * The window's link to the host: the event stream feeding the store, the runtime's status, and
- * the commands (load, reload, import, export, dispatch), all over HTTP with the token.
+ * The window's link to the host: the event stream feeding the live session's store, the runtime's
+ * status, and the commands (load, reload, export, dispatch), all over HTTP with the token. A file
+ * the user imports opens as a document beside it (`documents.svelte.ts`), never through here.
  */
 import type { PatchscopeApi } from '../../../shared/api'
 import type { CompareMode, RuntimeInfo } from '../../../shared/protocol'
-import { readIntegrity, type SessionIntegrity } from '../../../shared/session-end'
 import { readDispatchResult, type DispatchAnswer } from './model/outcome'
 import { errorOf, runCommand, unreachable } from './model/host-errors'
 import { EventStream, type LinkStatus } from './model/stream'
@@ -88,31 +88,23 @@ export class Connection {
     }
   }
 
-  /** Loads (or reloads, with the same path) a runtime module; its error is kept in full. */
-  loadRuntime(path: string): Promise<boolean> {
-    return this.#command(() =>
+  /**
+   * Loads (or reloads, with the same path) a runtime module; its error is kept in full. A loaded
+   * runtime leaves no notice of what was shown before behind (a recording, a gap).
+   */
+  async loadRuntime(path: string): Promise<boolean> {
+    const ok = await this.#command(() =>
       this.request('/runtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path }) })
     )
+    if (ok) this.notice = undefined
+    return ok
   }
 
-  reloadRuntime(): Promise<boolean> {
-    return this.#command(() =>
+  async reloadRuntime(): Promise<boolean> {
+    const ok = await this.#command(() =>
       this.request('/runtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reload: true }) })
     )
-  }
-
-  /**
-   * Imports a session file; the history is replaced and marked offline. The notice says whether
-   * the file was complete, and if not what it holds (cut short, changed after it was written).
-   */
-  async importSession(file: Blob): Promise<boolean> {
-    let integrity: SessionIntegrity = { complete: true }
-    const ok = await this.#command(async () => {
-      const res = await this.request('/history', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file })
-      if (res.ok) integrity = readIntegrity(await res.clone().json())
-      return res
-    })
-    if (ok) this.notice = importNotice(integrity)
+    if (ok) this.notice = undefined
     return ok
   }
 
@@ -188,9 +180,11 @@ function withoutType(data: RuntimeInfo & { type?: string }): RuntimeInfo {
   return info
 }
 
-/** What the window says after an import: a file not complete is said so, plainly, with what it holds. */
-export function importNotice(integrity: SessionIntegrity): string {
-  const offline = 'this is a recording, not a live runtime.'
-  if (integrity.complete) return `Imported session: ${offline}`
-  return `Imported session, ${integrity.statement}. This is a recording, not a live runtime.`
+/**
+ * The word the link's pill shows: "live" only while the live session is shown and a runtime (not a
+ * recording the host was given) feeds it, so "offline" and "live" are never shown at once.
+ */
+export function linkWord(status: LinkStatus, runtime: RuntimeInfo['status'], showingLive: boolean): string {
+  if (status !== 'live') return status
+  return showingLive && runtime !== 'session' ? 'live' : 'connected'
 }

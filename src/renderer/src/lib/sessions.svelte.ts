@@ -1,7 +1,8 @@
 /**
  * The sessions of earlier runs, kept by the host's journal: the list (`GET /sessions`), the offer
- * of one that ended unexpectedly when the window starts, opening one, downloading one, and the
- * journal's own state (pushed on the event stream, so a full disk is said at once).
+ * of one that ended unexpectedly when the window starts, opening one (as a document beside the
+ * live session: a recording, not the live runtime), downloading one, and the journal's own state
+ * (pushed on the event stream, so a full disk is said at once).
  */
 import type { JournalStatus, SessionsInfo, SessionSummary } from '../../../shared/journal'
 import { saveResponse } from './download'
@@ -10,8 +11,8 @@ import { errorOf, runCommand, unreachable } from './model/host-errors'
 /** What the sessions need of the connection (a fake in tests). */
 export interface SessionsHost {
   request(path: string, init?: RequestInit): Promise<Response>
-  /** After a session was opened (`statement`: what it holds when it is not complete): the runtime's state and the stream changed. */
-  opened(summary: SessionSummary, statement: string | undefined): void
+  /** Opens a session file as a document beside the live session; false when it was refused (the documents say why). */
+  openDocument(file: Blob, name: string): Promise<boolean>
 }
 
 /** Where the window remembers the recoveries it offered and the user dismissed. */
@@ -57,16 +58,24 @@ export class Sessions {
     this.journal = status
   }
 
-  /** Opens a session as the host's history (the live runtime stops; its own session stays in its journal). */
+  /**
+   * Opens a session as a document beside the live session: its file is read from the host and
+   * opened as an imported one is. The live runtime and its history go on untouched.
+   */
   async open(summary: SessionSummary): Promise<boolean> {
-    const res = await runCommand(this, () => this.host.request(`/sessions/${encodeURIComponent(summary.id)}/open`, { method: 'POST' }))
-    if (res !== undefined) {
-      const answer = (await res.json().catch(() => ({}))) as { statement?: unknown }
-      this.dismiss(summary.id)
-      this.host.opened(summary, typeof answer.statement === 'string' ? answer.statement : undefined)
+    const res = await runCommand(this, () => this.host.request(`/sessions/${encodeURIComponent(summary.id)}`))
+    if (res === undefined) return false
+    this.busy = true
+    try {
+      const opened = await this.host.openDocument(await res.blob(), summary.id)
+      if (opened) this.dismiss(summary.id)
+      return opened
+    } catch (e) {
+      this.error = unreachable(e)
+      return false
+    } finally {
+      this.busy = false
     }
-    void this.refresh()
-    return res !== undefined
   }
 
   /** Saves a session's file through the browser (fetched with the token in a header, never in a URL). */

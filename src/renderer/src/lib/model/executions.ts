@@ -1,6 +1,9 @@
 /**
  * Executions and their turns, as their `execution.status` entries tell them: status, duration,
- * error, and where in the timeline they start and end.
+ * error, and where in the timeline they start and end. They are keyed by the runtime's life as
+ * well as by id: a reload, a new runtime or an import (a `state.initial` inside the history) starts
+ * a new life, and an execution or a turn of a new life is never merged with one of an earlier
+ * life that had the same id (runtimes number their runs afresh: `run-1`, `turn-1`).
  */
 import type { ExecutionStatusEvent, HistoryEventType } from '../../../../shared/protocol'
 import type { Interner } from './columns'
@@ -24,6 +27,8 @@ export interface Span {
 
 export interface Execution extends Span {
   turns: Span[]
+  /** The runtime's life it ran in: 0 for the first, one more after each reload, new runtime or import. */
+  life: number
 }
 
 function span(id: string, e: ExecutionStatusEvent, index: number): Span {
@@ -48,8 +53,11 @@ function update(s: Span, e: ExecutionStatusEvent, index: number): void {
 }
 
 export class Executions {
+  /** By life, then id. */
   #byId = new Map<string, Execution>()
   #order: Execution[] = []
+  /** The index of the entry that began each life (the first at the history's start). */
+  #lifeStarts: number[] = [0]
   /** Turns running now, newest last: the execution's id and the turn's interned id (two executions may both have a "turn-1"). */
   #active: { execution: string; turn: number }[] = []
 
@@ -63,22 +71,44 @@ export class Executions {
     return this.#order
   }
 
-  get(id: string): Execution | undefined {
-    return this.#byId.get(id)
+  /** The runtime's life now (0 until the first reload, new runtime or import). */
+  get life(): number {
+    return this.#lifeStarts.length - 1
+  }
+
+  /** The index of the entry that began `life` (its `state.initial`; 0 for the first). */
+  lifeStart(life: number): number {
+    return this.#lifeStarts[life] ?? 0
+  }
+
+  /** The execution of that id in `life` (the current one unless given). */
+  get(id: string, life = this.life): Execution | undefined {
+    return this.#byId.get(key(life, id))
   }
 
   clear(): void {
     this.#byId.clear()
     this.#order = []
     this.#active = []
+    this.#lifeStarts = [0]
+  }
+
+  /**
+   * The runtime started a new life at entry `index` (a reload, a new runtime, an import): what ran
+   * before has stopped with it, and ids seen from now on name new executions and turns.
+   */
+  newLife(index: number): void {
+    this.#lifeStarts.push(index)
+    this.#active = []
   }
 
   record(e: ExecutionStatusEvent, index: number, names: Interner): void {
-    let x = this.#byId.get(e.executionId)
+    const life = this.life
+    let x = this.#byId.get(key(life, e.executionId))
     if (x === undefined) {
-      x = { ...span(e.executionId, e, index), status: e.turnId === undefined ? e.status : 'running', turns: [] }
+      x = { ...span(e.executionId, e, index), status: e.turnId === undefined ? e.status : 'running', turns: [], life }
       if (e.turnId !== undefined) x.ended = false
-      this.#byId.set(e.executionId, x)
+      this.#byId.set(key(life, e.executionId), x)
       this.#order.push(x)
     }
     if (e.turnId === undefined) {
@@ -99,6 +129,10 @@ export class Executions {
     this.#active = this.#active.filter((a) => a.execution !== e.executionId || a.turn !== id)
     if (!turn.ended) this.#active.push({ execution: e.executionId, turn: id })
   }
+}
+
+function key(life: number, id: string): string {
+  return `${life}\u0000${id}`
 }
 
 /**

@@ -116,6 +116,8 @@ export class HistoryStore {
     this.#slice.push(event.type === 'state.update' ? this.names.id(event.slice) : -1)
     this.#cause.push(event.type === 'state.update' ? this.names.id(event.cause.type) : -1)
     this.#time.push(event.timestamp)
+    // A reload, a new runtime or an import inside the history: executions start over with it.
+    if (event.type === 'state.initial' && index > 0) this.executions.newLife(index)
     if (event.type === 'execution.status') this.executions.record(event, index, this.names)
     // A turn's own status entries are part of it, the one that ends it too.
     const ownTurn = event.type === 'execution.status' ? event.turnId : undefined
