@@ -27,7 +27,7 @@ export interface EffectSource {
   /** Clears a timer this source made; false when `handle` is not one of its own. */
   clear(handle: unknown): boolean
   fetch(input: unknown, init: unknown): Promise<Response>
-  /** Whether reads of the clock and randomness may be Node's own just now (a request on the network). */
+  /** Whether reads of the clock and randomness may be Node's own (its fetch's), and must be checked. */
   readonly checkCallers: boolean
 }
 

@@ -14,13 +14,16 @@ export class EffectLog implements EffectSource {
   #pending: Effect[] = []
   #timers = 0
   #fetches = 0
-  #inFlight = 0
 
   /** @param full called when the log holds `EFFECTS_PER_NOTE` effects: the outbox writes them now */
   constructor(private readonly full: () => void = () => undefined) {}
 
+  /**
+   * Once the runtime has called `fetch`, Node's fetch may read the clock at any time (when a body it
+   * handed over ends, long after the response): each read is then checked for Node's own.
+   */
   get checkCallers(): boolean {
-    return this.#inFlight > 0
+    return this.#fetches > 0
   }
 
   /** The effects logged since the last call, or undefined for none. */
@@ -81,7 +84,6 @@ export class EffectLog implements EffectSource {
   async fetch(input: unknown, init: unknown): Promise<Response> {
     const id = ++this.#fetches
     this.#log({ k: 'fetch', id, ...describeRequest(input, init) })
-    this.#inFlight++
     let response: Response
     let body: Uint8Array
     try {
@@ -91,8 +93,6 @@ export class EffectLog implements EffectSource {
     } catch (e) {
       this.#log({ k: 'response', id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) })
       throw e
-    } finally {
-      this.#inFlight--
     }
     const text = utf8(body)
     this.#log({
