@@ -19,10 +19,11 @@
  */
 import { EventType, type Event as AgUiEvent } from '@ag-ui/core'
 import { EventSchemas } from '@ag-ui/core/schemas'
-import type { Cause, Json, JsonObject, Operation } from '../../shared/protocol'
+import type { Cause, Json, Operation } from '../../shared/protocol'
 import { parsePointer } from '../../shared/pointer'
 import { applyPatch, newEdit } from '../../shared/state'
 import { encode } from '../recorder/encode'
+import { Conversation, type Message } from './ag-ui-messages'
 import { ForeignFileError } from './errors'
 import { SessionWriter, SliceMirror } from './session-writer'
 
@@ -122,22 +123,12 @@ function readLines(text: string): { lines: Line[]; cut: boolean } {
   return { lines, cut }
 }
 
-interface Message extends JsonObject {
-  id: string
-  role: string
-}
-
-interface ToolCall extends JsonObject {
-  id: string
-  type: 'function'
-  function: { name: string; arguments: string }
-}
-
 /** The state, the conversation and the runs as the log has them so far, written as entries. */
 class Conversion {
   /** The agent's state as sent (plain JSON): a delta applies to it. */
   #state: Json = {}
-  #messages: Message[] | undefined
+  /** Set once the log speaks of messages: the slice appears then. */
+  #messages: Conversation | undefined
   readonly #mirror = new SliceMirror()
   /** The run under way, and its open steps by name (the turn id each got). */
   #run: { id: string; threadId: string | undefined; steps: Map<string, string[]>; count: Map<string, number> } | undefined
@@ -176,41 +167,29 @@ class Conversion {
       case EventType.STATE_DELTA:
         return this.#delta(known.delta as Operation[], n, time)
       case EventType.MESSAGES_SNAPSHOT:
-        this.#messages = known.messages as unknown as Message[]
+        this.#conversation().reset(known.messages as unknown as Message[])
         return this.#write(this.#cause(known.type), time, [MESSAGES_SLICE])
       case EventType.TEXT_MESSAGE_START:
-        this.#conversation().push({
-          id: known.messageId,
-          role: known.role ?? 'assistant',
-          content: '',
-          ...(known.name ? { name: known.name } : {})
-        })
+        this.#conversation().start(known.messageId, known.role, known.name)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TEXT_MESSAGE_CONTENT:
-        this.#append(known.messageId, known.delta)
+        this.#conversation().append(known.messageId, known.delta)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TEXT_MESSAGE_CHUNK:
-        this.#append(known.messageId ?? this.#conversation().at(-1)?.id ?? '(message)', known.delta ?? '', known.role)
+        this.#conversation().chunk(known.messageId, known.delta ?? '', known.role)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TOOL_CALL_START:
-        this.#toolCall(known.toolCallId, known.toolCallName, known.parentMessageId)
+        this.#conversation().toolCall(known.toolCallId, known.toolCallName, known.parentMessageId)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TOOL_CALL_ARGS:
-        this.#toolArgs(known.toolCallId, known.delta)
+        this.#conversation().toolArgs(known.toolCallId, known.delta)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TOOL_CALL_CHUNK: {
-        const id = known.toolCallId ?? this.#lastToolCall()?.id ?? '(tool call)'
-        if (this.#findToolCall(id) === undefined) this.#toolCall(id, known.toolCallName ?? '', known.parentMessageId)
-        this.#toolArgs(id, known.delta ?? '')
+        this.#conversation().toolChunk(known.toolCallId, known.toolCallName, known.parentMessageId, known.delta ?? '')
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       }
       case EventType.TOOL_CALL_RESULT:
-        this.#conversation().push({
-          id: known.messageId,
-          role: known.role ?? 'tool',
-          toolCallId: known.toolCallId,
-          content: known.content as Json
-        })
+        this.#conversation().result(known.messageId, known.toolCallId, known.content as Json, known.role)
         return this.#write(this.#cause(known.type, event), time, [MESSAGES_SLICE])
       case EventType.TEXT_MESSAGE_END:
       case EventType.TOOL_CALL_END:
@@ -228,8 +207,13 @@ class Conversion {
   #slices(): Record<string, unknown> {
     const state = this.#state
     const slices: Record<string, unknown> = typeof state === 'object' && state !== null && !Array.isArray(state) ? { ...state } : { state }
-    if (this.#messages !== undefined) slices[MESSAGES_SLICE] = this.#messages
+    if (this.#messages !== undefined) slices[MESSAGES_SLICE] = this.#messages.messages
     return slices
+  }
+
+  #conversation(): Conversation {
+    this.#messages ??= new Conversation()
+    return this.#messages
   }
 
   /** Writes what changed of the slices (`only` those, when given) with this cause. */
@@ -296,59 +280,6 @@ class Conversion {
       }
     }
     this.#write({ ...this.#cause(EventType.STATE_DELTA), payload: encode(delta) }, time, touched)
-  }
-
-  #conversation(): Message[] {
-    this.#messages ??= []
-    return this.#messages
-  }
-
-  #append(id: string, delta: string, role?: string): void {
-    const messages = this.#conversation()
-    let message = messages.findLast((m) => m.id === id)
-    if (message === undefined) {
-      message = { id, role: role ?? 'assistant', content: '' }
-      messages.push(message)
-    }
-    message.content = `${typeof message.content === 'string' ? message.content : ''}${delta}`
-  }
-
-  #toolCall(id: string, name: string, parentMessageId: string | undefined): void {
-    const messages = this.#conversation()
-    let parent = parentMessageId === undefined ? undefined : messages.findLast((m) => m.id === parentMessageId)
-    if (parent === undefined) {
-      parent = { id: parentMessageId ?? id, role: 'assistant' }
-      messages.push(parent)
-    }
-    const calls = Array.isArray(parent.toolCalls) ? parent.toolCalls : (parent.toolCalls = [])
-    calls.push({ id, type: 'function', function: { name, arguments: '' } } satisfies ToolCall)
-  }
-
-  #findToolCall(id: string): ToolCall | undefined {
-    const messages = this.#messages ?? []
-    for (let i = messages.length - 1; i >= 0; i--) {
-      const calls = messages[i]?.toolCalls
-      if (Array.isArray(calls)) for (const call of calls as ToolCall[]) if (call.id === id) return call
-    }
-    return undefined
-  }
-
-  #lastToolCall(): ToolCall | undefined {
-    const messages = this.#messages ?? []
-    for (let i = messages.length - 1; i >= 0; i--) {
-      const calls = messages[i]?.toolCalls
-      if (Array.isArray(calls) && calls.length > 0) return calls.at(-1) as ToolCall
-    }
-    return undefined
-  }
-
-  #toolArgs(id: string, delta: string): void {
-    let call = this.#findToolCall(id)
-    if (call === undefined) {
-      this.#toolCall(id, '', undefined)
-      call = this.#findToolCall(id) as ToolCall
-    }
-    call.function.arguments += delta
   }
 }
 
