@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
+import { register as registerRequire } from 'tsx/cjs/api'
 import { register } from 'tsx/esm/api'
 import { describe, isBusRuntime, isStore, whyNotHandle, type BusRuntime, type Factory } from './contract'
 import { adaptStore } from './store-adapter'
@@ -44,7 +45,9 @@ export async function loadRuntime(path: string, signal: AbortSignal): Promise<Bu
   const url = pathToFileURL(path).href
   // TypeScript is imported in a namespace of its own (as tsx's `tsImport` does), and so are the
   // packages it imports: adapters take a library from the same namespace to get the module's copy.
-  const scoped = TS_EXTENSIONS.has(extname(path)) ? register({ namespace: randomUUID() }) : undefined
+  // Both hooks share the namespace: a .ts file that is CommonJS (no "type": "module") is required in it.
+  const namespace = randomUUID()
+  const scoped = TS_EXTENSIONS.has(extname(path)) ? (registerRequire({ namespace }), register({ namespace })) : undefined
   const importer =
     scoped === undefined ? undefined : (specifier: string): Promise<unknown> => scoped.import(specifier, url) as Promise<unknown>
   try {

@@ -4,7 +4,8 @@
  * left it. Each dispatch starts a run (an execution, `run-N`) with the payload as its input; each
  * super-step is a turn (`step-N`), and the node that wrote a channel in it is the cause of its
  * change (the node's name as the type, its update as the payload; nodes writing one channel in the
- * same step are named together, `a + b`). The input is caused by the dispatched action. A run
+ * same step are named together, `a + b`). The input is caused by the dispatched action. A step is
+ * a turn from the first node update it streams: a step whose every node fails has none (its run fails). A run
  * ends `completed`, `interrupted` (an `interrupt()`; its values as a custom event), `failed` with
  * the error, or `cancelled` when the runtime is unloaded.
  *
@@ -22,6 +23,9 @@ import { emitDispatched, isObjectLike, SliceReporter, type AdapterContext } from
 export const DEFAULT_THREAD = 'patchscope'
 /** The action type that resumes an interrupted run. */
 export const RESUME = 'resume'
+
+/** The key under which LangGraph's streams report an interrupt. */
+const INTERRUPT = '__interrupt__'
 
 interface Graph {
   stream(input: unknown, options: Record<string, unknown>): Promise<AsyncIterable<unknown>>
@@ -85,7 +89,9 @@ export async function adaptLangGraph(graph: Graph, ctx: AdapterContext): Promise
       const wrote = writers.get(channel)
       if (wrote === undefined) return action
       if (wrote.length === 1) return { type: wrote[0]!.node, payload: wrote[0]!.update }
-      return { type: wrote.map((w) => w.node).join(' + '), payload: Object.fromEntries(wrote.map((w) => [w.node, w.update])) }
+      // Nodes of one step finish in no set order: named in the order of their names.
+      const sorted = [...wrote].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0))
+      return { type: sorted.map((w) => w.node).join(' + '), payload: Object.fromEntries(sorted.map((w) => [w.node, w.update])) }
     }
     try {
       const stream = await graph.stream(await inputOf(action), {
@@ -99,15 +105,17 @@ export async function adaptLangGraph(graph: Graph, ctx: AdapterContext): Promise
         if (mode === 'updates' && isObjectLike(data)) {
           if (turn === undefined) lifecycle('running', executionId, (turn = `step-${++step}`))
           for (const [node, update] of Object.entries(data)) {
-            if (node === '__interrupt__') {
-              interrupts.push(...(Array.isArray(update) ? update : [update]))
-              continue
-            }
+            if (node === INTERRUPT) continue
             for (const channel of isObjectLike(update) ? Object.keys(update) : []) {
               writers.set(channel, [...(writers.get(channel) ?? []), { node, update }])
             }
           }
         } else if (mode === 'values') {
+          if (isObjectLike(data) && Object.hasOwn(data, INTERRUPT)) {
+            // The values mode reports an interrupt on its own (the state stays as the step left it).
+            interrupts.push(...[data[INTERRUPT]].flat())
+            continue
+          }
           values = asValues(data)
           reporter.report(values, causeOf)
           if (turn !== undefined) lifecycle('completed', executionId, turn)

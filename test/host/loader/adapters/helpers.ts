@@ -14,6 +14,20 @@ export function example(name: string): string {
   return fileURLToPath(new URL(`../../../../examples/adapters/${name}`, import.meta.url))
 }
 
+/** Listens on a bus with a typed listener (a bus hands its listeners `unknown`). */
+export function listen<T>(
+  bus: { on(event: string, listener: (payload: unknown) => void): unknown },
+  event: string,
+  listener: (e: T) => void
+): void {
+  bus.on(event, (payload) => listener(payload as T))
+}
+
+/** Imports an example module (the examples are not part of the TypeScript project). */
+export async function importExample<T>(name: string): Promise<T> {
+  return ((await import(/* @vite-ignore */ example(name))) as { default: T }).default
+}
+
 /** The absolute path of a module under this folder's fixtures/. */
 export function adapterFixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))

@@ -3,7 +3,7 @@ import { assign, createActor, createMachine, fromPromise } from 'xstate'
 import { adaptXState } from '../../../../src/host/loader/adapters/xstate'
 import { loadRuntime } from '../../../../src/host/loader/load'
 import { startTestHost, type TestHost } from '../../../helpers/host'
-import { adapterFixture, causes, dispatchAll, example, expectMirrors, recorded } from './helpers'
+import { adapterFixture, importExample, listen, causes, dispatchAll, example, expectMirrors, recorded } from './helpers'
 
 describe('an XState machine exported as it is (examples/adapters/xstate.ts)', () => {
   let h: TestHost
@@ -19,7 +19,7 @@ describe('an XState machine exported as it is (examples/adapters/xstate.ts)', ()
 
   test('records a scripted run exactly as the actor itself ends, each change caused by the event sent', async () => {
     await dispatchAll(h, [{ type: 'NEXT' }, { type: 'NEXT', note: 'slow down' }, { type: 'NEXT' }, { type: 'NEXT' }])
-    const { default: machine } = await import('../../../../examples/adapters/xstate')
+    const machine = await importExample<Parameters<typeof createActor>[0]>('xstate.ts')
     const actor = createActor(machine).start()
     for (const event of [{ type: 'NEXT' }, { type: 'NEXT' }, { type: 'NEXT' }, { type: 'NEXT' }] as const) actor.send(event)
     const own = actor.getSnapshot()
@@ -30,6 +30,9 @@ describe('an XState machine exported as it is (examples/adapters/xstate.ts)', ()
     expect(second).toMatchObject({ type: 'state.update', cause: { type: 'NEXT', payload: { note: 'slow down' } } })
   })
 })
+
+/** An XState actor as the adapter takes it (its own types are richer than the shape it reads). */
+const asActor = (actor: unknown): Parameters<typeof adaptXState>[0] => actor as Parameters<typeof adaptXState>[0]
 
 describe('XState actors: lifecycle, errors and children', () => {
   test('an actor that ends, fails or is stopped is an execution that completes, fails with its error or is cancelled', () => {
@@ -55,9 +58,9 @@ describe('XState actors: lifecycle, errors and children', () => {
       ['FINISH', ['job completed']],
       ['BREAK', ['job failed: Error: the part broke']]
     ] as const) {
-      const runtime = adaptXState(createActor(machine))
+      const runtime = adaptXState(asActor(createActor(machine)))
       events.length = 0
-      runtime.bus.on('execution-lifecycle', (e: { executionId: string; status: string; error?: { message: string } }) =>
+      listen(runtime.bus, 'execution-lifecycle', (e: { executionId: string; status: string; error?: { message: string } }) =>
         events.push(`${e.executionId} ${e.status}${e.error ? `: ${e.error.message}` : ''}`)
       )
       runtime.dispatch({ type: send })
@@ -65,9 +68,9 @@ describe('XState actors: lifecycle, errors and children', () => {
       expect(runtime.getState()).toMatchObject({ status: send === 'FINISH' ? 'done' : 'error' })
       expect(() => runtime.dispatch({ type: 'FINISH' })).toThrow(/The XState actor job is (done|error): it takes no more events/)
     }
-    const stopped = adaptXState(createActor(machine))
+    const stopped = adaptXState(asActor(createActor(machine)))
     events.length = 0
-    stopped.bus.on('execution-lifecycle', (e: { executionId: string; status: string }) => events.push(`${e.executionId} ${e.status}`))
+    listen(stopped.bus, 'execution-lifecycle', (e: { executionId: string; status: string }) => events.push(`${e.executionId} ${e.status}`))
     stopped.dispose?.()
     expect(events).toEqual(['job cancelled'])
   })
@@ -90,9 +93,9 @@ describe('XState actors: lifecycle, errors and children', () => {
         }
       }
     })
-    const runtime = adaptXState(createActor(machine))
+    const runtime = adaptXState(asActor(createActor(machine)))
     const events: string[] = []
-    runtime.bus.on('execution-lifecycle', (e: { executionId: string; status: string }) => events.push(`${e.executionId} ${e.status}`))
+    listen(runtime.bus, 'execution-lifecycle', (e: { executionId: string; status: string }) => events.push(`${e.executionId} ${e.status}`))
     runtime.dispatch({ type: 'GO' })
     await new Promise((r) => setImmediate(r))
     expect(runtime.getState()).toMatchObject({ value: 'working', children: { fetcher: { status: 'done', output: 42 } } })

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createStore } from 'zustand/vanilla'
+import { createStore, type StoreApi } from 'zustand/vanilla'
 import { adaptZustand } from '../../../../src/host/loader/adapters/zustand'
 import { loadRuntime } from '../../../../src/host/loader/load'
 import { startTestHost, type TestHost } from '../../../helpers/host'
-import { adapterFixture, causes, dispatchAll, example, expectMirrors } from './helpers'
+import { adapterFixture, importExample, listen, causes, dispatchAll, example, expectMirrors } from './helpers'
 
 describe('a Zustand store exported as it is (examples/adapters/zustand.ts)', () => {
   let h: TestHost
@@ -26,7 +26,7 @@ describe('a Zustand store exported as it is (examples/adapters/zustand.ts)', () 
       { type: 'add', payload: ['bread'] }
     ])
     // The same calls on the library, apart from the host.
-    const { default: store } = await import('../../../../examples/adapters/zustand')
+    const store = await importExample<StoreApi<{ inc(by?: number): void; add(text: string): void }>>('zustand.ts')
     store.getState().inc()
     store.getState().add('milk')
     store.getState().inc(5)
@@ -46,7 +46,7 @@ describe('the causes of a Zustand store', () => {
   function watched(store: Parameters<typeof adaptZustand>[0]): { changes: string[]; runtime: ReturnType<typeof adaptZustand> } {
     const runtime = adaptZustand(store)
     const changes: string[] = []
-    runtime.bus.on('state-changed', (e: { slice: string; causingAction: { type: string; payload?: unknown } }) =>
+    listen(runtime.bus, 'state-changed', (e: { slice: string; causingAction: { type: string; payload?: unknown } }) =>
       changes.push(
         `${e.slice} ← ${e.causingAction.type}${e.causingAction.payload !== undefined ? ` ${JSON.stringify(e.causingAction.payload)}` : ''}`
       )
@@ -57,8 +57,10 @@ describe('the causes of a Zustand store', () => {
   test("names setState's changes by the name given to it (a string or an action), else setState", () => {
     const store = createStore<{ n: number }>()(() => ({ n: 0 }))
     const { changes } = watched(store)
-    store.setState({ n: 1 }, false, 'counter/set')
-    store.setState({ n: 2 }, false, { type: 'counter/bump', by: 1 } as never)
+    // As Zustand's devtools middleware types it: a name as the third argument.
+    const named = store.setState as (partial: unknown, replace: boolean, name: unknown) => void
+    named({ n: 1 }, false, 'counter/set')
+    named({ n: 2 }, false, { type: 'counter/bump', by: 1 })
     store.setState({ n: 3 })
     expect(changes).toEqual(['n ← counter/set', 'n ← counter/bump', 'n ← setState'])
   })
@@ -84,7 +86,7 @@ describe('the causes of a Zustand store', () => {
     }))
     const { changes, runtime } = watched(store)
     const dispatched: unknown[] = []
-    runtime.bus.on('dispatched', (a) => dispatched.push(a))
+    listen(runtime.bus, 'dispatched', (a) => dispatched.push(a))
     const action = { type: 'add', payload: [2, 3] }
     runtime.dispatch(action)
     expect(store.getState().sum).toBe(5)
