@@ -60,7 +60,7 @@ export function installGlobals(source: EffectSource): void {
   })
 
   function perfNow(): number {
-    return outsideDepth > 0 || calledByNode(perfNow) ? real.perfNow() : source.perf()
+    return passThrough(perfNow) ? real.perfNow() : source.perf()
   }
   performance.now = perfNow
 
@@ -85,8 +85,7 @@ export function installGlobals(source: EffectSource): void {
 
   const timer = (kind: TimerKind, realSet: (...args: never[]) => unknown) => {
     function set(callback: unknown, ms?: unknown, ...args: unknown[]): unknown {
-      if (typeof callback !== 'function' || outsideDepth > 0 || calledByNode(set))
-        return (realSet as (...a: unknown[]) => unknown)(callback, ms, ...args)
+      if (typeof callback !== 'function' || passThrough(set)) return (realSet as (...a: unknown[]) => unknown)(callback, ms, ...args)
       return kind === 'immediate'
         ? source.timer(kind, callback as TimerCallback, 0, ms === undefined ? args : [ms, ...args])
         : source.timer(kind, callback as TimerCallback, Number(ms) || 0, args)

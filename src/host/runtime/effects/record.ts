@@ -19,8 +19,9 @@ export class EffectLog implements EffectSource {
   constructor(private readonly full: () => void = () => undefined) {}
 
   /**
-   * Once the runtime has called `fetch`, Node's fetch may read the clock at any time (when a body it
-   * handed over ends, long after the response): each read is then checked for Node's own.
+   * Node's own code calls the wrapped globals only for `fetch` (undici's timers, its clock reads, also
+   * when a body ends long after the response): once the runtime has fetched, each call is checked
+   * for Node's own (a stack frame, ~10 µs); a runtime that never fetches pays nothing for it.
    */
   get checkCallers(): boolean {
     return this.#fetches > 0
