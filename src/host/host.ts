@@ -10,7 +10,8 @@ import { Attachment, shownUrl, type AttachmentOptions, type AttachSink, type Att
 import { readBatch, type EntryBatch } from './recorder/entry'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
-import { readSession, type ImportedSession } from './recorder/session-file'
+import { type ImportedSession } from './recorder/session-file'
+import { readAnySession } from './import/read'
 import { readWhole } from '../shared/read-whole'
 import type { Fault } from './runtime/messages'
 import { RuntimeController, type DispatchOutcome } from './runtime/controller'
@@ -265,7 +266,7 @@ export class Host {
     const chunks = await readWhole(file, this.#importRead)
     return this.#serial(async () => {
       // Synchronous: no entry is recorded while it reads, so its seqs follow the history's last.
-      const imported = readSession(chunks, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
+      const imported = readAnySession(chunks, { baseSeq: this.history.lastSeq, ...(this.#limits ? { limits: this.#limits } : {}) })
       this.#held = []
       try {
         await this.#endAttachment()

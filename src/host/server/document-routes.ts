@@ -11,7 +11,8 @@ import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_EVENTS, type DocumentHead } from '../.
 import { HISTORY_EVENT_TYPES, type HistoryEventType } from '../../shared/protocol'
 import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
 import type { History } from '../recorder/history'
-import { readSession, SessionError, type ImportedSession } from '../recorder/session-file'
+import { SessionError, type ImportedSession } from '../recorder/session-file'
+import { readAnySession } from '../import/read'
 import { requireType } from './body'
 
 export interface DocumentRoutesOptions {
@@ -50,7 +51,7 @@ export function createDocumentRoutes({
     try {
       const chunks = await readWhole(body, { idleMs, maxBytes })
       // Entries are never folded into the base: one more than allowed is enough to tell the file is too long.
-      imported = readSession(chunks, { baseSeq: 0, limits: { maxEntries: maxEvents + 1, maxBytes: Number.MAX_SAFE_INTEGER } })
+      imported = readAnySession(chunks, { baseSeq: 0, limits: { maxEntries: maxEvents + 1, maxBytes: Number.MAX_SAFE_INTEGER } })
     } catch (e) {
       if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
       if (e instanceof ReadTooLargeError)
