@@ -286,10 +286,14 @@ describe('adaptStore', () => {
     /** The bus's changes and outcomes, in order, as `[what, type, …]`. */
     function events(runtime: ReturnType<typeof adaptStore>): unknown[][] {
       const out: unknown[][] = []
-      runtime.bus.on('state-changed', (c: Change) => out.push(['change', c.causingAction.type, c.slice]))
-      runtime.bus.on(DISPATCH_OUTCOME, (o: DispatchOutcome) =>
+      runtime.bus.on('state-changed', (payload) => {
+        const c = payload as Change
+        out.push(['change', c.causingAction.type, c.slice])
+      })
+      runtime.bus.on(DISPATCH_OUTCOME, (payload) => {
+        const o = payload as DispatchOutcome
         out.push([o.outcome, o.action.type, ...(o.error !== undefined ? [(o.error as Error).message] : [])])
-      )
+      })
       return out
     }
 
