@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { actionFor, BINDINGS, takesKeys } from '../../src/renderer/src/lib/keys'
+import { actionFor, BINDINGS, takesKeys, timelineActionFor } from '../../src/renderer/src/lib/keys'
 
 const key = (k: string, more: { ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean } = {}) => ({
   key: k,
@@ -45,5 +45,33 @@ describe('takesKeys: where typed keys belong to a field', () => {
     expect(takesKeys({ tagName: 'DIV', isContentEditable: false })).toBe(false)
     expect(takesKeys(null)).toBe(false)
     expect(takesKeys({})).toBe(false)
+  })
+})
+
+describe('the timeline’s keys: actions as units', () => {
+  const list = { tagName: 'DIV' }
+  const body = { tagName: 'BODY' }
+  const free = [list, body]
+
+  test('Enter expands or folds the selected action from the list or the page, never from a button or a field', () => {
+    expect(timelineActionFor(key('Enter'), list, free)).toBe('toggle-unit')
+    expect(timelineActionFor(key('Enter'), body, free)).toBe('toggle-unit')
+    expect(timelineActionFor(key('Enter'), null, free)).toBe('toggle-unit')
+    expect(timelineActionFor(key('Enter'), { tagName: 'BUTTON' }, free)).toBeUndefined()
+    expect(timelineActionFor(key('Enter'), { tagName: 'INPUT', type: 'search' }, free)).toBeUndefined()
+    expect(timelineActionFor(key('Enter', { ctrlKey: true }), list, free)).toBeUndefined()
+  })
+
+  test('`g` switches grouped and flat rows anywhere but in a field; the window’s own keys do not take it', () => {
+    expect(timelineActionFor(key('g'), { tagName: 'BUTTON' }, free)).toBe('grouping')
+    expect(timelineActionFor(key('g'), { tagName: 'INPUT', type: 'text' }, free)).toBeUndefined()
+    expect(timelineActionFor(key('g', { metaKey: true }), body, free)).toBeUndefined()
+    expect(actionFor(key('g'), false)).toBeUndefined()
+    expect(actionFor(key('Enter'), false)).toBeUndefined()
+  })
+
+  test('the help lists both', () => {
+    expect(BINDINGS.find((b) => b.keys === 'Enter')?.does).toMatch(/expand .*action.* fold/)
+    expect(BINDINGS.find((b) => b.keys === 'g')?.does).toMatch(/group .*by action.*flat/)
   })
 })

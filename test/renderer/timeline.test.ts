@@ -224,4 +224,65 @@ describe('Timeline grouped by action', () => {
     timeline.setGrouped(false)
     expect(rows(timeline)).toEqual([3, 6, 12])
   })
+
+  test('stepping down through an expanded unit passes its last entry and goes on: the unit and its last entry are two rows', async () => {
+    const { timeline } = await grouped()
+    timeline.toggle(2)
+    // Rows: base, unit 1, unit 2, its entries 4 5 6, the status, unit 4.
+    timeline.selectRow(2)
+    expect([timeline.selected, timeline.selectedUnit, timeline.selectedRow]).toEqual([6, 2, 2])
+    const seen: [number, number, number][] = []
+    for (let i = 0; i < 5; i++) {
+      timeline.step(1)
+      seen.push([timeline.selected, timeline.selectedRow, timeline.selectedUnit])
+    }
+    expect(seen).toEqual([
+      [4, 3, -1],
+      [5, 4, -1],
+      // The last entry on its own row: the entry, not the unit.
+      [6, 5, -1],
+      [7, 6, -1],
+      [9, 7, 4]
+    ])
+    timeline.step(-1)
+    timeline.step(-1)
+    expect([timeline.selected, timeline.selectedRow, timeline.selectedUnit]).toEqual([6, 5, -1])
+    timeline.step(-3)
+    expect([timeline.selected, timeline.selectedRow, timeline.selectedUnit]).toEqual([6, 2, 2])
+  })
+
+  test('selecting an entry inside a folded unit from another view expands the unit and shows the entry on its own row', async () => {
+    const { timeline } = await grouped()
+    timeline.select(2)
+    expect(timeline.expanded(1)).toBe(true)
+    expect(rows(timeline)).toEqual([0, 3, 1, 2, 3, 6, 7, 9])
+    expect([timeline.selectedRow, timeline.selectedUnit, timeline.following]).toEqual([3, -1, false])
+    // The unit's last entry is the unit's own state: selecting it selects the unit.
+    timeline.select(6)
+    expect([timeline.selectedRow, timeline.selectedUnit, timeline.expanded(2)]).toEqual([5, 2, false])
+  })
+
+  test('folding a unit moves a selection inside it to the unit row; a status or an event is never a unit', async () => {
+    const { timeline } = await grouped()
+    timeline.select(4)
+    expect(timeline.selectedRow).toBe(3)
+    timeline.toggleSelected()
+    expect([timeline.selected, timeline.selectedRow, timeline.selectedUnit]).toEqual([6, 2, 2])
+    timeline.select(7)
+    expect(timeline.selectedUnit).toBe(-1)
+    timeline.setGrouped(false)
+    timeline.select(6)
+    expect(timeline.selectedUnit).toBe(-1)
+  })
+
+  test('following the newest row selects the newest unit as a whole', async () => {
+    const { log, store, timeline } = await grouped()
+    timeline.last()
+    expect([timeline.selected, timeline.selectedUnit, timeline.following]).toEqual([9, 4, true])
+    log.custom(noteData({ note: 'input', action: { type: 'add' } })).update('a', { value: 3 }, { type: 'add' })
+    feed(store, log)
+    timeline.changed()
+    await tick()
+    expect([timeline.selected, timeline.selectedUnit, timeline.following]).toEqual([11, 5, true])
+  })
 })

@@ -15,6 +15,8 @@ export interface Binding {
 export const BINDINGS: readonly Binding[] = [
   { keys: '← ↑ / → ↓', does: 'previous / next entry' },
   { keys: 'Home / End', does: 'first entry / newest entry (and follow it)' },
+  { keys: 'Enter', does: 'grouped by action: expand the selected action into its entries, or fold it' },
+  { keys: 'g', does: 'group the timeline by action / show every entry (flat)' },
   { keys: '/', does: 'search' },
   { keys: '1 – 6', does: 'Entry, State, Path history, Diff, Executions, Watches' },
   { keys: 'd', does: 'diff from the selected entry' },
@@ -83,5 +85,21 @@ export function actionFor(e: KeyPress, inField: boolean): { action: KeyAction; t
       return { action: 'help' }
   }
   if (/^[1-6]$/.test(e.key)) return { action: 'tab', tab: Number(e.key) - 1 }
+  return undefined
+}
+
+/** Keys of the timeline's rows, answered by the timeline (see `timelineActionFor`). */
+export type TimelineKeyAction = 'toggle-unit' | 'grouping'
+
+/**
+ * The timeline's action for a key press, or undefined: Enter expands or folds the selected action
+ * when nothing else takes it (the focus is on one of `free`, the list or the page itself, or
+ * nowhere: a focused button's Enter is the button's), `g` switches between grouped and flat rows
+ * anywhere but in a field.
+ */
+export function timelineActionFor(e: KeyPress, target: object | null, free: readonly (object | null)[]): TimelineKeyAction | undefined {
+  if (e.ctrlKey || e.metaKey || e.altKey || takesKeys(target)) return undefined
+  if (e.key === 'g') return 'grouping'
+  if (e.key === 'Enter' && (target === null || free.includes(target))) return 'toggle-unit'
   return undefined
 }

@@ -32,6 +32,11 @@ export class Timeline {
   version = $state(0)
   /** The selected entry, as a store index (-1: none). */
   selected = $state(-1)
+  /**
+   * Grouped by action, true when the selection is an entry's own row beneath its expanded unit, not
+   * the unit's row: the last entry of a unit and the unit share their state, not their rows.
+   */
+  #onChild = $state(false)
   /** True while the selection moves to each new entry. */
   following = $state(true)
   filter = $state<Filter>(NO_FILTER)
@@ -135,6 +140,7 @@ export class Timeline {
     }
     this.#regroup()
     this.#refresh()
+    if (grouped && this.selected >= 0) this.#reveal(this.selected)
   }
 
   /** The unit a row shows (its own row, not one of its entries), or -1. */
@@ -155,12 +161,40 @@ export class Timeline {
     return this.#expanded.has(group)
   }
 
-  /** Expands a unit into its entries, or folds it again. */
+  /**
+   * Expands a unit into its entries, or folds it again. A selection inside a unit that folds moves
+   * to the unit's row (the state after the whole action), so the row and the selection agree.
+   */
   toggle(group: number): void {
     if (!this.units.isUnit(group)) return
-    if (!this.#expanded.delete(group)) this.#expanded.add(group)
+    if (this.#expanded.delete(group)) {
+      if (this.selected >= 0 && this.units.groupOf(this.selected) === group) {
+        this.selected = this.units.end(group)
+        this.#onChild = false
+      }
+    } else this.#expanded.add(group)
     this.#regroup()
     this.#refresh()
+  }
+
+  /** The row of the selection (-1: none), the entry's own row when it is one of an expanded unit's. */
+  get selectedRow(): number {
+    if (this.selected < 0) return -1
+    if (this.grouped && this.#onChild) {
+      const r = this.#find(2 * this.selected + 1)
+      if (r >= 0 && this.#keys[r] === 2 * this.selected + 1) return r
+    }
+    return this.rowOf(this.selected)
+  }
+
+  /**
+   * The unit selected as a whole (its own row: the state after its last entry), or -1 when the
+   * selection is one entry (flat rows, an entry of an expanded unit, a row of its own).
+   */
+  get selectedUnit(): number {
+    if (!this.grouped || this.#onChild || this.selected < 0) return -1
+    const g = this.units.groupOf(this.selected)
+    return g >= 0 && this.units.isUnit(g) && this.units.end(g) === this.selected ? g : -1
   }
 
   /** Expands or folds the unit the selection is in (Enter). */
@@ -240,31 +274,61 @@ export class Timeline {
     this.#groupedUpTo = n
   }
 
-  /** Selects an entry; selecting the newest row follows the new ones from then on. */
+  /**
+   * Selects an entry (from another view: a path's history, an execution, a watch's hit); selecting
+   * the newest row follows the new ones from then on. Grouped by action, an entry inside a unit
+   * other than its last is shown on its own row: its unit expands.
+   */
   select(index: number): void {
+    // Not following while the rows are taken again for an expansion: the selection is this one.
+    this.following = false
     this.selected = index
-    this.following = index >= 0 && this.rowCount > 0 && index === this.indexAt(this.rowCount - 1)
+    this.#onChild = false
+    if (this.grouped && index >= 0) this.#reveal(index)
+    this.following =
+      index >= 0 &&
+      this.rowCount > 0 &&
+      index === this.indexAt(this.rowCount - 1) &&
+      (!this.grouped || this.selectedRow === this.rowCount - 1)
+  }
+
+  /** Selects what row `r` shows: a unit as a whole, or one entry (the timeline's click, the scrubber). */
+  selectRow(r: number): void {
+    if (r < 0 || r >= this.rowCount) return
+    this.selected = this.indexAt(r)
+    this.#onChild = this.isChild(r)
+    this.following = r === this.rowCount - 1
   }
 
   /** Moves the selection by `delta` rows. */
   step(delta: number): void {
     if (this.rowCount === 0) return
-    let row = this.selected < 0 ? this.rowCount - 1 : this.rowOf(this.selected)
+    let row = this.selected < 0 ? this.rowCount - 1 : this.selectedRow
     // An entry the filter hides sits between its row and the next: one step back is its own row.
     if (this.selected >= 0 && delta < 0 && (row < 0 || this.indexAt(row) !== this.selected)) row++
-    const next = Math.max(0, Math.min(this.rowCount - 1, row + delta))
-    this.select(this.indexAt(next))
+    this.selectRow(Math.max(0, Math.min(this.rowCount - 1, row + delta)))
   }
 
   first(): void {
-    if (this.rowCount > 0) this.select(this.indexAt(0))
+    if (this.rowCount > 0) this.selectRow(0)
   }
 
   /** Selects the newest row and follows from now on. */
   last(): void {
     if (this.rowCount === 0) return
-    this.selected = this.indexAt(this.rowCount - 1)
+    this.selectRow(this.rowCount - 1)
     this.following = true
+  }
+
+  /** Expands the unit an entry is in when the entry is not its last (whose state is the unit's own row). */
+  #reveal(index: number): void {
+    const g = this.units.groupOf(index)
+    if (g < 0 || !this.units.isUnit(g) || index === this.units.end(g)) return
+    this.#onChild = true
+    if (this.#expanded.has(g)) return
+    this.#expanded.add(g)
+    this.#regroup()
+    this.#refresh()
   }
 
   #refresh(): void {
@@ -287,7 +351,10 @@ export class Timeline {
     if (this.grouped) this.#takeGrouped(n)
     this.rowCount = this.grouped ? this.#keys.length : this.#rows === undefined ? n : this.#rows.length
     if (this.selected >= n) this.selected = -1
-    if (this.following && this.rowCount > 0) this.selected = this.indexAt(this.rowCount - 1)
+    if (this.following && this.rowCount > 0) {
+      this.selected = this.indexAt(this.rowCount - 1)
+      this.#onChild = this.isChild(this.rowCount - 1)
+    }
     this.version++
   }
 }
