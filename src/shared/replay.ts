@@ -2,7 +2,7 @@
  * Replay's report: a recorded session run again against a runtime module, the two histories
  * aligned input by input (src/host/replay/). Shown by `npm run replay` and, later, the window.
  */
-import type { HistoryEventType, Json } from './protocol'
+import type { HistoryEvent, HistoryEventType, Json } from './protocol'
 
 /** Something a replay could not do as recorded; it went on. `input` is the segment: 0 before the first input, N from input N on. */
 export interface ReplayIssue {
@@ -72,3 +72,70 @@ export interface ReplayReport {
 
 /** Entries and paths a report lists at most in each list; longer lists are cut and counted. */
 export const MAX_LISTED = 500
+
+/**
+ * One row of the two timelines side by side: a recorded entry and the replayed one it was matched
+ * with (one is absent when an entry vanished or appeared), and the paths that differ after it
+ * (`''` for an entry on one side only; empty when the two agree).
+ */
+export interface ReplayStep {
+  input: number
+  recorded?: number
+  replayed?: number
+  /** At most `MAX_STEP_PATHS`; `more` counts the rest. */
+  paths: string[]
+  more?: number
+}
+
+/** Paths a step names at most. */
+export const MAX_STEP_PATHS = 8
+
+/** Where a replay started from the window or `POST /replay` is. */
+export type ReplayPhase = 'running' | 'done' | 'failed' | 'cancelled'
+
+/**
+ * A replay run by the host (`POST /replay`), as the `replay` event outside the history and
+ * `GET /replay` tell it: which, how far, and how it ended.
+ */
+export interface ReplayNotice {
+  /** Counts the host's replays, from 1. */
+  id: number
+  phase: ReplayPhase
+  /** The module replayed (an absolute path). */
+  module: string
+  /** The host's own history, or a session file sent with the request. */
+  source: 'history' | 'session'
+  /** The seqs of the input notes left out (Replay without). */
+  without: number[]
+  /** Segments replayed of all (a segment is what an input began). */
+  done: number
+  total: number
+  /** Why it failed, in words (`failed`). */
+  error?: string
+  /** `done`: whether the replay recorded the same history. */
+  identical?: boolean
+}
+
+/** `GET /replay`: the last replay, its report, the rows side by side and the replayed history (each bounded). */
+export interface ReplayResultBody extends ReplayNotice {
+  report?: ReplayReport
+  steps: ReplayStep[]
+  /** Rows left out past `MAX_REPLAY_STEPS`. */
+  stepsMore: number
+  /** The replayed history, numbered from 0, from its `state.initial`. */
+  history: HistoryEvent[]
+  /** Events left out past `MAX_REPLAY_EVENTS`. */
+  historyMore: number
+}
+
+/** Rows and replayed events `GET /replay` answers at most. */
+export const MAX_REPLAY_STEPS = 100_000
+export const MAX_REPLAY_EVENTS = 200_000
+
+/** What `POST /replay` takes as JSON (or, with a session file as the body, as `?module=…&without=1,2`). */
+export interface ReplayRequest {
+  /** A module path (relative to where the host was started); by default the runtime's own, loaded afresh from disk. */
+  module?: string
+  /** Seqs of input notes to leave out. */
+  without?: number[]
+}

@@ -7,11 +7,13 @@
 import type { HistoryEvent, Json, Slices } from '../../shared/protocol'
 import {
   MAX_LISTED,
+  MAX_STEP_PATHS,
   type FirstDivergence,
   type ReplayEntryRef,
   type ReplayIssue,
   type ReplayPathCount,
   type ReplayReport,
+  type ReplayStep,
   type ReplayValueDiff
 } from '../../shared/replay'
 import { applyEvent, deepEqual, newEdit } from '../../shared/state'
@@ -25,6 +27,8 @@ export interface CompareMeta {
   module: string
   runtime: string | null
   issues: ReplayIssue[]
+  /** Hears of each row of the two runs side by side, in order (the `state.initial`s first). */
+  onStep?: (step: ReplayStep) => void
 }
 
 /** Compares the last run of each history (from its last `state.initial`). */
@@ -63,6 +67,7 @@ export function compareHistories(
       else if (counts.size < MAX_LISTED) counts.set(path, { path, count: 1, firstInput: input })
     }
   }
+  meta.onStep?.(stepOf(0, initialA, initialB, diffs))
   if (diffs.length > 0) {
     first = { input: 0, recorded: refOf(initialA, 0), replayed: refOf(initialB, 0), diff: diffs[0] as ReplayValueDiff }
     count(diffs, 0)
@@ -78,6 +83,7 @@ export function compareHistories(
         const item = (step.recorded ?? step.replayed) as Item
         const ref = refOf(item.event, input, item.label)
         if (item.event.type === 'state.update') equal.delete(item.event.slice)
+        meta.onStep?.(stepOf(input, ea, eb, [{ path: '' }]))
         listed(step.recorded ? vanished : appeared, ref)
         if (item.error) listed(step.recorded ? errors.vanished : errors.appeared, ref)
         first ??= {
@@ -89,6 +95,7 @@ export function compareHistories(
         continue
       }
       const d = differences(step.recorded.event, step.replayed.event, stateA, stateB, equal)
+      meta.onStep?.(stepOf(input, ea, eb, d))
       if (d.length === 0) continue
       count(d, input)
       const slice = ea?.type === 'state.update' ? ea.slice : undefined
@@ -149,6 +156,16 @@ function sameChange(a: HistoryEvent & { type: 'state.update' }, b: HistoryEvent 
   if (a.removed === true || b.removed === true) return a.removed === b.removed
   if (a.patches !== undefined || b.patches !== undefined) return deepEqual(a.patches as Json | undefined, b.patches as Json | undefined)
   return deepEqual(a.value, b.value)
+}
+
+function stepOf(input: number, a: HistoryEvent | undefined, b: HistoryEvent | undefined, d: readonly ReplayValueDiff[]): ReplayStep {
+  return {
+    input,
+    ...(a !== undefined ? { recorded: a.seq } : {}),
+    ...(b !== undefined ? { replayed: b.seq } : {}),
+    paths: d.slice(0, MAX_STEP_PATHS).map((x) => x.path),
+    ...(d.length > MAX_STEP_PATHS ? { more: d.length - MAX_STEP_PATHS } : {})
+  }
 }
 
 function refOf(event: HistoryEvent, input: number, label?: string): ReplayEntryRef {

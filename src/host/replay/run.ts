@@ -11,7 +11,7 @@ import { readBatch } from '../recorder/entry'
 import type { DistributiveOmit } from '../recorder/history'
 import type { WorkerData, WorkerMessage } from '../runtime/messages'
 import { workerEntry } from '../runtime/runtime-worker'
-import { compareHistories } from './compare'
+import { compareHistories, type CompareMeta } from './compare'
 import { replayScript } from './script'
 
 /** The module could not be loaded, or its thread ended before the replay did. */
@@ -34,6 +34,8 @@ export interface ReplayOptions {
   signal?: AbortSignal
   /** What the runtime prints. @default ignored */
   log?: (chunk: string) => void
+  /** Hears of each row of the two runs side by side (see `CompareMeta.onStep`). */
+  onStep?: CompareMeta['onStep']
 }
 
 export interface ReplayResult {
@@ -116,6 +118,11 @@ export async function replaySession(options: ReplayOptions): Promise<ReplayResul
     })
   })
   issues.sort((a, b) => a.input - b.input)
-  const report = compareHistories(events, history, { module, runtime: options.runtime ?? null, issues })
+  const report = compareHistories(events, history, {
+    module,
+    runtime: options.runtime ?? null,
+    issues,
+    ...(options.onStep !== undefined ? { onStep: options.onStep } : {})
+  })
   return { report, history }
 }

@@ -15,6 +15,7 @@ import { createSessionsRoutes } from './sessions-routes'
 import { createRedactionRoutes } from './redaction-routes'
 import { createWatchRoutes } from './watch-routes'
 import { createAttachRoutes } from './attach-routes'
+import { createReplayRoutes } from './replay-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
 import { originGuard, tokenGuard } from './guard'
@@ -45,7 +46,8 @@ export const DATA_PATHS = [
   '/watches',
   '/breaks',
   '/redaction',
-  '/attach'
+  '/attach',
+  '/replay'
 ] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
@@ -81,6 +83,7 @@ export function createApp({ host, hub, token, port, rendererDir, journal, ...api
   app.route('/', createWatchRoutes({ host }))
   app.route('/', createRedactionRoutes({ host }))
   app.route('/', createAttachRoutes({ host }))
+  app.route('/', createReplayRoutes({ host, hub }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

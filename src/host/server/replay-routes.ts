@@ -1,0 +1,138 @@
+/**
+ * Replay from the window (issue 14): `POST /replay` starts a replay of the host's history, or of a
+ * session file sent as the body, against a module (by default the runtime's own, loaded afresh
+ * from disk), leaving out the inputs `without` names; one at a time (409 while one runs). Its
+ * progress and end are the `replay` event outside the history; `GET /replay` answers the last one
+ * with its report, the two runs side by side and the replayed history (bounded); `DELETE /replay`
+ * cancels it. The host's history is never touched.
+ */
+import { Hono, type Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_EVENTS } from '../../shared/document'
+import type { HistoryEvent } from '../../shared/protocol'
+import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
+import type { ReplayRequest } from '../../shared/replay'
+import type { Host } from '../host'
+import { LoadError } from '../loader/load'
+import { readSession, SessionError } from '../recorder/session-file'
+import { historyEvents, NotReplayable, ReplayBusy, ReplayJobs, type ReplayJobStart } from '../replay'
+import type { EventHub } from './events'
+import { jsonBody, requireType } from './body'
+
+const USAGE =
+  'send {"module"?: "path/to/runtime.mjs", "without"?: [seq, …]} as JSON to replay the host’s history, or a session file as ' +
+  'application/x-ndjson with ?module=…&without=1,2'
+
+export interface ReplayRoutesOptions {
+  host: Host
+  hub: EventHub
+  /** Give up on a session upload that sends nothing for this long. @default 10_000 */
+  idleMs?: number
+}
+
+/**
+ * The replay routes, to mount at `/`.
+ * @example app.route('/', createReplayRoutes({ host, hub }))
+ */
+export function createReplayRoutes({ host, hub, idleMs = 10_000 }: ReplayRoutesOptions): Hono {
+  const app = new Hono()
+  const jobs = new ReplayJobs((notice) => hub.broadcast('replay', { ...notice }))
+
+  app.post('/replay', async (c) => {
+    if (jobs.running) throw busy()
+    requireType(c, ['application/json', 'application/x-ndjson', 'application/jsonl'])
+    const isJson = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')
+    const start = isJson ? fromHistory(host, await jsonBody(c)) : await fromSession(host, c, idleMs)
+    try {
+      return c.json(await jobs.start(start), 202)
+    } catch (e) {
+      if (e instanceof ReplayBusy) throw busy()
+      if (e instanceof LoadError) throw new HTTPException(400, { message: e.message, cause: e })
+      if (e instanceof NotReplayable) throw new HTTPException(422, { message: e.message, cause: e })
+      throw e
+    }
+  })
+
+  app.get('/replay', (c) => {
+    const result = jobs.result()
+    if (result === undefined) throw new HTTPException(404, { message: 'no replay has run yet: start one with POST /replay' })
+    return c.json(result)
+  })
+
+  app.delete('/replay', (c) => {
+    if (!jobs.cancel()) throw new HTTPException(409, { message: 'no replay is running' })
+    return c.body(null, 204)
+  })
+
+  return app
+}
+
+function busy(): HTTPException {
+  return new HTTPException(409, { message: 'a replay is running already: wait for it to end, or cancel it (DELETE /replay)' })
+}
+
+/** The module asked for, else the runtime's own. */
+function moduleOf(host: Host, asked: string | undefined): string {
+  if (asked !== undefined && asked.trim() !== '') return host.resolvePath(asked)
+  const { path, status } = host.runtimeInfo
+  if (path === null || status === 'attached')
+    throw new HTTPException(400, {
+      message: 'no runtime module is loaded to replay against: name one ("module": "path/to/runtime.mjs")'
+    })
+  return path
+}
+
+function withoutOf(raw: unknown): number[] {
+  if (raw === undefined) return []
+  if (!Array.isArray(raw) || !raw.every((n) => Number.isSafeInteger(n) && (n as number) >= 0))
+    throw new HTTPException(400, { message: `"without" must be a list of the seqs of inputs to leave out: ${USAGE}` })
+  return raw as number[]
+}
+
+/** A replay of the host's own history. */
+function fromHistory(host: Host, body: unknown): ReplayJobStart {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HTTPException(400, { message: USAGE })
+  const { module, without } = body as Record<keyof ReplayRequest, unknown>
+  if (module !== undefined && typeof module !== 'string') throw new HTTPException(400, { message: `"module" must be a path: ${USAGE}` })
+  const events = historyEvents(host.history)
+  // The base alone, with entries folded into it past the history's bounds: the run's start is gone.
+  if (host.history.baseSeq > 0 && !events.slice(1).some((e) => e.type === 'state.initial'))
+    throw new HTTPException(422, {
+      message:
+        'the start of the runtime’s run was folded into the history’s base (--max-entries, --max-mb): replay needs the run from its load. Reload the runtime and record again.'
+    })
+  return {
+    events,
+    module: moduleOf(host, module),
+    source: 'history',
+    without: withoutOf(without),
+    runtime: host.runtimeInfo.name
+  }
+}
+
+/** A replay of a session file sent as the body, its events keeping the file's seqs. */
+async function fromSession(host: Host, c: Context, idleMs: number): Promise<ReplayJobStart> {
+  const module = moduleOf(host, c.req.query('module'))
+  const raw = c.req.query('without')
+  const without = withoutOf(raw === undefined || raw === '' ? undefined : raw.split(',').map((s) => (/^\d+$/.test(s) ? Number(s) : NaN)))
+  const body = c.req.raw.body
+  if (body === null) throw new HTTPException(400, { message: `the body is empty: ${USAGE}` })
+  let imported
+  try {
+    const chunks = await readWhole(body, { idleMs, maxBytes: DOCUMENT_MAX_BYTES })
+    imported = readSession(chunks, { baseSeq: 0, limits: { maxEntries: DOCUMENT_MAX_EVENTS + 1, maxBytes: Number.MAX_SAFE_INTEGER } })
+  } catch (e) {
+    if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e })
+    if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e })
+    if (e instanceof SessionError || e instanceof RangeError)
+      throw new HTTPException(400, { message: `the session file cannot be replayed: ${e.message}`, cause: e })
+    throw e
+  }
+  const { history, fileSeqs, header } = imported
+  // The file's own events (the first is its state.initial), with the seqs the file gave them when it numbered them one by one.
+  const offset = fileSeqs.consecutive ? (fileSeqs.first as number) - (history.baseSeq + 1) : 0
+  const events: HistoryEvent[] = historyEvents(history)
+    .slice(1)
+    .map((e) => ({ ...e, seq: e.seq + offset }))
+  return { events, module, source: 'session', without, version: header.version, runtime: header.runtime.name }
+}
