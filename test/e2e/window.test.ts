@@ -133,27 +133,31 @@ describe('the window on the agent example', () => {
     writeFileSync(`${ROOT}docs/screenshot.png`, await page.screenshot())
   })
 
-  test('exports the session and imports it back as the same timeline, marked offline', async () => {
+  test('exports the session and opens it back as a document beside the live session, with the same events and seqs', async () => {
     const { page } = win
     const exported = await (await host.api('/history')).text()
     await page
       .locator('input[type=file]')
       .setInputFiles({ name: 'agent.patchscope.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(exported) })
-    await page.locator('.pill.session', { hasText: 'offline' }).waitFor()
-    await page.getByText('Imported session').waitFor()
-    const again = await (await host.api('/history')).text()
-    const events = (text: string): Omit<HistoryEvent, 'seq'>[] =>
+    await page.locator('.pill.session', { hasText: 'imported' }).waitFor()
+    const events = (text: string): HistoryEvent[] =>
       text
         .trim()
         .split('\n')
-        // Between the header and the closing line (whose digest covers the header's time).
+        // Between the header and the closing line.
         .slice(1, -1)
-        .map((line) => {
-          const { seq: _seq, reset: _reset, ...rest } = JSON.parse(line) as HistoryEvent & { reset?: true }
-          return rest
-        })
-    // The imported session exports as the very file it came from, but for the numbering.
-    expect(events(again)).toEqual(events(exported))
+        .map((line) => JSON.parse(line) as HistoryEvent)
+    // The host's history was not replaced: it exports the same events, the runtime still loaded.
+    expect(events(await (await host.api('/history')).text()).slice(0, events(exported).length)).toEqual(events(exported))
+    expect(((await (await host.api('/runtime')).json()) as { status: string }).status).toBe('loaded')
+    // The document's first and last rows are the file's seqs.
+    const seqs = events(exported).map((e) => e.seq)
+    await page.locator('[role=option] .seq').first().waitFor()
+    // The list follows the newest entry: Home goes to the first, the file's own first seq.
+    await page.locator('main').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('Home')
+    await expect.poll(() => selectedSeq(page)).toBe(seqs[0])
+    await page.getByRole('button', { name: 'Close agent.patchscope.ndjson' }).click()
     expect(win.errors).toEqual([])
   })
 })
