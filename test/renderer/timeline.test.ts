@@ -285,4 +285,20 @@ describe('Timeline grouped by action', () => {
     await tick()
     expect([timeline.selected, timeline.selectedUnit, timeline.following]).toEqual([11, 5, true])
   })
+
+  test("an effects note taken into an expanded unit, then found to be the next entry's, moves to that entry's group", async () => {
+    const { log, store, timeline } = await grouped()
+    timeline.toggle(4)
+    log.custom(noteData({ note: 'effects', effects: [] }))
+    feed(store, log)
+    timeline.changed()
+    await tick()
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 10, 8, 9, 10])
+    log.status('completed', 'e1')
+    feed(store, log)
+    timeline.changed()
+    await tick()
+    // The note and the status are one group now, the status its row.
+    expect(rows(timeline)).toEqual([0, 3, 6, 7, 9, 8, 9, 11])
+  })
 })

@@ -45,6 +45,9 @@ class FakeHistory implements UnitSource {
   outcome(type: string, outcome: 'no change' | 'threw' | 'rejected' | 'changed', error?: string): this {
     return this.note({ note: 'dispatch', outcome, cause: { type }, ...(error ? { error } : {}) })
   }
+  effects(): this {
+    return this.note({ note: 'effects', effects: [] })
+  }
   status(): this {
     return this.#add({ type: 'execution.status', status: 'started', executionId: 'e' })
   }
@@ -162,5 +165,43 @@ describe('actions as units', () => {
       [0, 0, '-', 0],
       [1, 1, 'b', 1]
     ])
+  })
+
+  test("identical host dispatches in a row: the first's changed note, written as the second starts, does not split the second", () => {
+    const h = new FakeHistory()
+      .input('add')
+      .update('todos', 'add')
+      .update('stats', 'add')
+      .input('add')
+      .outcome('add', 'changed')
+      .update('todos', 'add')
+      .update('stats', 'add')
+    const units = new Units(h)
+    units.update()
+    expect(groups(units)).toEqual([
+      [0, 0, '-', 0],
+      [1, 3, 'add', 2],
+      [4, 7, 'add', 2]
+    ])
+  })
+
+  test('effects notes belong to the group of the entry after them, and neither start nor close a unit', () => {
+    const h = new FakeHistory().effects().input('add').update('a', 'add').effects().update('b', 'add').effects().status().effects()
+    const units = new Units(h)
+    units.update()
+    // The effects before the input are the unit's; the last, waiting for its entry, is the newest group's for now.
+    expect(groups(units)).toEqual([
+      [0, 0, '-', 0],
+      [1, 5, 'add', 2],
+      [6, 8, '-', 0]
+    ])
+    // Taken one entry at a time, the same groups.
+    const one = new FakeHistory()
+    const step = new Units(one)
+    for (const e of h.events.slice(1)) {
+      one.events.push(e)
+      step.update()
+    }
+    expect(groups(step)).toEqual(groups(units))
   })
 })

@@ -252,12 +252,15 @@ export class Timeline {
   /** Grouped rows are taken again from the first entry (the filter, the grouping or an expansion changed). */
   #regroup(): void {
     this.#keys = []
+    this.#ownKey = -1
     this.#group = 0
     this.#groupedUpTo = 0
   }
 
   /** Entries grouped rows were taken for. */
   #groupedUpTo = 0
+  /** The key of the last group's own row taken. */
+  #ownKey = -1
 
   /** Takes grouped rows for the entries from `#groupedUpTo` on: O(new entries). */
   #takeGrouped(n: number): void {
@@ -268,7 +271,15 @@ export class Timeline {
       if (this.#test !== undefined && !this.#test(i)) continue
       const g = this.#group
       const own = 2 * units.start(g)
-      if (this.#keys.length === 0 || (this.#keys[this.#keys.length - 1] as number) < own) this.#keys.push(own)
+      if (own !== this.#ownKey) {
+        // A group that begins before rows already taken (effects notes belong to the entry after them): take all again.
+        if (this.#keys.length > 0 && (this.#keys[this.#keys.length - 1] as number) > own) {
+          this.#regroup()
+          return this.#takeGrouped(n)
+        }
+        this.#keys.push(own)
+        this.#ownKey = own
+      }
       if (this.#expanded.has(g)) this.#keys.push(2 * i + 1)
     }
     this.#groupedUpTo = n

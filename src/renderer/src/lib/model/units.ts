@@ -9,7 +9,10 @@
  * - an update joins the open unit when its cause has the unit's action type, else starts a unit;
  * - a dispatch note joins the open unit of its cause's type (marking it no change, threw or
  *   rejected, and closing it), else is a unit of its own; a `changed` note closes the open unit of
- *   its type (two identical actions in a row are so two units);
+ *   its type once that unit changed something (two identical actions in a row are so two units;
+ *   the note of the first, written as the second starts, joins the second's input unit);
+ * - an effects note (what the runtime's thread could not know in advance, written just before the
+ *   entry it is for) belongs to the group of the entry after it: it starts no group and closes none;
  * - anything else is a group of its own and closes the open unit.
  * A thunk's plain actions are each a unit. Grouping is incremental: `update` looks at the new
  * entries only.
@@ -43,6 +46,8 @@ export class Units {
   #input = new Set<number>()
   /** The last group still takes entries of its action. */
   #open = false
+  /** The first of the effects notes just read, which belong to the group the next entry starts (-1: none). */
+  #pending = -1
   #scanned = 0
   #generation = -1
 
@@ -124,12 +129,14 @@ export class Units {
     this.#error.clear()
     this.#input.clear()
     this.#open = false
+    this.#pending = -1
     this.#scanned = 0
     this.#generation = this.source.generation
   }
 
   #group(index: number, type: string | undefined, open: boolean): number {
-    this.#start.push(index)
+    this.#start.push(this.#pending >= 0 ? this.#pending : index)
+    this.#pending = -1
     this.#type.push(type)
     this.#changes.push(0)
     this.#open = open
@@ -149,11 +156,16 @@ export class Units {
       const type = s.causeType(i) ?? ''
       let g = this.#openOf(type)
       if (g < 0) g = this.#group(i, type, true)
+      else this.#pending = -1
       this.#changes[g] = (this.#changes[g] as number) + 1
       return
     }
     // Only an entry whose text holds the tag can be a note: the others are not parsed.
     const note = t === 'custom-event' && s.raw(i).includes('"$patchscope"') ? noteOf(s.event(i)) : undefined
+    if (note?.note === 'effects') {
+      if (this.#pending < 0) this.#pending = i
+      return
+    }
     if (note?.note === 'input') {
       const action = note.action
       const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
@@ -164,12 +176,16 @@ export class Units {
     if (note?.note === 'dispatch' && typeof note.cause?.type === 'string') {
       const open = this.#openOf(note.cause.type)
       if (note.outcome === 'changed') {
-        if (open >= 0) this.#open = false
-        else this.#group(i, undefined, false)
+        // An input unit that changed nothing yet is the next dispatch: the note is its predecessor's.
+        if (open >= 0) {
+          if ((this.#changes[open] as number) > 0) this.#open = false
+          this.#pending = -1
+        } else this.#group(i, undefined, false)
         return
       }
       const g = open >= 0 && !this.#outcome.has(open) ? open : this.#group(i, note.cause.type, false)
       this.#open = false
+      this.#pending = -1
       // A unit whose dispatch changed something and then failed keeps its changes and says it failed.
       this.#outcome.set(g, note.outcome)
       if (typeof note.error === 'string') this.#error.set(g, note.error)
