@@ -139,3 +139,22 @@ export interface ReplayRequest {
   /** Seqs of input notes to leave out. */
   without?: number[]
 }
+
+const PHASES: readonly string[] = ['running', 'done', 'failed', 'cancelled']
+
+/** Narrows a `replay` event outside the history (read by the window); undefined when it is not one. */
+export function readReplayNotice(v: unknown): ReplayNotice | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined
+  const n = v as Record<string, unknown>
+  const ok =
+    typeof n.id === 'number' &&
+    typeof n.phase === 'string' &&
+    PHASES.includes(n.phase) &&
+    typeof n.module === 'string' &&
+    (n.source === 'history' || n.source === 'session') &&
+    Array.isArray(n.without) &&
+    n.without.every((s) => typeof s === 'number') &&
+    typeof n.done === 'number' &&
+    typeof n.total === 'number'
+  return ok ? (v as ReplayNotice) : undefined
+}

@@ -6,13 +6,14 @@ import type { PatchscopeApi } from '../../../shared/api'
 import type { JournalStatus } from '../../../shared/journal'
 import { Connection } from './connection.svelte'
 import { Dispatcher } from './dispatcher.svelte'
-import { Documents, LIVE, type DocumentView } from './documents.svelte'
+import { Documents, LIVE, documentFile, type DocumentView } from './documents.svelte'
 import { Inspector } from './inspector.svelte'
 import { HistoryStore } from './model/store'
 import { RuntimeChecks } from './runtime-checks.svelte'
 import { Sessions } from './sessions.svelte'
 import { Timeline } from './timeline.svelte'
 import { PauseBar } from './pause.svelte'
+import { Replay } from './replay.svelte'
 import { Watches } from './watches.svelte'
 
 const KEY = Symbol('patchscope')
@@ -59,6 +60,7 @@ export class App {
   readonly sessions: Sessions
   readonly dispatcher: Dispatcher
   readonly pause: PauseBar
+  readonly replay: Replay
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
     const live = new SessionView(new HistoryStore(), (path, init) => this.connection.request(path, init))
@@ -87,10 +89,21 @@ export class App {
       }
     })
     this.pause = new PauseBar({ connection, store: live.store, timeline: live.timeline, showState: () => (live.inspector.tab = 'state') })
+    this.replay = new Replay({
+      request,
+      source: () => {
+        const doc = this.documents.document
+        return doc === undefined
+          ? { store: live.store, name: 'the live session' }
+          : { store: doc.view.store, name: doc.name, file: () => documentFile(doc) }
+      },
+      runtimeModule: () => (connection.runtime.status === 'attached' ? null : connection.runtime.path)
+    })
     connection.onNotice = (type, data) => {
       if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
       else if (type === 'watches') live.watches.changed(data)
       else if (type === 'runtime') this.pause.runtimeChanged()
+      else if (type === 'replay') this.replay.noticed(data)
     }
   }
 

@@ -1,0 +1,322 @@
+/**
+ * The Replay view's state (issue 14): which session and module to replay, which inputs to leave
+ * out, the host's replay as the `replay` events tell it (`POST /replay`, `GET /replay`,
+ * `DELETE /replay`), and its result as rows side by side — the recorded entry, the replayed one
+ * it was matched with, and the paths that differ — with both states at the selected row.
+ */
+import type { HistoryEvent, Slices } from '../../../shared/protocol'
+import { noteOf } from '../../../shared/notes'
+import { readReplayNotice, type ReplayNotice, type ReplayResultBody, type ReplayStep } from '../../../shared/replay'
+import { diffStates, type Change } from './model/diff'
+import { errorOf, unreachable } from './model/host-errors'
+import { HistoryStore } from './model/store'
+
+/** The session a replay runs: the live history (the host's own), or a document sent as a file. */
+export interface ReplaySource {
+  store: HistoryStore
+  /** What the view calls it ('the live session', a file's name). */
+  name: string
+  /** A document's session file; absent for the live session, which the host holds. */
+  file?: () => Blob
+}
+
+export interface ReplayDeps {
+  request(path: string, init?: RequestInit): Promise<Response>
+  /** The session shown now. */
+  source(): ReplaySource
+  /** The live runtime's module, the default to replay against. */
+  runtimeModule(): string | null
+}
+
+/** One side of a row: the entry's seq in its history and what it is, in words. */
+export interface RowEntry {
+  seq: number
+  text: string
+}
+
+export interface ReplayRow {
+  input: number
+  recorded?: RowEntry
+  replayed?: RowEntry
+  kind: 'same' | 'changed' | 'vanished' | 'appeared'
+  paths: string[]
+  more: number
+}
+
+/** An input of the session, to leave out or keep. */
+export interface InputChoice {
+  seq: number
+  type: string
+}
+
+/** Both states at the selected row, and what differs between them. */
+export interface RowDetail {
+  recorded: Slices | undefined
+  replayed: Slices | undefined
+  changes: Change[]
+  truncated: boolean
+}
+
+export class Replay {
+  open = $state(false)
+  /** The module typed in; empty means the runtime's own. */
+  module = $state('')
+  /** Seqs of the inputs to leave out. */
+  without = $state.raw<readonly number[]>([])
+  /** The inputs of the session shown, as last listed. */
+  inputs = $state.raw<readonly InputChoice[]>([])
+  /** The host's replay, as last told. */
+  notice = $state.raw<ReplayNotice | undefined>()
+  result = $state.raw<ReplayResultBody | undefined>()
+  error = $state<string | undefined>()
+  busy = $state(false)
+  /** The row selected, or -1. */
+  selected = $state(-1)
+  /** Only the rows that differ. */
+  onlyChanged = $state(false)
+  /** The session this window started the shown replay on, and the replayed history read into a store. */
+  #recorded = $state.raw<ReplaySource | undefined>()
+  #replayed = $state.raw<HistoryStore | undefined>()
+  /** The replay this window started (another window's is shown as running, not as ours). */
+  #mine: number | undefined
+
+  constructor(private readonly deps: ReplayDeps) {}
+
+  /** True while the host replays. */
+  get running(): boolean {
+    return this.notice?.phase === 'running'
+  }
+
+  /** The session the rows' recorded side is read from. */
+  get recordedName(): string | undefined {
+    return this.#recorded?.name
+  }
+
+  show(): void {
+    this.open = true
+    this.listInputs()
+  }
+
+  close(): void {
+    this.open = false
+  }
+
+  /** Lists the inputs of the session shown (its `input` notes), keeping the choices that are still there. */
+  listInputs(): void {
+    const { store } = this.deps.source()
+    const out: InputChoice[] = []
+    for (let i = 0; i < store.length; i++) {
+      // Only a custom event can be a note; its text is read only when it names one.
+      if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) continue
+      const note = noteOf(store.event(i))
+      if (note?.note !== 'input') continue
+      const action = note.action
+      const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
+      out.push({ seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' })
+    }
+    this.inputs = out
+    const held = out.map((x) => x.seq)
+    this.without = this.without.filter((seq) => held.includes(seq))
+  }
+
+  /** Leaves an input out of the next replay, or puts it back. */
+  toggleInput(seq: number): void {
+    this.without = this.without.includes(seq) ? this.without.filter((s) => s !== seq) : [...this.without, seq].sort((a, b) => a - b)
+  }
+
+  /** Starts a replay of the session shown. */
+  async start(): Promise<void> {
+    if (this.running || this.busy) return
+    const source = this.deps.source()
+    const module = this.module.trim()
+    if (module === '' && this.deps.runtimeModule() === null) {
+      this.error = 'No runtime module is loaded: type the path of the module to replay against.'
+      return
+    }
+    this.busy = true
+    this.error = undefined
+    try {
+      let res: Response
+      try {
+        res = await this.deps.request(...this.#post(source, module))
+      } catch (e) {
+        this.error = unreachable(e)
+        return
+      }
+      if (!res.ok) {
+        this.error = `The replay did not start: ${await errorOf(res)}`
+        return
+      }
+      const notice = readReplayNotice(await res.json())
+      if (notice === undefined) {
+        this.error = 'The replay did not start: the host answered something that is not a replay'
+        return
+      }
+      this.#mine = notice.id
+      this.#recorded = source
+      this.#replayed = undefined
+      this.result = undefined
+      this.selected = -1
+      // A notice for this replay may have come first, over the stream.
+      if (this.notice === undefined || this.notice.id < notice.id) this.notice = notice
+      if (this.notice.phase !== 'running') await this.#fetchResult()
+    } finally {
+      this.busy = false
+    }
+  }
+
+  #post(source: ReplaySource, module: string): [string, RequestInit] {
+    if (source.file === undefined) {
+      const body = JSON.stringify({ ...(module !== '' ? { module } : {}), without: this.without })
+      return ['/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body }]
+    }
+    const q = [
+      ...(module !== '' ? [`module=${encodeURIComponent(module)}`] : []),
+      ...(this.without.length > 0 ? [`without=${this.without.join(',')}`] : [])
+    ].join('&')
+    return [`/replay${q ? `?${q}` : ''}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: source.file() }]
+  }
+
+  async cancel(): Promise<void> {
+    try {
+      const res = await this.deps.request('/replay', { method: 'DELETE' })
+      // 409: it ended meanwhile; its end is on its way.
+      if (!res.ok && res.status !== 409) this.error = `The replay was not cancelled: ${await errorOf(res)}`
+    } catch (e) {
+      this.error = unreachable(e)
+    }
+  }
+
+  /** A `replay` event from the stream. */
+  noticed(data: unknown): void {
+    const notice = readReplayNotice(data)
+    if (notice === undefined || (this.notice !== undefined && notice.id < this.notice.id)) return
+    this.notice = notice
+    if (notice.phase !== 'running' && notice.id === this.#mine && this.result?.id !== notice.id) void this.#fetchResult()
+  }
+
+  async #fetchResult(): Promise<void> {
+    let body: ReplayResultBody
+    try {
+      const res = await this.deps.request('/replay')
+      if (!res.ok) {
+        this.error = `The replay’s result could not be read: ${await errorOf(res)}`
+        return
+      }
+      body = (await res.json()) as ReplayResultBody
+    } catch (e) {
+      this.error = unreachable(e)
+      return
+    }
+    if (body.id !== this.#mine) return
+    this.#replayed = storeOf(body.history)
+    this.result = body
+    this.notice = readReplayNotice(body) ?? this.notice
+    this.selected = -1
+  }
+
+  /** The rows side by side: every aligned pair, or only those that differ. */
+  readonly rows: readonly ReplayRow[] = $derived.by(() => {
+    const steps = this.result?.steps ?? []
+    const recorded = this.#recorded?.store
+    const replayed = this.#replayed
+    const out: ReplayRow[] = []
+    for (const step of steps) {
+      const row = rowOf(step, recorded, replayed)
+      if (!this.onlyChanged || row.kind !== 'same') out.push(row)
+    }
+    return out
+  })
+
+  /** How many rows differ. */
+  readonly changedRows = $derived((this.result?.steps ?? []).filter((s) => s.paths.length > 0).length)
+
+  /** Both states at the selected row: each side's state after its entry, or after the last entry it had before. */
+  readonly detail: RowDetail | undefined = $derived.by(() => {
+    const rows = this.rows
+    if (this.selected < 0 || this.selected >= rows.length) return undefined
+    const seqOf = (side: 'recorded' | 'replayed'): number | undefined => {
+      for (let i = this.selected; i >= 0; i--) {
+        const e = rows[i]?.[side]
+        if (e !== undefined) return e.seq
+      }
+      return undefined
+    }
+    const recorded = stateOf(this.#recorded?.store, seqOf('recorded'))
+    const replayed = stateOf(this.#replayed, seqOf('replayed'))
+    const { changes, truncated } =
+      recorded !== undefined && replayed !== undefined ? diffStates(recorded, replayed) : { changes: [], truncated: false }
+    return { recorded, replayed, changes, truncated }
+  })
+
+  /** Moves the selection by `delta` rows (keyboard). */
+  step(delta: number): void {
+    const n = this.rows.length
+    if (n === 0) return
+    this.selected = Math.min(n - 1, Math.max(0, (this.selected < 0 ? (delta > 0 ? -1 : n) : this.selected) + delta))
+  }
+
+  /** Selects the next row that differs after the selected one (or the first). */
+  nextChange(): void {
+    const rows = this.rows
+    for (let i = this.selected + 1; i < rows.length; i++) {
+      if (rows[i]?.kind !== 'same') {
+        this.selected = i
+        return
+      }
+    }
+  }
+}
+
+function storeOf(events: readonly HistoryEvent[]): HistoryStore | undefined {
+  const first = events[0]
+  if (first?.type !== 'state.initial') return undefined
+  const store = new HistoryStore()
+  store.reset(first)
+  for (let i = 1; i < events.length; i++) {
+    const e = events[i] as HistoryEvent
+    store.ingest(e, JSON.stringify(e))
+  }
+  return store
+}
+
+function stateOf(store: HistoryStore | undefined, seq: number | undefined): Slices | undefined {
+  if (store === undefined || seq === undefined) return undefined
+  const index = store.indexOf(seq)
+  return index < 0 ? undefined : store.stateAt(index)
+}
+
+function rowOf(step: ReplayStep, recorded: HistoryStore | undefined, replayed: HistoryStore | undefined): ReplayRow {
+  const kind =
+    step.recorded === undefined ? 'appeared' : step.replayed === undefined ? 'vanished' : step.paths.length > 0 ? 'changed' : 'same'
+  return {
+    input: step.input,
+    ...(step.recorded !== undefined ? { recorded: { seq: step.recorded, text: textOf(recorded, step.recorded) } } : {}),
+    ...(step.replayed !== undefined ? { replayed: { seq: step.replayed, text: textOf(replayed, step.replayed) } } : {}),
+    kind,
+    paths: step.paths.filter((p) => p !== ''),
+    more: step.more ?? 0
+  }
+}
+
+/** What an entry is, in a few words: its slice and action, a status, a note. */
+export function textOf(store: HistoryStore | undefined, seq: number): string {
+  const index = store?.indexOf(seq) ?? -1
+  if (store === undefined || index < 0) return '(not held by this window)'
+  const e = store.event(index)
+  switch (e.type) {
+    case 'state.initial':
+      return 'the initial state'
+    case 'state.update':
+      return `${e.slice} · ${e.cause.type}`
+    case 'execution.status':
+      return `${e.status} ${e.executionId}${e.turnId !== undefined ? ` / ${e.turnId}` : ''}${e.error !== undefined ? `: ${e.error}` : ''}`
+    default: {
+      const note = noteOf(e)
+      if (note === undefined) return 'custom event'
+      if (note.note === 'dispatch') return `${note.cause.type}: ${note.outcome}${note.error !== undefined ? ` (${note.error})` : ''}`
+      if (note.note === 'runtime-error') return `runtime error: ${note.message}`
+      return note.note
+    }
+  }
+}
