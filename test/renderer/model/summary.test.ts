@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { changedPaths, hostNote, related, summarize, touches } from '../../../src/renderer/src/lib/model/summary'
+import { changedPaths, effectsNoteText, hostNote, related, summarize, touches } from '../../../src/renderer/src/lib/model/summary'
+import { noteData } from '../../../src/shared/notes'
 import type { HistoryEvent, Json, Operation, StateUpdateEvent } from '../../../src/shared/protocol'
 
 const update = (change: Partial<StateUpdateEvent>, slice = 'todos'): StateUpdateEvent => ({
@@ -160,5 +161,26 @@ describe('touches', () => {
   test('takes every base or reset as a change of every path', () => {
     expect(touches({ type: 'state.initial', seq: 3, slices: {}, timestamp: 0, reset: true }, path)).toBe(true)
     expect(touches(custom({ todos: 1 }), path)).toBe(false)
+  })
+})
+
+describe('notes of actions as units', () => {
+  test('an effects note says what the runtime read, by kind', () => {
+    const e = {
+      type: 'custom-event',
+      seq: 1,
+      timestamp: 0,
+      data: noteData({
+        note: 'effects',
+        effects: [
+          { k: 'random', v: 0.1 },
+          { k: 'random', v: 0.2 },
+          { k: 'now', v: 5 }
+        ]
+      })
+    } as const
+    expect(effectsNoteText(e)).toBe('effects: random ×2, now')
+    expect(summarize(e)).toBe('effects: random ×2, now')
+    expect(effectsNoteText({ type: 'custom-event', seq: 2, timestamp: 0, data: { k: 1 } })).toBeUndefined()
   })
 })

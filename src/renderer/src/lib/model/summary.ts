@@ -6,6 +6,7 @@ import { noteOf, type RuntimeErrorNote } from '../../../../shared/notes'
 import type { HistoryEvent, Json, JsonObject, Operation } from '../../../../shared/protocol'
 import { describeTagged, preview, unwrap } from './format'
 import type { HistoryStore } from './store'
+import type { Units } from './units'
 
 /** The runtime error a note records, if the entry is one (other notes are not errors). */
 export function hostNote(e: HistoryEvent): RuntimeErrorNote | undefined {
@@ -33,9 +34,21 @@ export function summarize(e: HistoryEvent): string {
     case 'custom-event': {
       const note = hostNote(e)
       if (note !== undefined) return `runtime ${note.kind}: ${note.message}`
-      return actionNoteText(e) ?? dataText(e.data)
+      return actionNoteText(e) ?? effectsNoteText(e) ?? dataText(e.data)
     }
   }
+}
+
+/**
+ * An effects note in words (what the runtime read that replay feeds back): `effects: random ×6, now`;
+ * undefined for any other entry.
+ */
+export function effectsNoteText(e: HistoryEvent): string | undefined {
+  const n = noteOf(e)
+  if (n?.note !== 'effects' || !Array.isArray(n.effects)) return undefined
+  const counts = new Map<string, number>()
+  for (const effect of n.effects) counts.set(String(effect?.k), (counts.get(String(effect?.k)) ?? 0) + 1)
+  return `effects: ${[...counts].map(([k, c]) => (c > 1 ? `${k} ×${c}` : k)).join(', ') || 'none'}`
 }
 
 /**
@@ -153,12 +166,34 @@ export function touches(e: HistoryEvent, tokens: readonly string[]): boolean {
  * that stand in their column: statuses, "event"), the action types seen, and the names of the
  * custom events in view. Within bounds, so that the summary keeps room at 1024 px.
  */
-export function columnWidths(store: HistoryStore, inView: readonly number[]): { what: string; cause: string } {
+export function columnWidths(
+  store: HistoryStore,
+  inView: readonly number[],
+  grouped?: { units: Units; inView: readonly number[] }
+): { what: string; cause: string } {
   let what = 'completed'.length
   for (const name of store.sliceNames) what = Math.max(what, name.length)
   let cause = 6
   for (const type of store.actionTypes) cause = Math.max(cause, type.length)
   for (const i of inView) if (store.type(i) === 'custom-event') cause = Math.max(cause, eventName(store.event(i))?.length ?? 0)
+  // A unit's row: its action (a thunk's is named by no update), its slices after the ▸ button.
+  for (const g of grouped?.inView ?? []) {
+    const units = grouped?.units as Units
+    cause = Math.max(cause, units.action(g)?.length ?? 0)
+    what = Math.max(what, unitSlices(store, units, g).join(', ').length + 3)
+  }
   const clamp = (n: number, max: number): string => `${Math.min(n, max) + 1}ch`
-  return { what: clamp(what, 16), cause: clamp(cause, 26) }
+  return { what: clamp(what, 20), cause: clamp(cause, 26) }
+}
+
+/** The slices a unit changed, in the order first changed (of its first `limit` entries: a unit may hold a long burst). */
+export function unitSlices(store: HistoryStore, units: Units, group: number, limit = 2000): string[] {
+  const start = units.start(group)
+  const end = Math.min(units.end(group), start + limit)
+  const slices: string[] = []
+  for (let i = start; i <= end; i++) {
+    const s = store.slice(i)
+    if (s !== undefined && !slices.includes(s)) slices.push(s)
+  }
+  return slices
 }
