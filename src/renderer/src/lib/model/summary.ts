@@ -180,10 +180,10 @@ export function columnWidths(
   for (const g of grouped?.inView ?? []) {
     const units = grouped?.units as Units
     cause = Math.max(cause, units.action(g)?.length ?? 0)
-    what = Math.max(what, unitSlices(store, units, g).join(', ').length + 3)
+    what = Math.max(what, unitSlices(store, units, g).join(', ').length + 2)
   }
   const clamp = (n: number, max: number): string => `${Math.min(n, max) + 1}ch`
-  return { what: clamp(what, 20), cause: clamp(cause, 26) }
+  return { what: clamp(what, 16), cause: clamp(cause, 26) }
 }
 
 /** The slices a unit changed, in the order first changed (of its first `limit` entries: a unit may hold a long burst). */
