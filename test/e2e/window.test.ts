@@ -52,6 +52,8 @@ describe('the window on the agent example', () => {
   test('shows, for a selected entry, the same state as GET /state?at=SEQ', async () => {
     const { page } = win
     await settled()
+    // An entry, each on its row (grouped by action, a row is the state after its action's last entry).
+    await page.getByLabel('Rows').selectOption('flat')
     await page.locator('[role=option]', { hasText: 'agent/token' }).nth(3).click()
     const seq = await selectedSeq(page)
     await page.getByRole('tab', { name: 'State' }).click()
@@ -64,6 +66,8 @@ describe('the window on the agent example', () => {
 
   test('steps with the keyboard: ← → one entry, Home and End', async () => {
     const { page } = win
+    // One entry a step: the flat list (grouped by action, a step is an action; test/e2e/units.test.ts).
+    await page.getByLabel('Rows').selectOption('flat')
     await page.locator('[role=option]', { hasText: 'agent/token' }).nth(5).click()
     const start = await selectedSeq(page)
     await page.keyboard.press('ArrowLeft')
@@ -77,6 +81,7 @@ describe('the window on the agent example', () => {
     await page.keyboard.press('End')
     await page.getByText('following the newest entry').waitFor()
     expect(await selectedSeq(page)).toBeGreaterThan(start)
+    await page.getByLabel('Rows').selectOption('units')
   })
 
   test('answers "what changed this field?" for a streamed message', async () => {
