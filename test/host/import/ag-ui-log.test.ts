@@ -1,10 +1,11 @@
 import { EventType, type AGUIEvent } from '@ag-ui/core'
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch'
 import { describe, expect, test } from 'vitest'
+import { MESSAGES_SLICE } from '../../../src/host/ag-ui'
 import { convertForeign, ForeignFileError } from '../../../src/host/import'
-import { MESSAGES_SLICE } from '../../../src/host/import/ag-ui-log'
 import { encode } from '../../../src/host/recorder/encode'
-import type { HistoryEvent, Json, Slices } from '../../../src/shared/protocol'
+import { noteOf } from '../../../src/shared/notes'
+import type { HistoryEvent, Slices } from '../../../src/shared/protocol'
 import { entries, readLines } from './helpers'
 
 const T0 = Date.UTC(2026, 11, 1, 10)
@@ -37,8 +38,6 @@ const RUN: AGUIEvent[] = [
   { type: EventType.TOOL_CALL_RESULT, messageId: 'm2', toolCallId: 'tc1', content: 'rain at noon', timestamp: T0 + 6 },
   { type: EventType.STEP_FINISHED, stepName: 'search', timestamp: T0 + 7 },
   { type: EventType.STEP_STARTED, stepName: 'search', timestamp: T0 + 8 },
-  { type: EventType.STATE_DELTA, delta: [{ op: 'remove', path: '/missing/key' }], timestamp: T0 + 9 },
-  { type: EventType.CUSTOM, name: 'progress', value: { percent: 50 }, timestamp: T0 + 10 },
   {
     type: EventType.STATE_DELTA,
     delta: [
@@ -46,8 +45,12 @@ const RUN: AGUIEvent[] = [
       { op: 'replace', path: '/plan/done', value: true },
       { op: 'add', path: '/notes', value: ['a'] }
     ],
-    timestamp: T0 + 11
+    timestamp: T0 + 9
   },
+  { type: EventType.CUSTOM, name: 'progress', value: { percent: 50 }, timestamp: T0 + 10 },
+  { type: EventType.STATE_DELTA, delta: [{ op: 'remove', path: '/missing/key' }], timestamp: T0 + 11 },
+  // Out of step since the delta before did not apply: not applied either, though it would apply.
+  { type: EventType.STATE_DELTA, delta: [{ op: 'replace', path: '/plan/done', value: false }] },
   { type: EventType.STEP_FINISHED, stepName: 'search', timestamp: T0 + 12 },
   { type: EventType.RUN_FINISHED, threadId: 't1', runId: 'r1', timestamp: T0 + 13 },
   { type: EventType.RUN_STARTED, threadId: 't1', runId: 'r2', timestamp: T0 + 14 },
@@ -62,16 +65,25 @@ const RUN: AGUIEvent[] = [
 
 const log = (events: readonly unknown[]): string => events.map((e) => `${JSON.stringify(e)}\n`).join('')
 
-/** The agent's state after the events, as any AG-UI client computes it (snapshots, and deltas applied by fast-json-patch). */
+/**
+ * The agent's state after the events, computed independently: snapshots, and deltas applied by
+ * fast-json-patch from `{}`; once a delta does not apply, the state is kept as it was, later
+ * deltas too, until the next snapshot (Patchscope's policy for a mirror out of step).
+ */
 function agentState(events: readonly AGUIEvent[]): Record<string, unknown> {
   let state: Record<string, unknown> = {}
+  let outOfStep = false
   for (const e of events) {
-    if (e.type === EventType.STATE_SNAPSHOT) state = structuredClone(e.snapshot) as Record<string, unknown>
-    if (e.type === EventType.STATE_DELTA) {
+    if (e.type === EventType.STATE_SNAPSHOT) {
+      state = structuredClone(e.snapshot) as Record<string, unknown>
+      outOfStep = false
+    }
+    if (e.type === EventType.STATE_DELTA && !outOfStep) {
       try {
         state = jsonpatch.applyPatch(structuredClone(state), e.delta as JsonPatchOperation[], true, false).newDocument
       } catch {
-        // A delta that does not apply leaves the state as it was (what a client keeps until the next snapshot).
+        // fast-json-patch refused it: the state stays as it was, out of step until the next snapshot.
+        outOfStep = true
       }
     }
   }
@@ -130,9 +142,9 @@ describe('AG-UI event logs', () => {
     const statuses = events(RUN).filter((e) => e.type === 'execution.status')
     expect(statuses.map(({ status, executionId, turnId, error }) => ({ status, executionId, turnId, error }))).toEqual([
       { status: 'started', executionId: 'r1', turnId: undefined, error: undefined },
-      { status: 'started', executionId: 'r1', turnId: 'search', error: undefined },
+      { status: 'running', executionId: 'r1', turnId: 'search', error: undefined },
       { status: 'completed', executionId: 'r1', turnId: 'search', error: undefined },
-      { status: 'started', executionId: 'r1', turnId: 'search #2', error: undefined },
+      { status: 'running', executionId: 'r1', turnId: 'search #2', error: undefined },
       { status: 'completed', executionId: 'r1', turnId: 'search #2', error: undefined },
       { status: 'completed', executionId: 'r1', turnId: undefined, error: undefined },
       { status: 'started', executionId: 'r2', turnId: undefined, error: undefined },
@@ -173,15 +185,34 @@ describe('AG-UI event logs', () => {
     expect(lastState(RUN.slice(0, 2)).schema).toEqual({ $object: { $ref: '#/defs/x' } })
   })
 
-  test('a delta that does not apply is said, and the state is kept until the next snapshot', () => {
-    const said = events(RUN).filter((e) => e.type === 'custom-event' && (e.data as { type?: Json }).type === 'STATE_DELTA')
-    expect(said).toHaveLength(1)
-    expect(said[0]).toMatchObject({
-      data: {
-        delta: [{ op: 'remove', path: '/missing/key' }],
-        notApplied: expect.stringMatching(/^line 16: the delta does not apply to the state \(/)
+  test('a delta that does not apply is said by a note, and the state is kept, later deltas too, until the next snapshot', () => {
+    const all = events(RUN)
+    const said = all.flatMap((e) => {
+      const note = noteOf(e)
+      return note?.note === 'attach' ? [{ ...note, timestamp: e.timestamp }] : []
+    })
+    expect(said).toEqual([
+      {
+        note: 'attach',
+        event: 'delta-not-applied',
+        message: expect.stringMatching(
+          /^STATE_DELTA was not applied: remove \/missing\/key: .*; the state is kept as it was until the next STATE_SNAPSHOT$/
+        ),
+        timestamp: T0 + 11
       },
-      timestamp: T0 + 9
+      {
+        note: 'attach',
+        event: 'delta-not-applied',
+        message:
+          'STATE_DELTA was not applied: the state is out of step since a delta did not apply: it is kept as it was until the next STATE_SNAPSHOT',
+        timestamp: T0 + 11
+      }
+    ])
+    // Neither changed anything: the next change of the agent's state is the snapshot's repair.
+    const after = all.slice(all.findIndex((e) => noteOf(e) !== undefined))
+    expect(after.find((e) => e.type === 'state.update' && e.slice !== MESSAGES_SLICE)).toMatchObject({
+      cause: { type: 'STATE_SNAPSHOT' },
+      timestamp: T0 + 16
     })
   })
 
@@ -210,13 +241,10 @@ describe('AG-UI event logs', () => {
     expect(tokens.map((e) => e.event.timestamp)).toEqual([T0 + 4, T0 + 4])
   })
 
-  test('a saved event stream (data: lines) reads as the same log, with its own line numbers', () => {
+  test('a saved event stream (data: lines) reads as the same log', () => {
     const sse = RUN.map((e) => `event: message\ndata: ${JSON.stringify(e)}\n\n`).join('')
-    // The lines of the events but the closing line (its digest covers the line numbers said).
-    const events = (text: string): string[] => convertForeign(text, 'x', { now: T0 })!.lines.slice(0, -1)
-    const fromStream = events(sse)
-    expect(fromStream.find((l) => l.includes('notApplied'))).toContain('line 47: the delta does not apply')
-    expect(fromStream.map((l) => l.replace('line 47:', 'line 16:'))).toEqual(events(log(RUN)))
+    const lines = (text: string): string[] => convertForeign(text, 'x', { now: T0 })!.lines
+    expect(lines(sse)).toEqual(lines(log(RUN)))
     expect(readLines(convertForeign(sse)!.lines).integrity).toEqual({ complete: true })
   })
 
