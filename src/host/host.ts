@@ -8,6 +8,8 @@ import type { Action, CompareMode, HistoryEvent, Json, RuntimeInfo, Slices } fro
 import { noteData, type RuntimeErrorNote } from '../shared/notes'
 import { Attachment, shownUrl, type AttachmentOptions, type AttachSink, type AttachTarget } from './attach'
 import { readBatch, type EntryBatch } from './recorder/entry'
+import { diffValues, historyEvents, resumePlan } from './replay'
+import type { ReplayIssue, ReplayValueDiff, ResumeOutcome } from '../shared/replay'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
 import { type ImportedSession } from './recorder/session-file'
@@ -52,6 +54,32 @@ export interface HostOptions {
   redactionFile?: string
 }
 
+/** What `Host.resume` resumes: a history's events, and the state recorded at each entry. */
+export interface ResumeSource {
+  events: readonly HistoryEvent[]
+  stateAt: (seq: number) => Slices
+  /** The session file's version, when the events come from one. @default 2 */
+  version?: number
+  /** The session's name, when not the host's own history. */
+  session?: string
+}
+
+export interface ResumeOptions {
+  seq: number
+  /** An absolute module path. */
+  module: string
+  /** The session to resume; by default the host's own history. */
+  source?: ResumeSource
+  onProgress?: (done: number, total: number) => void
+  /** How long loading and replaying may take. @default 60_000 */
+  timeoutMs?: number
+}
+
+/** A resume that could not be done: the module failed, or the replay did not finish. The running runtime is untouched. */
+export class ResumeFailed extends Error {
+  override name = 'ResumeFailed'
+}
+
 /** The cause of the entries that redact the state when redaction at capture starts naming more. */
 export const REDACTION_CAUSE = '(redaction at capture)'
 
@@ -67,6 +95,8 @@ export class Host {
   readonly #log: (text: string) => void
   readonly #importRead: { idleMs: number; maxBytes: number }
   #asBase = false
+  /** A resume's note, written right after the `state.initial` its runtime starts the branch with. */
+  #branch: ((slices: Slices) => void) | undefined
   #held: EntryBatch[] | undefined
   #queue: Promise<unknown> = Promise.resolve()
   /** What the running runtime's recorder found changed in place (a new runtime starts afresh). */
@@ -157,6 +187,68 @@ export class Host {
     if (status === 'attached')
       return Promise.resolve({ ok: false, error: 'a remote stream is attached, not a module: attach it again to reconnect' })
     return this.loadRuntime(path)
+  }
+
+  /**
+   * Resume from here (issue 14): a fresh copy of `module` is brought to entry `seq` of the history
+   * (or of `source`) by replaying the inputs before it with their recorded effects, then goes live
+   * in place of the running runtime. The history is kept whole: the branch begins with a reset
+   * `state.initial` (the state reached) and a resume note naming the entry, whether the state equals
+   * the one recorded there, and what differs.
+   * @throws {NotReplayable} when the entry cannot be resumed at (the reason said); nothing changes
+   * @throws {ResumeFailed} when the module fails or the replay does not finish; the runtime running keeps running
+   */
+  resume({ seq, module, source, onProgress, timeoutMs = 60_000 }: ResumeOptions): Promise<ResumeOutcome> {
+    return this.#serial(async () => {
+      const from = source ?? { events: historyEvents(this.history), stateAt: (s: number) => this.history.stateAt(s) }
+      const plan = resumePlan(from.events, seq, from.version)
+      const recorded = from.stateAt(plan.reached)
+      const issues: ReplayIssue[] = []
+      let outcome: Pick<ResumeOutcome, 'identical' | 'differences' | 'seq'> | undefined
+      const session = from.session
+      this.#branch = (slices) => {
+        const differences: ReplayValueDiff[] = []
+        diffValues(recorded as Json, slices as Json, '', differences, 20)
+        outcome = { identical: differences.length === 0, differences, seq: this.history.lastSeq }
+        this.history.appendEvent({
+          type: 'custom-event',
+          data: noteData({
+            note: 'resume',
+            from: seq,
+            reached: plan.reached,
+            ...(session !== undefined ? { session } : {}),
+            identical: differences.length === 0,
+            ...(differences.length > 0 ? { paths: differences.map((d) => d.path) } : {}),
+            ...(issues.length > 0 ? { issues: issues.slice(0, 20).map((i) => i.message) } : {})
+          }),
+          timestamp: Date.now()
+        })
+      }
+      let result
+      try {
+        await this.#endAttachment()
+        result = await this.runtime.load(module, {
+          script: plan.script,
+          timeoutMs,
+          ...(onProgress !== undefined ? { onProgress } : {}),
+          onIssue: (issue) => void issues.push(issue)
+        })
+      } finally {
+        this.#branch = undefined
+      }
+      if (!result.ok) throw new ResumeFailed(result.error)
+      if (outcome === undefined) throw new ResumeFailed('the runtime went live without a state to start from')
+      return {
+        from: seq,
+        reached: plan.reached,
+        ...(session !== undefined ? { session } : {}),
+        module,
+        inputs: plan.inputs,
+        ...outcome,
+        issues,
+        handedOver: result.resumed ?? { timers: 0, fetches: 0 }
+      }
+    })
   }
 
   /** What is running, as `GET /runtime` shows it: with how its state is compared and what was found changed in place. */
@@ -341,6 +433,9 @@ export class Host {
     } else {
       this.history.append('state.initial', null, `"slices":${slices},"timestamp":${Date.now()},"reset":true}`)
     }
+    // A resume's branch: its note right after the state it starts from, before any entry of the runtime's.
+    this.#branch?.(JSON.parse(slices) as Slices)
+    this.#branch = undefined
     // The state a runtime starts from is exact.
     this.#findings = new InPlaceFindings(this.history.lastSeq)
     this.history.notify()

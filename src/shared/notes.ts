@@ -72,7 +72,25 @@ export interface AttachNote {
   message: string
 }
 
-export type Note = RuntimeErrorNote | InputNote | DispatchNote | EffectsNote | AttachNote
+/**
+ * Resume (issue 14): the runtime was brought to entry `reached` of a history by replaying the inputs
+ * before it, and goes on live from there. Written right after the `state.initial` the branch starts
+ * with; `from` is the entry the user chose (`reached` is the end of its turn, see src/host/replay/resume.ts).
+ */
+export interface ResumeNote {
+  note: 'resume'
+  from: number
+  reached: number
+  /** The session the branch comes from, when not this history (a session file's name). */
+  session?: string
+  /** Whether the state replayed equals the one recorded at `reached`; else the paths that differ (the first 20). */
+  identical: boolean
+  paths?: string[]
+  /** What the replay could not do as recorded, in words (the first 20). */
+  issues?: string[]
+}
+
+export type Note = RuntimeErrorNote | InputNote | DispatchNote | EffectsNote | AttachNote | ResumeNote
 
 /** The entry's data for a note. */
 export function noteData(note: Note): JsonObject {

@@ -158,3 +158,55 @@ export function readReplayNotice(v: unknown): ReplayNotice | undefined {
     typeof n.total === 'number'
   return ok ? (v as ReplayNotice) : undefined
 }
+
+/** `POST /resume` (issue 14): the entry to resume at, and the module (by default the runtime's own, from disk). */
+export interface ResumeRequest {
+  seq: number
+  module?: string
+}
+
+/** What a resume did: answered by `POST /resume`, and told by the `resume` event once it ends. */
+export interface ResumeOutcome {
+  /** The entry chosen, and the last entry of its turn: the state the runtime was brought to. */
+  from: number
+  reached: number
+  /** The session it came from, when not the host's history (a session file's name). */
+  session?: string
+  /** The seq of the `state.initial` the new branch starts with (the resume note follows it). */
+  seq: number
+  module: string
+  /** Inputs replayed to get there. */
+  inputs: number
+  /** Whether the replayed state equals the state recorded at `reached`; else where it differs (the first 20). */
+  identical: boolean
+  differences: ReplayValueDiff[]
+  /** What the replay could not do as recorded. */
+  issues: ReplayIssue[]
+  /** Timers and requests still pending at that point, handed to real ones. */
+  handedOver: { timers: number; fetches: number }
+}
+
+/** A resume as it runs (the `resume` event outside the history). */
+export interface ResumeNotice {
+  phase: 'running' | 'done' | 'failed'
+  from: number
+  /** Segments of the script replayed, of all. */
+  done: number
+  total: number
+  error?: string
+  outcome?: ResumeOutcome
+}
+
+/** Narrows a `resume` event outside the history (read by the window); undefined when it is not one. */
+export function readResumeNotice(v: unknown): ResumeNotice | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined
+  const n = v as Record<string, unknown>
+  const ok =
+    (n.phase === 'running' || n.phase === 'done' || n.phase === 'failed') &&
+    typeof n.from === 'number' &&
+    typeof n.done === 'number' &&
+    typeof n.total === 'number' &&
+    (n.error === undefined || typeof n.error === 'string') &&
+    (n.outcome === undefined || (typeof n.outcome === 'object' && n.outcome !== null))
+  return ok ? (v as ResumeNotice) : undefined
+}

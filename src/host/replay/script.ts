@@ -32,7 +32,17 @@ export function replayScript(events: readonly HistoryEvent[], version = 2): Repl
   if (version < 2) throw new NotReplayable(`This session cannot be replayed: ${VERSION_1_REASON}`)
   const segments: ReplayScript['segments'] = [{ effects: [] }]
   let current = segments[0] as { effects: Effect[] }
-  for (const e of lastRun(events)) {
+  const run = lastRun(events)
+  const resumed = run
+    .slice(1, 3)
+    .map(noteOf)
+    .find((n) => n?.note === 'resume')
+  if (resumed?.note === 'resume')
+    throw new NotReplayable(
+      `the runtime's last run was resumed from entry ${resumed.reached}${resumed.session !== undefined ? ` of ${resumed.session}` : ''}, not loaded: ` +
+        'replay plays a run from the module’s load. Replay the run it branched from, or reload the runtime and record again.'
+    )
+  for (const e of run) {
     const note = noteOf(e)
     if (note?.note === 'input') {
       current = { effects: [] }

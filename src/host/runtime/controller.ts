@@ -5,7 +5,10 @@
  * module-level state starts over and changed files are picked up).
  */
 import { basename, resolve } from 'node:path'
+import type { ReplayScript } from '../../shared/effects'
 import type { Action, CompareMode, RuntimeInfo, RuntimeMemory, RuntimePause } from '../../shared/protocol'
+import type { ReplayIssue } from '../../shared/replay'
+import type { HandedOver } from './effects/handover'
 import { NO_BREAKS } from '../../shared/watches'
 import type { PauseSpec } from '../watches/registry'
 import { checkModuleFile, LoadError } from '../loader/load'
@@ -50,6 +53,17 @@ export interface RuntimeControllerOptions {
   onChange?: () => void
   /** The seq of the last entry recorded: where a runtime that pauses stopped. @default () => 0 */
   lastSeq?: () => number
+}
+
+/** A load that resumes (issue 14): the module replays `script`, then goes live (see `WorkerData.resume`). */
+export interface ResumeLoad {
+  script: ReplayScript
+  /** How long the replay and the load may take together. */
+  timeoutMs: number
+  /** Segments of the script replayed, of all. */
+  onProgress?: (done: number, total: number) => void
+  /** What the replay could not do as recorded, and the runtime's faults while it replayed. */
+  onIssue?: (issue: ReplayIssue) => void
 }
 
 /** Why a dispatch or a state read could not be done. */
@@ -149,9 +163,13 @@ export class RuntimeController {
     return this.#active !== undefined
   }
 
-  /** Loads (or reloads) a module; on failure the running runtime, if any, keeps running. */
-  load(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
-    return this.#serial(() => this.#load(resolve(path)))
+  /**
+   * Loads (or reloads) a module; on failure the running runtime, if any, keeps running. With
+   * `resume`, the new runtime first replays a script and becomes the running one only once it has
+   * gone live (`resumed` says what it handed over to real timers and requests).
+   */
+  load(path: string, resume?: ResumeLoad): Promise<{ ok: true; resumed?: HandedOver } | { ok: false; error: string }> {
+    return this.#serial(() => this.#load(resolve(path), resume))
   }
 
   /** Stops the running runtime and shows `info` instead (an imported session, or nothing). */
@@ -271,7 +289,7 @@ export class RuntimeController {
     return run
   }
 
-  async #load(path: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  async #load(path: string, resume?: ResumeLoad): Promise<{ ok: true; resumed?: HandedOver } | { ok: false; error: string }> {
     try {
       await checkModuleFile(path)
     } catch (e) {
@@ -279,7 +297,7 @@ export class RuntimeController {
     }
     return new Promise((settle) => {
       let done = false
-      const finish = (result: { ok: true } | { ok: false; error: string }): void => {
+      const finish = (result: { ok: true; resumed?: HandedOver } | { ok: false; error: string }): void => {
         if (done) return
         done = true
         clearTimeout(timer)
@@ -296,9 +314,17 @@ export class RuntimeController {
         (m) => {
           if (m.t === 'ready' && !done) {
             this.#activate(worker, m.slices, m.compare, m.memory)
-            finish({ ok: true })
+            finish({ ok: true, ...(m.resumed !== undefined ? { resumed: m.resumed } : {}) })
           } else if (m.t === 'failed') fail(m.error)
-          else if (this.#active !== worker) return
+          else if (m.t === 'replay-progress') resume?.onProgress?.(m.done, m.total)
+          else if (m.t === 'replay-issue') resume?.onIssue?.(m.issue)
+          else if (m.t === 'reply' && !done) {
+            // A resume's own dispatches (ids -input): one the runtime refused is an issue of the resume.
+            if (!m.ok && m.id < 0)
+              resume?.onIssue?.({ kind: 'rejected', input: -m.id, message: `the runtime rejected input ${-m.id}: ${m.error}` })
+          } else if (m.t === 'fault' && !done && resume !== undefined) {
+            resume.onIssue?.({ kind: 'rejected', input: 0, message: `the runtime failed while it replayed (${m.kind}): ${m.message}` })
+          } else if (this.#active !== worker) return
           else if (m.t === 'entries') this.#options.onEntries(m)
           else if (m.t === 'memory') this.#sampled(worker, m.memory)
           else if (m.t === 'paused') {
@@ -323,14 +349,18 @@ export class RuntimeController {
           this.#options.onFault({ t: 'exit', message })
         },
         (text) => this.#options.log(text),
-        this.#pauses
+        this.#pauses,
+        resume?.script
       )
+      const limit = resume?.timeoutMs ?? this.#options.loadTimeoutMs
       const timer = setTimeout(
         () =>
           fail(
-            `Cannot load ${path}: it did not finish loading within ${this.#options.loadTimeoutMs / 1000} s (a factory that never resolves, or a loop at load time)`
+            resume !== undefined
+              ? `Cannot resume ${path}: loading it and replaying the inputs before the entry did not finish within ${limit / 1000} s (a runtime that never settles, or a loop)`
+              : `Cannot load ${path}: it did not finish loading within ${limit / 1000} s (a factory that never resolves, or a loop at load time)`
           ),
-        this.#options.loadTimeoutMs
+        limit
       )
     })
   }

@@ -7,6 +7,7 @@ import type { ReplayScript } from '../../shared/effects'
 import type { Action, CompareMode, PauseReason, RuntimeMemory } from '../../shared/protocol'
 import type { ReplayIssue } from '../../shared/replay'
 import type { EntryBatch } from '../recorder/entry'
+import type { HandedOver } from './effects/handover'
 import type { PauseSpec } from '../watches/registry'
 
 /** What the worker is started with. */
@@ -20,6 +21,11 @@ export interface WorkerData {
   pauses?: PauseSpec
   /** Replay this script instead of recording effects: the thread dispatches its inputs itself (src/host/replay/). */
   replay?: ReplayScript
+  /**
+   * A resume (with `replay`): once the script has run, the thread goes live — recording effects,
+   * its pending timers and requests handed to real ones — and only then says it is `ready`.
+   */
+  resume?: boolean
 }
 
 /** Host → worker. Every command is answered by a `reply` with the same id. */
@@ -61,7 +67,8 @@ export interface RuntimeBatch extends EntryBatch {
 
 /** Worker → host. */
 export type WorkerMessage =
-  | { t: 'ready'; slices: string; compare: CompareMode; memory: MemorySample }
+  /** `resumed`: a resume went live, handing over this many timers and requests. */
+  | { t: 'ready'; slices: string; compare: CompareMode; memory: MemorySample; resumed?: HandedOver }
   | { t: 'failed'; error: string }
   | RuntimeBatch
   | Fault

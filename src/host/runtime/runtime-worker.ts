@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { ReplayScript } from '../../shared/effects'
 import type { CompareMode } from '../../shared/protocol'
 import type { PauseSpec } from '../watches/registry'
 import type { Command, WorkerData, WorkerMessage } from './messages'
@@ -46,24 +47,28 @@ export class RuntimeWorker {
   constructor(
     readonly path: string,
     compare: CompareMode | undefined,
-    onMessage: (m: Exclude<WorkerMessage, Reply>) => void,
+    /** Every message but the replies to `send` (a replay's own dispatches, numbered -input, are answered here too). */
+    onMessage: (m: WorkerMessage) => void,
     onExit: (code: number, error: Error | undefined) => void,
     log: (chunk: string) => void,
-    pauses?: PauseSpec
+    pauses?: PauseSpec,
+    /** A resume: replay this script, then go live (see `WorkerData.resume`). */
+    resume?: ReplayScript
   ) {
     const { filename, eval: isEval } = workerEntry()
     const data: WorkerData = {
       path,
       control: this.#control.buffer as SharedArrayBuffer,
       ...(compare !== undefined ? { compare } : {}),
-      ...(pauses !== undefined ? { pauses } : {})
+      ...(pauses !== undefined ? { pauses } : {}),
+      ...(resume !== undefined ? { replay: resume, resume: true } : {})
     }
     this.worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
     this.worker.stdout.setEncoding('utf8').on('data', log)
     this.worker.stderr.setEncoding('utf8').on('data', log)
     let error: Error | undefined
     this.worker.on('message', (m: WorkerMessage) => {
-      if (m.t !== 'reply') return onMessage(m)
+      if (m.t !== 'reply' || m.id < 0) return onMessage(m)
       const p = this.#pending.get(m.id)
       this.#pending.delete(m.id)
       p?.resolve(m)

@@ -20,7 +20,7 @@ import type { Command, Fault, WorkerData, WorkerMessage } from './messages'
 if (parentPort === null) throw new Error('the runtime worker must run in a worker thread')
 const port = parentPort
 const post = (m: WorkerMessage): void => port.postMessage(m)
-const { path, compare, control, pauses, replay } = workerData as WorkerData
+const { path, compare, control, pauses, replay, resume } = workerData as WorkerData
 const abort = new AbortController()
 const attribution = new Attribution()
 const outbox = new Outbox(post, (flags) => attribution.ownerOf(flags))
@@ -203,7 +203,12 @@ async function run(cmd: Command): Promise<void> {
 /** Loads the runtime and subscribes to its bus; on failure says why (the host then ends the thread). */
 async function main(): Promise<boolean> {
   // Before the module loads: from its first statement, what it could not know in advance is recorded (or, replaying, fed back).
-  const effects = installEffects({ script: replay, outbox, issue: (issue) => post({ t: 'replay-issue', issue }) })
+  const effects = installEffects({
+    script: replay,
+    live: resume === true,
+    outbox,
+    issue: (issue) => post({ t: 'replay-issue', issue })
+  })
   try {
     runtime = await loadRuntime(path, abort.signal)
     declared = runtime.slices !== undefined ? new Set(runtime.slices) : undefined
@@ -240,8 +245,11 @@ async function main(): Promise<boolean> {
       )
     )
     const slices = recorder.reset()
-    if (pauses !== undefined) gate.set(pauses, slices)
-    post({ t: 'ready', slices, compare: recorder.mode, memory: memory.reset() })
+    // A resume is ready only once its script has run (below): the host reads nothing of it before.
+    if (resume !== true) {
+      if (pauses !== undefined) gate.set(pauses, slices)
+      post({ t: 'ready', slices, compare: recorder.mode, memory: memory.reset() })
+    }
     effects.outside(() => memory.start())
     // A replay dispatches the recorded inputs itself (negative ids: no command of the host's), then says it is done.
     void effects
@@ -251,7 +259,13 @@ async function main(): Promise<boolean> {
       )
       .then(() => {
         outbox.flush()
-        post({ t: 'replay-done' })
+        if (effects.goLive === undefined) return post({ t: 'replay-done' })
+        // A resume goes live here: what it recorded while replaying was sent before (the host drops
+        // it), and the state reached is the new recording's start.
+        const resumed = effects.goLive()
+        const live = recorder.reset()
+        if (pauses !== undefined) gate.set(pauses, live)
+        post({ t: 'ready', slices: live, compare: recorder.mode, memory: memory.reset(), resumed })
       })
     return true
   } catch (e) {

@@ -16,6 +16,7 @@ import { createRedactionRoutes } from './redaction-routes'
 import { createWatchRoutes } from './watch-routes'
 import { createAttachRoutes } from './attach-routes'
 import { createReplayRoutes } from './replay-routes'
+import { createResumeRoutes } from './resume-routes'
 import { notFound, onError, errorResponse } from './errors'
 import { createEventsRoute, type EventHub } from './events'
 import { originGuard, tokenGuard } from './guard'
@@ -47,7 +48,8 @@ export const DATA_PATHS = [
   '/breaks',
   '/redaction',
   '/attach',
-  '/replay'
+  '/replay',
+  '/resume'
 ] as const
 
 export interface AppOptions extends Omit<ApiOptions, 'host'> {
@@ -84,6 +86,7 @@ export function createApp({ host, hub, token, port, rendererDir, journal, ...api
   app.route('/', createRedactionRoutes({ host }))
   app.route('/', createAttachRoutes({ host }))
   app.route('/', createReplayRoutes({ host, hub }))
+  app.route('/', createResumeRoutes({ host, hub }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {
     app.use('*', async (c, next) => {

@@ -9,7 +9,7 @@
 import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_EVENTS } from '../../shared/document'
-import type { HistoryEvent } from '../../shared/protocol'
+import type { HistoryEvent, Slices } from '../../shared/protocol'
 import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
 import type { ReplayRequest } from '../../shared/replay'
 import type { Host } from '../host'
@@ -72,7 +72,7 @@ function busy(): HTTPException {
 }
 
 /** The module asked for, else the runtime's own. */
-function moduleOf(host: Host, asked: string | undefined): string {
+export function moduleOf(host: Host, asked: string | undefined): string {
   if (asked !== undefined && asked.trim() !== '') return host.resolvePath(asked)
   const { path, status } = host.runtimeInfo
   if (path === null || status === 'attached')
@@ -110,13 +110,19 @@ function fromHistory(host: Host, body: unknown): ReplayJobStart {
   }
 }
 
-/** A replay of a session file sent as the body, its events keeping the file's seqs. */
-async function fromSession(host: Host, c: Context, idleMs: number): Promise<ReplayJobStart> {
-  const module = moduleOf(host, c.req.query('module'))
-  const raw = c.req.query('without')
-  const without = withoutOf(raw === undefined || raw === '' ? undefined : raw.split(',').map((s) => (/^\d+$/.test(s) ? Number(s) : NaN)))
+/** A session file sent as a request's body, read whole and checked: its events keep the file's seqs. */
+export interface SessionUpload {
+  events: HistoryEvent[]
+  /** The state right after each of its entries, by the file's seq. */
+  stateAt: (seq: number) => Slices
+  version: number
+  runtime: string | null
+}
+
+/** Reads the body as a session file (400 naming the line, 408 stalled, 413 too large; `verb` says what it cannot be). */
+export async function readSessionUpload(c: Context, idleMs: number, usage: string, verb = 'replayed'): Promise<SessionUpload> {
   const body = c.req.raw.body
-  if (body === null) throw new HTTPException(400, { message: `the body is empty: ${USAGE}` })
+  if (body === null) throw new HTTPException(400, { message: `the body is empty: ${usage}` })
   let imported
   try {
     const chunks = await readWhole(body, { idleMs, maxBytes: DOCUMENT_MAX_BYTES })
@@ -125,7 +131,7 @@ async function fromSession(host: Host, c: Context, idleMs: number): Promise<Repl
     if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e })
     if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e })
     if (e instanceof SessionError || e instanceof RangeError)
-      throw new HTTPException(400, { message: `the session file cannot be replayed: ${e.message}`, cause: e })
+      throw new HTTPException(400, { message: `the session file cannot be ${verb}: ${e.message}`, cause: e })
     throw e
   }
   const { history, fileSeqs, header } = imported
@@ -134,5 +140,14 @@ async function fromSession(host: Host, c: Context, idleMs: number): Promise<Repl
   const events: HistoryEvent[] = historyEvents(history)
     .slice(1)
     .map((e) => ({ ...e, seq: e.seq + offset }))
-  return { events, module, source: 'session', without, version: header.version, runtime: header.runtime.name }
+  return { events, stateAt: (seq) => history.stateAt(seq - offset), version: header.version, runtime: header.runtime.name }
+}
+
+/** A replay of a session file sent as the body, its events keeping the file's seqs. */
+async function fromSession(host: Host, c: Context, idleMs: number): Promise<ReplayJobStart> {
+  const module = moduleOf(host, c.req.query('module'))
+  const raw = c.req.query('without')
+  const without = withoutOf(raw === undefined || raw === '' ? undefined : raw.split(',').map((s) => (/^\d+$/.test(s) ? Number(s) : NaN)))
+  const { events, version, runtime } = await readSessionUpload(c, idleMs, USAGE)
+  return { events, module, source: 'session', without, version, runtime }
 }

@@ -9,8 +9,9 @@ import { installGlobals, outside } from './globals'
 import { real } from './real'
 import { EffectLog } from './record'
 import { EffectPlayer } from './replay'
+import { Handover, type HandedOver } from './handover'
 
-export { outside, real, EffectLog, EffectPlayer }
+export { outside, real, EffectLog, EffectPlayer, type HandedOver }
 
 /** What the host's code in the thread uses instead of the globals, and what a replay runs. */
 export interface InstalledEffects {
@@ -20,11 +21,15 @@ export interface InstalledEffects {
   outside: <T>(task: () => T) => T
   /** Replays the script (a replay only): see `EffectPlayer.drive`. */
   drive?: (dispatch: (action: Json, input: number) => void, progress: (done: number, total: number) => void) => Promise<void>
+  /** A resume only, once the script has run: from now on the thread records, as a loaded runtime's does (see `Handover`). */
+  goLive?: () => HandedOver
 }
 
 export interface EffectsOptions {
   /** Replay this script; without one, record. */
   script?: ReplayScript
+  /** A resume: after the script, `goLive` switches to recording. */
+  live?: boolean
   /** Recording: receives the log, which it writes before each entry (`Outbox.effects`). */
   outbox: { effects: EffectLog | undefined; flush(): void }
   /** Replay: hears of each issue. */
@@ -44,7 +49,7 @@ const schedule = (task: () => void, ms: number): (() => void) => {
  * Installs recording (or, given a script, replay) in place of the thread's globals, for the rest
  * of its life. Call it before the runtime's module is imported.
  */
-export function installEffects({ script, outbox, issue }: EffectsOptions): InstalledEffects {
+export function installEffects({ script, live = false, outbox, issue }: EffectsOptions): InstalledEffects {
   const recorderClocks = { clock: real.dateNow, now: real.perfNow, schedule }
   if (script === undefined) {
     const log = new EffectLog(() => outbox.flush())
@@ -53,6 +58,17 @@ export function installEffects({ script, outbox, issue }: EffectsOptions): Insta
     return { recorderClocks, outside }
   }
   const player = new EffectPlayer(script, issue)
-  installGlobals(player)
-  return { recorderClocks, outside, drive: (dispatch, progress) => player.drive(dispatch, progress) }
+  const drive: InstalledEffects['drive'] = (dispatch, progress) => player.drive(dispatch, progress)
+  if (!live) {
+    installGlobals(player)
+    return { recorderClocks, outside, drive }
+  }
+  const handover = new Handover(player)
+  installGlobals(handover)
+  const goLive = (): HandedOver => {
+    const log = new EffectLog(() => outbox.flush())
+    outbox.effects = log
+    return handover.goLive(log)
+  }
+  return { recorderClocks, outside, drive, goLive }
 }

@@ -30,6 +30,9 @@ type Request = Extract<Effect, { k: 'fetch' }>
 interface Pending {
   resolve: (r: Response) => void
   reject: (e: unknown) => void
+  /** The call's arguments, for a resume that sends it for real (`handOverFetches`). */
+  input: unknown
+  init: unknown
 }
 
 export class EffectPlayer implements EffectSource {
@@ -128,8 +131,8 @@ export class EffectPlayer implements EffectSource {
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(this.#generated() * 256)
   }
 
-  timer(kind: TimerKind, callback: TimerCallback, _ms: number, args: unknown[]): unknown {
-    return this.timers.create(kind, callback, args)
+  timer(kind: TimerKind, callback: TimerCallback, ms: number, args: unknown[]): unknown {
+    return this.timers.create(kind, callback, args, ms)
   }
 
   clear(handle: unknown): boolean {
@@ -150,7 +153,7 @@ export class EffectPlayer implements EffectSource {
     }
     this.#used.add(match.id)
     return new Promise((resolve, reject) => {
-      const pending = { resolve, reject }
+      const pending = { resolve, reject, input, init }
       if (this.#delivered.has(match.id)) this.#settle(match.id, pending)
       else this.#waiting.set(match.id, pending)
     })
@@ -166,6 +169,18 @@ export class EffectPlayer implements EffectSource {
     const url = this.#requests.get(id)?.url
     if (url !== undefined) Object.defineProperty(response, 'url', { value: url })
     pending.resolve(response)
+  }
+
+  /**
+   * A resume going live: each request still waiting for its recorded response (the recording
+   * received it after the point resumed at) is sent for real with `send`, in the order they were
+   * made; the runtime's promise settles with the real answer. Returns how many were sent.
+   */
+  handOverFetches(send: (input: unknown, init: unknown) => Promise<Response>): number {
+    const waiting = [...this.#waiting.entries()].sort(([a], [b]) => a - b)
+    this.#waiting.clear()
+    for (const [, pending] of waiting) send(pending.input, pending.init).then(pending.resolve, pending.reject)
+    return waiting.length
   }
 
   /**

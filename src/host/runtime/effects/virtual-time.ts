@@ -14,7 +14,9 @@ export class VirtualTimer {
     readonly kind: TimerKind,
     readonly callback: TimerCallback,
     readonly args: unknown[],
-    private readonly table: VirtualTimers
+    private readonly table: VirtualTimers,
+    /** The delay it was set with (a resume gives a real timer this delay when it hands it over). */
+    readonly ms: number = 0
   ) {}
   ref(): this {
     return this
@@ -40,14 +42,16 @@ export class VirtualTimer {
 export class VirtualTimers {
   #count = 0
   readonly #live = new Map<number, VirtualTimer>()
+  /** Timers handed over to real ones (a resume going live): how to clear each. */
+  readonly #handed = new Map<number, () => void>()
 
   /** Timers created so far. */
   get created(): number {
     return this.#count
   }
 
-  create(kind: TimerKind, callback: TimerCallback, args: unknown[]): VirtualTimer {
-    const timer = new VirtualTimer(++this.#count, kind, callback, args, this)
+  create(kind: TimerKind, callback: TimerCallback, args: unknown[], ms = 0): VirtualTimer {
+    const timer = new VirtualTimer(++this.#count, kind, callback, args, this, ms)
     this.#live.set(timer.id, timer)
     return timer
   }
@@ -56,6 +60,12 @@ export class VirtualTimers {
   clear(handle: unknown): boolean {
     const id = handle instanceof VirtualTimer ? handle.id : typeof handle === 'number' ? handle : undefined
     if (id === undefined) return false
+    const handed = this.#handed.get(id)
+    if (handed !== undefined && (handle instanceof VirtualTimer || !this.#live.has(id))) {
+      this.#handed.delete(id)
+      handed()
+      return true
+    }
     if (handle instanceof VirtualTimer || this.#live.has(id)) {
       this.#live.delete(id)
       return true
@@ -79,5 +89,18 @@ export class VirtualTimers {
         Reflect.apply(timer.callback, timer, timer.args)
       })
     )
+  }
+
+  /**
+   * Hands every pending timer over to `start` (a resume going live), in the order they were created,
+   * so that a replay of the same resume hands them over in the same order: each then runs as a real
+   * timer, with its whole delay counted from now (virtual time kept no clock to say how much of it
+   * had passed). Clearing the virtual timer afterwards clears the real one `start` made.
+   */
+  handOver(start: (timer: VirtualTimer) => () => void): number {
+    const pending = [...this.#live.values()]
+    this.#live.clear()
+    for (const timer of pending) this.#handed.set(timer.id, start(timer))
+    return pending.length
   }
 }
