@@ -13,14 +13,20 @@ import { parseArgs } from 'node:util'
 import { SessionError, importSession } from '../recorder/session-file'
 import { formatReport, historyEvents, NotReplayable, replaySession, ReplayFailed } from '../replay'
 
-export const REPLAY_USAGE = `Usage: npm run replay -- SESSION MODULE [--json]
+/** How long a replay may take by default (`--timeout`), in seconds. */
+export const DEFAULT_TIMEOUT_S = 300
+
+export const REPLAY_USAGE = `Usage: npm run replay -- SESSION MODULE [--json] [--timeout SECONDS]
 
 Replays the inputs recorded in SESSION (a Patchscope session file) against MODULE (a runtime
 module, loaded afresh from disk), with the recorded clock, randomness, timers and responses fed
 back, and reports where the new history differs from the recorded one.
 
-  --json   print the report as JSON
-Exit codes: 0 identical, 1 diverged, 2 the session or the module cannot be loaded.
+  --json               print the report as JSON
+  --timeout SECONDS    give up when the replay has not ended by then (default ${DEFAULT_TIMEOUT_S}):
+                       a runtime that never settles or loops forever
+Exit codes: 0 identical, 1 diverged, 2 the session or the module cannot be loaded, or the
+replay did not end in time.
 `
 
 /** Runs the command; resolves to the exit code. */
@@ -32,7 +38,7 @@ export async function replayCli(
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true
     })
   } catch (e) {
@@ -47,6 +53,12 @@ export async function replayCli(
     err(
       `patchscope replay: expected a session file and a module, got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'}\n\n${REPLAY_USAGE}`
     )
+    return 2
+  }
+  const rawTimeout = parsed.values.timeout
+  const seconds = rawTimeout === undefined ? DEFAULT_TIMEOUT_S : Number(rawTimeout)
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
+    err(`patchscope replay: --timeout must be a number of seconds above 0, got ${JSON.stringify(rawTimeout)}\n\n${REPLAY_USAGE}`)
     return 2
   }
   const [sessionArg, moduleArg] = parsed.positionals as [string, string]
@@ -66,8 +78,10 @@ export async function replayCli(
     err(`patchscope replay: ${sessionPath} is not a session file that can be read: ${why}\n`)
     return 2
   }
+  const timeout = AbortSignal.timeout(seconds * 1000)
   try {
     const { report } = await replaySession({
+      signal: timeout,
       events: historyEvents(session.history),
       module: modulePath,
       version: session.header.version,
@@ -77,7 +91,12 @@ export async function replayCli(
     out(parsed.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report))
     return report.identical ? 0 : 1
   } catch (e) {
-    if (e instanceof NotReplayable) err(`patchscope replay: ${sessionPath}: ${e.message}\n`)
+    if (timeout.aborted)
+      err(
+        `patchscope replay: the replay did not end within ${seconds} s (--timeout): the runtime never settled — a timer or a promise ` +
+          `it waits for that the recording never fired, or a loop. Its thread was ended.\n`
+      )
+    else if (e instanceof NotReplayable) err(`patchscope replay: ${sessionPath}: ${e.message}\n`)
     else if (e instanceof ReplayFailed) err(`patchscope replay: ${e.message}\n`)
     else throw e
     return 2

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { replayCli } from '../../../src/host/cli/replay'
 import type { ReplayReport } from '../../../src/shared/replay'
@@ -53,6 +54,17 @@ describe('npm run replay -- SESSION MODULE [--json]', () => {
     expect(code).toBe(2)
     expect(out).toBe('')
     expect(err).toMatch(/cannot be replayed: it was recorded before Patchscope kept what replay needs \(session file version 1\)/)
+  })
+
+  test('a runtime that never settles: exit 2 once --timeout has passed, saying so', async () => {
+    const stalls = fileURLToPath(new URL('../../fixtures/replay-stalls.mjs', import.meta.url))
+    const { code, out, err } = await run(session, stalls, '--timeout', '0.5')
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toMatch(/^patchscope replay: the replay did not end within 0\.5 s \(--timeout\): the runtime never settled/)
+    const bad = await run(session, AGENT, '--timeout', 'soon')
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/--timeout must be a number of seconds above 0, got "soon"/)
   })
 
   test('a module that cannot be loaded: exit 2, naming it and the cause', async () => {
