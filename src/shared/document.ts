@@ -4,7 +4,7 @@
  * the live session. The answer is NDJSON: a `DocumentHead` line, then the file's events in order,
  * each with the seq the file gave it.
  */
-import type { SessionHeader } from './protocol'
+import { SESSION_VERSION, type SessionHeader } from './protocol'
 import { readIntegrity, type SessionIntegrity } from './session-end'
 
 /** The largest file the window opens as a document, in bytes: what it holds is kept in the window's memory. */
@@ -17,6 +17,11 @@ export type DocumentHead = {
   /** From the file's header: the runtime it was recorded from, and when it was written. */
   runtime: SessionHeader['runtime']
   createdAt: string
+  /**
+   * The file's version, as its header says: a document saved or replayed from the window is made
+   * again with it, so that a version 1 file stays one (and replay says it cannot replay it, and why).
+   */
+  version: SessionHeader['version']
   /** Events after this line. */
   events: number
   /** The seq of the first event (its `state.initial`); each next event's is one more. */
@@ -35,7 +40,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function readDocumentHead(v: unknown): DocumentHead {
   if (!isObject(v)) throw new TypeError('the host answered no document header')
-  const { events, firstSeq, renumbered, createdAt } = v
+  const { events, firstSeq, renumbered, createdAt, version } = v
   if (typeof events !== 'number' || !Number.isSafeInteger(events) || events < 1) throw new TypeError('the document holds no events')
   if (typeof firstSeq !== 'number' || !Number.isSafeInteger(firstSeq)) throw new TypeError('the document has no first seq')
   const runtime = isObject(v.runtime) ? v.runtime : {}
@@ -45,6 +50,8 @@ export function readDocumentHead(v: unknown): DocumentHead {
       name: typeof runtime.name === 'string' ? runtime.name : null
     },
     createdAt: typeof createdAt === 'string' ? createdAt : '',
+    // Every host of this build sends it; a head without one is this build's own version.
+    version: version === 1 || version === 2 ? version : SESSION_VERSION,
     events,
     firstSeq,
     renumbered: renumbered === true,

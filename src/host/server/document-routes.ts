@@ -72,6 +72,7 @@ export function createDocumentRoutes({
     const head: DocumentHead = {
       runtime: imported.header.runtime,
       createdAt: imported.header.createdAt,
+      version: imported.header.version,
       events: imported.events,
       firstSeq: consecutive ? (first as number) : 0,
       renumbered: !consecutive,

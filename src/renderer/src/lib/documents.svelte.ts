@@ -7,7 +7,7 @@
  * own seqs, and never streamed into.
  */
 import { readDocumentHead, type DocumentHead } from '../../../shared/document'
-import { SESSION_FORMAT, SESSION_VERSION, type HistoryEvent, type SessionHeader } from '../../../shared/protocol'
+import { SESSION_FORMAT, type HistoryEvent, type SessionHeader } from '../../../shared/protocol'
 import { SessionDigest } from '../../../shared/session-end'
 import { errorOf, unreachable } from './model/host-errors'
 import { HistoryStore } from './model/store'
@@ -169,7 +169,8 @@ export function documentFile(doc: Pick<OpenedDocument, 'head' | 'view'>): Blob {
   const store = doc.view.store
   const header: SessionHeader = {
     format: SESSION_FORMAT,
-    version: SESSION_VERSION,
+    // The file's own version: a version 1 file made again as version 2 would claim what it does not hold.
+    version: doc.head.version,
     runtime: doc.head.runtime,
     createdAt: doc.head.createdAt
   }
