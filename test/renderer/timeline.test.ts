@@ -192,6 +192,18 @@ describe('Timeline grouped by action', () => {
     expect(timeline.rowOf(9)).toBe(4)
   })
 
+  test('the row that shows an entry: its own, its folded unit’s, none when the filter hides it', async () => {
+    const { timeline } = await grouped()
+    expect([2, 3, 5, 7, 9].map((i) => timeline.rowShowing(i))).toEqual([1, 1, 2, 3, 4])
+    timeline.toggle(2)
+    // Expanded, an entry is on its own row; the unit's last shares the unit's.
+    expect([4, 5, 6].map((i) => timeline.rowShowing(i))).toEqual([3, 4, 2])
+    timeline.setGrouped(false)
+    timeline.setFilter(filter({ slice: 'a' }))
+    await tick()
+    expect([2, 3, 5].map((i) => timeline.rowShowing(i))).toEqual([0, -1, 1])
+  })
+
   test('a unit expands into its entries beneath it and folds again; the selection steps through them', async () => {
     const { timeline } = await grouped()
     timeline.toggle(2)

@@ -138,10 +138,16 @@ describe('Watches', () => {
     const { host, watches, timeline } = await setup(10)
     host.hits.set('w1', hitsAt(10, 5, 0))
     watches.changed({ watches: [watch('w1', 3)], breaks })
+    timeline.setGrouped(false)
     await tick()
     // 11 rows (the base and ten updates).
     expect(timeline.rowCount).toBe(11)
     expect(watches.ticks).toEqual([0, 0.5, 1])
+    // Grouped by action, the ten updates (one action type, the runtime's) are one row, ticked for its hits.
+    timeline.setGrouped(true)
+    await tick()
+    expect(timeline.rowCount).toBe(2)
+    expect(watches.ticks).toEqual([0, 1])
   })
 
   test('lists an opened watch page after page, newest first, and starts over when its count changes', async () => {

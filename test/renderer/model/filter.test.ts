@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { describeFilter, isActive, matcher, NO_FILTER, type Filter } from '../../../src/renderer/src/lib/model/filter'
 import type { HistoryStore } from '../../../src/renderer/src/lib/model/store'
+import { noteData } from '../../../src/shared/notes'
 import { PointerError } from '../../../src/shared/pointer'
 import { feed, Log } from './log'
 
@@ -137,5 +138,29 @@ describe('isActive and describeFilter', () => {
       { key: 'path', text: 'path: /todos/items' },
       { key: 'text', text: 'text: “milk”' }
     ])
+  })
+})
+
+describe("Patchscope's notes are not the runtime's custom events", () => {
+  const notes = new Log({ a: 0 })
+    .custom(noteData({ note: 'input', action: { type: 'todos/add' } })) // 1
+    .custom(noteData({ note: 'effects', effects: [{ k: 'now', v: 1 }] })) // 2
+    .update('a', { value: 1 }, { type: 'todos/add' }) // 3
+    .custom(noteData({ note: 'input', action: { type: 'todos/noop' } })) // 4
+    .custom(noteData({ note: 'dispatch', outcome: 'no change', cause: { type: 'todos/noop' } })) // 5
+    .custom({ kind: 'tool-call', tool: 'search' }) // 6
+    .custom(noteData({ note: 'runtime-error', kind: 'timer', message: 'boom' })) // 7
+    .store()
+
+  test('input and dispatch notes count with updates, effects notes with no kind, runtime errors as events', () => {
+    expect(rows({ types: ['custom-event'] }, notes)).toEqual([6, 7])
+    expect(rows({ types: ['state.update'] }, notes)).toEqual([1, 3, 4, 5])
+    expect(rows({ types: ['state.update', 'custom-event', 'execution.status', 'state.initial'] }, notes)).toEqual([0, 1, 3, 4, 5, 6, 7])
+    expect(rows({}, notes)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+  })
+
+  test("the action type filter finds an action's notes by its type, a dispatch that changed nothing too", () => {
+    expect(rows({ action: 'noop' }, notes)).toEqual([4, 5])
+    expect(rows({ action: 'todos/' }, notes)).toEqual([1, 3, 4, 5])
   })
 })

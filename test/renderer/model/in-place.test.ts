@@ -9,6 +9,8 @@ import {
   type InPlaceRange
 } from '../../../src/renderer/src/lib/model/in-place'
 import { COMPARE_MODES, type InPlaceFinding, type StateUpdateEvent } from '../../../src/shared/protocol'
+import { noteData } from '../../../src/shared/notes'
+import type { JsonObject } from '../../../src/shared/protocol'
 import { Log } from './log'
 
 /** The range of the update at `seq`, in a store made from `log`. */
@@ -40,6 +42,21 @@ describe('the range of an update found changed in place', () => {
       ],
       more: 0
     })
+  })
+
+  test('names an action sent from outside by its input note, once, even when it recorded nothing', () => {
+    const input = (type: string): JsonObject => noteData({ note: 'input', action: { type } })
+    const log = new Log({ todos: [], filter: 'all' })
+      .update('filter', { value: 'a' }, { type: 'filter/set' })
+      .custom(input('mixed'))
+      .update('filter', { value: 'b' }, { type: 'mixed' })
+      .update('todos', { value: [1] }, { type: 'mixed' })
+      .custom(input('todos/toggle'))
+      .found('todos', { value: [2] }, 1)
+    expect(rangeOf(log, 6)?.actions).toEqual([
+      { type: 'mixed', count: 1 },
+      { type: 'todos/toggle', count: 1 }
+    ])
   })
 
   test('counts repeated actions, keeps the first `max` and says how many more there were', () => {

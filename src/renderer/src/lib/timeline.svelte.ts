@@ -211,6 +211,18 @@ export class Timeline {
     return this.#rows === undefined ? r : (this.#rows[r] as number)
   }
 
+  /**
+   * The row that shows a store index: its own row, or grouped by action the row of its folded unit
+   * (which is marked for it); -1 when the filter hides it.
+   */
+  rowShowing(index: number): number {
+    const r = this.rowOf(index)
+    if (r < 0 || this.indexAt(r) === index) return r
+    if (!this.grouped) return -1
+    const g = this.units.groupOf(index)
+    return g >= 0 && !this.#expanded.has(g) && this.unitAt(r) === g ? r : -1
+  }
+
   /** The row of a store index, or of the nearest row before it (-1 if none). */
   rowOf(index: number): number {
     if (this.grouped) {

@@ -26,8 +26,8 @@ export interface WatchesDeps {
   /** A request to the host with the token. */
   request: (path: string, init?: RequestInit) => Promise<Response>
   store: HistoryStore
-  /** The timeline's rows: the row of a store index, the index of a row, how many (read with the version). */
-  rows: { version: number; rowCount: number; rowOf(index: number): number; indexAt(row: number): number }
+  /** The timeline's rows: the row that shows a store index, how many (read with the version). */
+  rows: { version: number; rowCount: number; rowShowing(index: number): number }
   /** Shows a hit: its entry selected, its path opened. */
   showChange: (seq: number, pointer: string) => void
 }
@@ -77,8 +77,8 @@ export class Watches {
       this.marks.keys(),
       (seq) => {
         const i = store.indexOf(seq)
-        const r = i < 0 ? -1 : rows.rowOf(i)
-        return r >= 0 && rows.indexAt(r) === i ? r : undefined
+        const r = i < 0 ? -1 : rows.rowShowing(i)
+        return r >= 0 ? r : undefined
       },
       rows.rowCount
     )
@@ -89,6 +89,18 @@ export class Watches {
     const ids = this.marks.get(seq)
     if (ids === undefined) return []
     return ids.map((id) => this.info.watches.find((w) => w.id === id)?.text ?? id)
+  }
+
+  /**
+   * The texts of the watches that hit any entry from seq `from` to `to` (a unit's row, grouped by
+   * action), each once; none: empty. Reads whichever is fewer: the seqs of the range, or the marks.
+   */
+  marksIn(from: number, to: number): string[] {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, returned as an array
+    const ids = new Set<string>()
+    if (to - from < this.marks.size) for (let seq = from; seq <= to; seq++) for (const id of this.marks.get(seq) ?? []) ids.add(id)
+    else for (const [seq, at] of this.marks) if (seq >= from && seq <= to) for (const id of at) ids.add(id)
+    return [...ids].map((id) => this.info.watches.find((w) => w.id === id)?.text ?? id)
   }
 
   watch(id: string): WatchInfo | undefined {

@@ -2,15 +2,16 @@
  * Narrowing the timeline: by kind of entry, action type, slice, path and text. Cheap checks
  * (columns, the raw JSON) come before the ones that parse (text, path).
  */
+import { NOTE_TAG, noteOf } from '../../../../shared/notes'
 import { parsePointer } from '../../../../shared/pointer'
 import type { HistoryEvent, HistoryEventType, Json } from '../../../../shared/protocol'
 import type { HistoryStore } from './store'
 import { touches } from './summary'
 
 export interface Filter {
-  /** Entry types shown; all when empty. */
+  /** Entry types shown, as {@link kindOf} tells them; all when empty. */
   types: HistoryEventType[]
-  /** Part of an action type (updates only). */
+  /** Part of an action type (updates, and the input and dispatch notes of actions). */
   action: string
   /** A slice name (updates only). */
   slice: string
@@ -51,8 +52,12 @@ export function matcher(store: HistoryStore, f: Filter): (index: number) => bool
   const tokens = f.path === '' ? undefined : parsePointer(f.path.startsWith('/') ? f.path : `/${f.path}`)
   return (i) => {
     const type = store.type(i)
-    if (types.size > 0 && !types.has(type)) return false
-    if (action !== '' && (type !== 'state.update' || !(store.causeType(i) ?? '').toLowerCase().includes(action))) return false
+    const kind = type === 'custom-event' ? kindOf(store, i) : { type }
+    if (types.size > 0 && (kind.type === undefined || !types.has(kind.type))) return false
+    if (action !== '') {
+      const cause = type === 'state.update' ? store.causeType(i) : kind.action
+      if (cause === undefined || !cause.toLowerCase().includes(action)) return false
+    }
     if (f.slice !== '') {
       if (sliceId < 0) sliceId = store.names.find(f.slice)
       if (type !== 'state.update' || sliceId < 0 || store.sliceId(i) !== sliceId) return false
@@ -65,6 +70,38 @@ export function matcher(store: HistoryStore, f: Filter): (index: number) => bool
     }
     if (tokens !== undefined && (type !== 'state.update' || !touches(store.event(i), tokens))) return false
     return true
+  }
+}
+
+/**
+ * What an entry counts as for the filter's kinds (Updates, Executions, Events, Resets), and the
+ * action it belongs to. Patchscope's own notes are not the runtime's custom events:
+ * - an input note (an action sent from outside) and a dispatch note (a dispatch that changed
+ *   nothing, threw or rejected) belong with their action: they count as updates, and the action
+ *   type filter matches them by their action's type — so that a dispatch that changed nothing is
+ *   found with the others of its type;
+ * - an effects note (what the runtime read, kept for replay) is of no kind: a filter by kind never
+ *   shows it (the action after it has its own row);
+ * - the other notes (a runtime error, an attached stream's connection) stay events.
+ * The same test serves flat and grouped rows: a unit shows when one of its entries passes.
+ */
+export function kindOf(store: HistoryStore, i: number): { type: HistoryEventType | undefined; action?: string } {
+  const type = store.type(i)
+  // Only an entry whose text holds the tag can be a note: the others are not parsed.
+  if (type !== 'custom-event' || !store.raw(i).includes(`"${NOTE_TAG}"`)) return { type }
+  const note = noteOf(store.event(i))
+  switch (note?.note) {
+    case 'input': {
+      const a = note.action
+      const t = typeof a === 'object' && a !== null && !Array.isArray(a) ? a.type : undefined
+      return { type: 'state.update', ...(typeof t === 'string' ? { action: t } : {}) }
+    }
+    case 'dispatch':
+      return { type: 'state.update', ...(typeof note.cause?.type === 'string' ? { action: note.cause.type } : {}) }
+    case 'effects':
+      return { type: undefined }
+    default:
+      return { type }
   }
 }
 

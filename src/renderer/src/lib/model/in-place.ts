@@ -3,6 +3,7 @@
  * (a slice changed without a new object, the classic reducer bug), about the slices the host
  * compares in full, and about how it compares a runtime's state at all.
  */
+import { NOTE_TAG, noteOf } from '../../../../shared/notes'
 import { escapeToken } from '../../../../shared/pointer'
 import { VERIFICATION_CAUSE, type CompareMode, type InPlaceFinding, type StateUpdateEvent } from '../../../../shared/protocol'
 import type { HistoryStore } from './store'
@@ -21,7 +22,10 @@ export interface InPlaceRange {
   seq: number
   /** The first entry of the range, `since + 1`; undefined when no entry was recorded in between. */
   first: number | undefined
-  /** The action types of the updates in between, most frequent first (at most `max`), other findings left out. */
+  /**
+   * The actions in between (sent from outside: by their input notes; else the types of the updates),
+   * most frequent first (at most `max`), other findings left out.
+   */
   actions: { type: string; count: number }[]
   /** How many more action types there were than listed. */
   more: number
@@ -40,16 +44,39 @@ export function inPlaceRange(store: HistoryStore, e: StateUpdateEvent, max = 5):
   const to = Math.min(e.seq - 1, store.lastSeq)
   // Verification records what one pass found in several slices one after the other: not actions.
   const found = store.names.find(VERIFICATION_CAUSE)
-  const counts = new Map<number, number>()
+  // An action sent from outside is its input note (which names it even when it recorded nothing);
+  // the updates of the same type after it are its own, not more actions.
+  const counts = new Map<string, number>()
+  let sent: string | undefined
   for (let seq = from; seq <= to; seq++) {
-    const id = store.causeId(store.indexOf(seq))
-    if (id >= 0 && id !== found) counts.set(id, (counts.get(id) ?? 0) + 1)
+    const i = store.indexOf(seq)
+    if (store.type(i) === 'custom-event') {
+      const input = inputType(store, i)
+      if (input !== undefined) counts.set(input, (counts.get(input) ?? 0) + 1)
+      if (input !== undefined) sent = input
+      continue
+    }
+    const id = store.causeId(i)
+    if (id < 0 || id === found) continue
+    const type = store.names.name(id) ?? ''
+    if (type !== sent) counts.set(type, (counts.get(type) ?? 0) + 1)
   }
   // A stable sort: actions as frequent as each other stay in the order the range first shows them.
   const sorted = [...counts].sort((a, b) => b[1] - a[1])
-  range.actions = sorted.slice(0, max).map(([id, count]) => ({ type: store.names.name(id) ?? '', count }))
+  range.actions = sorted.slice(0, max).map(([type, count]) => ({ type, count }))
   range.more = Math.max(0, sorted.length - max)
   return range
+}
+
+/** The type of the action an input note records, if the entry is one. */
+function inputType(store: HistoryStore, i: number): string | undefined {
+  // Only an entry whose text holds the tag can be a note: the others are not parsed.
+  if (!store.raw(i).includes(`"${NOTE_TAG}"`)) return undefined
+  const note = noteOf(store.event(i))
+  if (note?.note !== 'input') return undefined
+  const a = note.action
+  const type = typeof a === 'object' && a !== null && !Array.isArray(a) ? a.type : undefined
+  return typeof type === 'string' ? type : undefined
 }
 
 /** The actions of a range in a few words: `todos/add ×2, filter/set, and 3 more`. */
