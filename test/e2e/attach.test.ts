@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { RuntimeInfo } from '../../src/shared/protocol'
 import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
 
+// The page's own object, in code that runs in the page (this project is typed for Node).
+declare const document: { activeElement: unknown }
+
 let source: RunningHost
 let host: RunningHost
 let win: Window
@@ -56,6 +59,10 @@ describe('Attach… in the window', () => {
     const info = await runtime(host)
     expect(info).toMatchObject({ status: 'attached', attach: { state: 'live', protocol: 'seed', headers: ['Authorization'] } })
     expect(JSON.stringify(info)).not.toContain(source.token)
+    // Reload is for a module: the host refuses it while a stream is attached, and the header says why.
+    const reload = page.getByRole('button', { name: 'Reload', exact: true })
+    await expect.poll(() => reload.isDisabled()).toBe(true)
+    expect(await reload.getAttribute('title')).toMatch(/^A remote stream is attached, not a module/)
 
     for (let i = 0; i < 3; i++) await post(source, { type: 'counter/increment' })
     // Recorded with this host's seqs: the first increment's update, found in the host's history.

@@ -88,27 +88,45 @@ describe('the dispatcher', () => {
     // A click (Enter too, once the list has been open for CodeMirror's interaction delay).
     await option.click()
     expect(await text(page)).toEqual({ type: 'counter/configure', payload: { max: 40, wrap: true } })
-    // The template sent as it is changes nothing: the settings are these already.
+    // The template sent as it is changes nothing: the settings are these already. The history keeps
+    // the action (its input note and its 'no change' note, the last entry, which the answer names)
+    // and the state stays as it was.
+    const state = async (): Promise<unknown> => (await host.api('/state')).json()
+    const settings = await state()
     const before = await entries(host)
     await page.keyboard.press('ControlOrMeta+Enter')
     await expect.poll(() => said(page)).toMatch(/changed nothing \(the history ends at #\d+\)/)
-    expect(await entries(host)).toBe(before)
+    const ends = Number((await said(page))?.match(/#(\d+)/)?.[1])
+    expect(ends).toBeGreaterThanOrEqual(before)
+    expect(await entries(host)).toBe(ends + 1)
+    expect(await state()).toEqual(settings)
+    // Grouped by action, the timeline shows it as an action that changed nothing.
+    await page
+      .locator('[role=option].unit.none', { hasText: 'counter/configure' })
+      .filter({ has: page.locator('.seq', { hasText: new RegExp(`^${ends}$`) }) })
+      .waitFor()
 
     // Edited, it records the settings' change: the outcome names the entry, and the timeline shows it.
     await write(page, '{"type": "counter/configure", "payload": {"max": 7}}')
     await page.keyboard.press('ControlOrMeta+Enter')
-    await expect.poll(() => said(page)).toMatch(/^Recorded #\d+ \(1 entry\)/)
-    const seq = Number((await said(page))?.match(/#(\d+)/)?.[1])
-    expect(seq).toBe(before)
+    await expect.poll(() => said(page)).toMatch(/^Recorded #\d+/)
+    // Its one entry, after its input note; the history's last. (Known host fault, left to the host's
+    // engineers: the store adapter writes a 'changed' note for the previous, unchanged configure, and
+    // the answer counts it as this action's: "Recorded #15–#16 (2 entries)". Soft, so the rest runs.)
+    expect.soft(await said(page)).toMatch(/^Recorded #\d+ \(1 entry\)/)
+    const [, first, last] = (await said(page))?.match(/^Recorded #(\d+)(?:–#(\d+))?/) ?? []
+    const seq = Number(last ?? first)
+    expect(seq).toBeGreaterThan(ends + 1)
+    expect(await entries(host)).toBe(seq + 1)
     const row = page
       .locator('[role=option]', { hasText: 'counter/configure' })
       .filter({ has: page.locator('.seq', { hasText: new RegExp(`^${seq}$`) }) })
     await row.first().waitFor()
     expect(((await (await host.api('/state')).json()) as { settings: { max: number } }).settings.max).toBe(7)
     await outcome(page)
-      .getByRole('button', { name: `Show #${seq}` })
+      .getByRole('button', { name: `Show #${first}` })
       .click()
-    await page.locator('[role=option][aria-selected=true] .seq', { hasText: new RegExp(`^${seq}$`) }).waitFor()
+    await page.locator('[role=option][aria-selected=true] .seq', { hasText: new RegExp(`^${first}$`) }).waitFor()
   })
 
   test('completes inside "type" too, and Ctrl+Space lists every type seen', async () => {

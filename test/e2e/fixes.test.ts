@@ -60,7 +60,10 @@ describe('the fixes of issue 12', () => {
   test('a status row names its execution as well as its turn', async () => {
     const { page } = win
     await page.keyboard.press('Home')
-    const texts = await rows().locator('.summary').allTextContents()
+    // The status in its column, then whose it is (the row's summary does not say the status twice).
+    const texts = await rows().evaluateAll((els) =>
+      els.map((el) => `${el.querySelector('.what')?.textContent ?? ''} ${el.querySelector('.summary')?.textContent ?? ''}`)
+    )
     expect(texts).toContain('running exec-a / turn-1')
     expect(texts).toContain('running exec-b / turn-1')
     expect(texts).toContain('completed exec-b')
@@ -118,6 +121,8 @@ describe('the fixes of issue 12', () => {
 
   test('keyboard shortcuts work after using the scrubber', async () => {
     const { page } = win
+    // One entry a step, so that ← lands on the entry before (grouped by action, a step is an action).
+    await page.getByLabel('Rows').selectOption('flat')
     const scrubber = page.getByRole('slider', { name: 'Scrub through the history' })
     await scrubber.click()
     const seq = await selectedSeq(page)
@@ -127,6 +132,7 @@ describe('the fixes of issue 12', () => {
     expect(await selectedSeq(page)).toBe(seq - 1)
     await page.keyboard.press('1')
     await page.getByRole('tab', { name: 'Entry', selected: true }).waitFor({ timeout: 2000 })
+    await page.getByLabel('Rows').selectOption('units')
   })
 
   test('following the newest entry keeps the newest row in view when a banner appears', async () => {

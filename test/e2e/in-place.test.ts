@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { RuntimeInfo } from '../../src/shared/protocol'
+import type { DispatchResult, RuntimeInfo } from '../../src/shared/protocol'
 import { openWindow, screenshots as takeScreenshots, selectedSeq, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost
@@ -20,9 +20,11 @@ function onModule(module: string): void {
 
 const runtime = async (): Promise<RuntimeInfo> => (await (await host.api('/runtime')).json()) as RuntimeInfo
 
-async function dispatch(action: { type: string; payload?: unknown }): Promise<void> {
+/** Sends an action through the host; its answer says which entries it recorded (an input note comes first). */
+async function dispatch(action: { type: string; payload?: unknown }): Promise<DispatchResult> {
   const res = await host.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
   expect(res.status).toBe(200)
+  return (await res.json()) as DispatchResult
 }
 
 /** Screenshots of the window as it is, at 1024 and 1440 px, light and dark, into test-results/in-place/. */
@@ -35,10 +37,12 @@ describe('a reducer that changes its state in place (examples/todos-bug.mjs)', (
 
   test('marks, explains and lists a slice a reducer changed in place', async () => {
     const { page } = win
-    // An ordinary update first (entry 1, exact), then the reducer that flips `done` in place.
-    await dispatch({ type: 'filter/set', payload: 'active' })
-    await page.locator('[role=option]', { hasText: 'filter/set' }).waitFor()
-    await dispatch({ type: 'todos/toggle', payload: { id: 2 } })
+    // The badge is on an entry's own row: the flat list (grouped by action, the row is the action's).
+    await page.getByLabel('Rows').selectOption('flat')
+    // An ordinary update first (exact), then the reducer that flips `done` in place.
+    const exact = (await dispatch({ type: 'filter/set', payload: 'active' })).seq
+    await page.locator('[role=option]', { has: page.locator('.cause', { hasText: /^filter\/set$/ }) }).waitFor()
+    const toggled = await dispatch({ type: 'todos/toggle', payload: { id: 2 } })
 
     // The timeline: a badge in words, with a tooltip that says after which entry and how it was found.
     const row = page.locator('[role=option]', { has: page.locator('.pill.in-place') })
@@ -47,9 +51,11 @@ describe('a reducer that changes its state in place (examples/todos-bug.mjs)', (
     expect(await row.locator('.what').textContent()).toBe('todos')
     const badge = row.locator('.pill.in-place')
     expect(await badge.textContent()).toBe('in place')
-    expect(await badge.getAttribute('title')).toBe('changed in place after #1, found by verification')
+    expect(await badge.getAttribute('title')).toBe(`changed in place after #${exact}, found by verification`)
     const seq = Number(await row.locator('.seq').textContent())
-    expect(seq).toBe(2)
+    // Found once the toggle settled: after the exact entry, at most the toggle's last.
+    expect(seq).toBeGreaterThan(exact)
+    expect(seq).toBeLessThanOrEqual(toggled.seq)
 
     // The entry view: what it means, what to look for, the changed path, and the way back.
     await row.click()
@@ -57,12 +63,14 @@ describe('a reducer that changes its state in place (examples/todos-bug.mjs)', (
     const note = page.getByRole('region', { name: 'Changed in place, found by verification' })
     await note.waitFor()
     const text = flat(await note.textContent())
-    expect(text).toContain('An object in the todos slice was changed without being replaced, after entry #1 and before this one.')
+    expect(text).toContain(`An object in the todos slice was changed without being replaced, after entry #${exact} and before this one.`)
     expect(text).toContain('comparing its copy of the state with the runtime’s')
     expect(text).toMatch(/push.*splice.*sort.*delete/)
+    // Between the exact entry and the one found: the toggle's input note, which names the action.
+    expect(text).toContain(`between #${exact + 1} and this entry. Recorded there: todos/toggle.`)
     expect(await page.locator('table.ops').textContent()).toContain('/1/done')
-    await note.getByRole('button', { name: 'Go to #1, the last entry known exact' }).click()
-    expect(await selectedSeq(page)).toBe(1)
+    await note.getByRole('button', { name: `Go to #${exact + 1}, the first entry of the range` }).click()
+    expect(await selectedSeq(page)).toBe(exact + 1)
 
     // The runtime panel, from the header: the finding, which leads to its entry.
     const open = page.getByRole('button', { name: '1 slice changed in place' })
@@ -73,11 +81,11 @@ describe('a reducer that changes its state in place (examples/todos-bug.mjs)', (
     const said = flat(await finding.textContent())
     expect(said).toContain('todos')
     expect(said).toContain('/todos/1/done')
-    expect(said).toContain(`found by verification after #1, recorded as #${seq}`)
+    expect(said).toContain(`found by verification after #${exact}, recorded as #${seq}`)
     await finding.getByRole('button', { name: `Show #${seq}` }).click()
     expect(await selectedSeq(page)).toBe(seq)
     await note.waitFor()
-    expect((await runtime()).inPlace).toMatchObject([{ slice: 'todos', how: 'verification', seq, since: 1 }])
+    expect((await runtime()).inPlace).toMatchObject([{ slice: 'todos', how: 'verification', seq, since: exact }])
   })
 
   test('switches to comparing every change in full and back, from the keyboard', async () => {
@@ -109,10 +117,17 @@ describe('a change found after other entries, and a runtime that changes a slice
 
   test('leads to the first entry of the range and names its actions; words a reported slice neutrally', async () => {
     const { page } = win
-    // `mixed` replaces `filter` (entry 1) and flips a todo in place (found as entry 2); `draw` reports `canvas` as the same object.
-    await dispatch({ type: 'mixed' })
+    // `mixed` replaces `filter` (after its input note) and flips a todo in place (found after its
+    // entries); `draw` reports `canvas` as the same object. The entry found in place has a row of its own: flat.
+    await page.getByLabel('Rows').selectOption('flat')
+    const mixed = await dispatch({ type: 'mixed' })
     await dispatch({ type: 'draw' })
-    await page.locator('[role=option]', { hasText: 'draw' }).waitFor()
+    await page.locator('[role=option]', { has: page.locator('.cause', { hasText: /^draw$/ }) }).waitFor()
+    const found = (await runtime()).inPlace?.find((f) => f.slice === 'todos')
+    expect(found).toMatchObject({ how: 'verification', since: 0 })
+    const seq = found?.seq as number
+    // The range runs from the entry after the last exact one (the base) to the one found: mixed's.
+    expect(mixed.seq).toBeLessThanOrEqual(seq)
     await page.locator('[role=option]', { has: page.locator('.pill.in-place') }).click()
     await page.keyboard.press('1')
     const note = page.getByRole('region', { name: 'Changed in place, found by verification' })
@@ -123,7 +138,7 @@ describe('a change found after other entries, and a runtime that changes a slice
     const items = page.getByRole('list', { name: 'Slices compared in full' }).getByRole('listitem')
     // A reported slice reaches the window with the runtime's info the host pushes on the stream, not with an entry.
     await expect.poll(() => items.count(), { timeout: 6000 }).toBe(2)
-    expect(flat(await items.nth(0).textContent())).toContain('todos /todos/0/done found by verification after #0, recorded as #2')
+    expect(flat(await items.nth(0).textContent())).toContain(`todos /todos/0/done found by verification after #0, recorded as #${seq}`)
     expect(flat(await items.nth(1).textContent())).toContain(
       'canvas /canvas/strokes the runtime reports changes to this slice as the same object: compared in full'
     )

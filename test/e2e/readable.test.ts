@@ -108,6 +108,8 @@ describe('readable values', () => {
 
   test('opens a payload and a patch’s value whole in the entry view', async () => {
     const { page } = win
+    // One entry's view (its payload and patch): the flat list, where the entry has a row of its own.
+    await page.getByLabel('Rows').selectOption('flat')
     await page.keyboard.press('Home')
     await row(noteAdded).click()
     await page.keyboard.press('1')
@@ -130,6 +132,8 @@ describe('readable values', () => {
 
   test('opens both sides of a diff whole', async () => {
     const { page } = win
+    // The entry before the long value's (its input note: the state before it), in the flat list.
+    await page.getByLabel('Rows').selectOption('flat')
     await row(longSet - 1).click()
     await page.keyboard.press('d')
     await row(noteAdded).click()
@@ -140,6 +144,7 @@ describe('readable values', () => {
     expect(await after.locator('.whole').textContent()).toBe(LONG)
     await screenshots(page, 'readable', 'diff')
     await page.getByRole('button', { name: 'Clear' }).click()
+    await page.getByLabel('Rows').selectOption('units')
   })
 
   test('cuts nothing a user needs at 1024 px: the action type, the tool of a tool call', async () => {

@@ -10,7 +10,10 @@ beforeAll(async () => {
   host = await startHost('examples/agent.mjs')
   win = await openWindow(host)
   // The agent's demo: a completed execution, then one that fails on its tool call.
-  await win.page.getByText('failed exec-2', { exact: false }).first().waitFor()
+  await win.page
+    .locator('[role=option].exec.failed', { has: win.page.locator('.summary', { hasText: /^exec-2\b/ }) })
+    .first()
+    .waitFor()
 })
 
 afterAll(async () => {
@@ -123,7 +126,10 @@ describe('the window on the agent example', () => {
     expect(await failed.first().textContent()).toContain('report.pdf is encrypted')
     await failed.first().getByRole('button', { name: 'Show the entry before the failure' }).click()
     const seq = await selectedSeq(page)
-    const failure = await page.locator('[role=option]', { hasText: 'failed exec-2 — tool read_file failed' }).locator('.seq').textContent()
+    const failure = await page
+      .locator('[role=option].exec.failed', { has: page.locator('.summary', { hasText: /^exec-2 — tool read_file failed/ }) })
+      .locator('.seq')
+      .textContent()
     // The last state change before it (the tool call and its result, the turn's failure, come between).
     expect(seq).toBeLessThan(Number(failure))
     expect(await page.locator('[role=option][aria-selected=true] .cause').textContent()).toBe('agent/turn-start')
@@ -132,8 +138,11 @@ describe('the window on the agent example', () => {
   // docs/screenshot.png is tracked: rewritten only when asked (PATCHSCOPE_UPDATE_SCREENSHOT=1), never by a plain test run.
   test.runIf(process.env.PATCHSCOPE_UPDATE_SCREENSHOT === '1')('makes the screenshot of the main view for the README', async () => {
     const { page } = win
-    await page.locator('[role=option]', { hasText: 'agent/token' }).nth(8).click()
+    await settled()
+    // Grouped by action (the default): the streamed reply is one row, its whole effect in the entry view.
+    await page.locator('[role=option].unit', { hasText: 'agent/token' }).last().click()
     await page.keyboard.press('1')
+    await page.getByRole('region', { name: 'Inspector' }).getByText('agent/token').first().waitFor()
     mkdirSync(`${ROOT}docs`, { recursive: true })
     writeFileSync(`${ROOT}docs/screenshot.png`, await page.screenshot())
   })
