@@ -180,12 +180,14 @@ describe.concurrent('the headless CLI', () => {
     const run = cli([fixture('bus-runtime.mjs'), '--json'], { HOME: home })
     const info = JSON.parse(await run.firstLine) as { url: string; token: string }
     const auth = { authorization: `Bearer ${info.token}` }
+    let last = 0
     for (let i = 0; i < 5; i++) {
-      await fetch(`${info.url}/actions`, {
+      const answer = await fetch(`${info.url}/actions`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
         body: '{"type":"increment"}'
       })
+      last = ((await answer.json()) as { seq: number }).seq
     }
     const listed = (await (await fetch(`${info.url}/sessions`, { headers: auth })).json()) as { journal: { state: string; dir: string } }
     const folder = join(home, '.local', 'share', 'patchscope', 'sessions')
@@ -194,7 +196,9 @@ describe.concurrent('the headless CLI', () => {
     expect(await run.exited).toBe(0)
     const [session, ...others] = await listSessions(folder)
     expect(others).toEqual([])
-    expect(session).toMatchObject({ state: 'complete', events: 6, runtime: { name: 'bus-runtime.mjs' } })
+    // Every entry from the base (seq 0) to the last dispatch's: each increment is its input note and its update.
+    expect(last).toBe(10)
+    expect(session).toMatchObject({ state: 'complete', events: last + 1, runtime: { name: 'bus-runtime.mjs' } })
   })
 
   test('keeps no journal with --no-save', async () => {

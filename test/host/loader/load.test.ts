@@ -146,7 +146,12 @@ describe('a runtime module', () => {
       expect(h.host.history.lastSeq).toBe(before)
       const next = await h.dispatch({ type: 'increment' })
       expect(next.status).toBe(200)
-      expect(next.body.seq).toBe(before + 1)
+      // Nothing between: the increment's input note, then its one update.
+      expect(h.host.history.event(before + 1)).toMatchObject({
+        type: 'custom-event',
+        data: { $patchscope: { note: 'input', action: { type: 'increment' } } }
+      })
+      expect(next.body).toMatchObject({ seq: before + 2, first: before + 2, entries: 1 })
     }
   )
 

@@ -119,7 +119,16 @@ describe('GET /history', () => {
     expect(header.redaction?.actions).toEqual(
       expect.arrayContaining(['/payload/value/password', '/payload/value/keys/0/apiKey', '/payload/item/headers/Authorization'])
     )
-    expect(header.redaction?.events).toEqual(['/accessToken'])
+    // Custom events' data: the runtime's own event, and the input notes, which carry each action as it was sent.
+    expect([...(header.redaction?.events ?? [])].sort()).toEqual(
+      [
+        '/accessToken',
+        '/$patchscope/action/payload/value/password',
+        '/$patchscope/action/payload/value/keys/0/apiKey',
+        '/$patchscope/action/payload/item/headers/Authorization',
+        '/$patchscope/action/payload/accessToken'
+      ].sort()
+    )
 
     // The state the file ends with is the real one, redacted.
     const real = await h.state()

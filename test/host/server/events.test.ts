@@ -205,6 +205,8 @@ describe('GET /events', () => {
       onTestFinished(() => host.close())
       const sse = await host.events()
       const filtered = await host.events('?slices=a')
+      // The state.initial the stream starts with: the last entry when it connected.
+      const start = host.host.history.lastSeq
       const before = await dispatchAll(host, increments(3))
       const res = await host.fetch('/runtime', {
         method: 'POST',
@@ -221,7 +223,8 @@ describe('GET /events', () => {
       expect(Object.keys(cut.slices)).toEqual(['a'])
       const last = await dispatchAll(host, increments(2))
       await sse.waitForSeq(last)
-      expect(seqsOf(sse.events)).toEqual(range(before - 3, last))
+      expect(seqsOf(sse.events)).toEqual(range(start, last))
+      expect(sse.events.find((e) => 'seq' in e)).toMatchObject({ type: 'state.initial', seq: start })
       expect(mirrorOf(sse).state).toEqual(await host.state())
       expect(host.host.history.event(before + 1)).toMatchObject({ type: 'state.initial', reset: true })
     } finally {
