@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, test } from 'vitest'
+import { noteOf } from '../../../src/shared/notes'
 import { VERIFICATION_CAUSE, type HistoryEvent, type RuntimeInfo, type StateUpdateEvent } from '../../../src/shared/protocol'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { Mirror } from '../../helpers/mirror'
@@ -43,6 +44,12 @@ describe('the reducer bug, through the host', () => {
     expect(toggle.status).toBe(200)
     const all = await entries(h)
     const found = all.filter((e): e is StateUpdateEvent => e.type === 'state.update' && e.detected !== undefined)
+    // After the toggle's input note, the change verification found is the last entry: the toggle did
+    // change the state (in place), so no dispatch note may follow saying it changed nothing.
+    expect(all.slice(all.findIndex((e) => e.seq === add.body.seq) + 1).map((e) => noteOf(e)?.note ?? e.type)).toEqual([
+      'input',
+      'state.update'
+    ])
     expect(found).toEqual([
       expect.objectContaining({
         seq: toggle.body.seq,
