@@ -118,6 +118,32 @@ describe('the window on the agent example', () => {
     expect(await changes.last().locator('.cause').textContent()).toBe('agent/reply-start')
   })
 
+  test("the Events filter shows the runtime's custom events, not Patchscope's notes, grouped and flat alike", async () => {
+    const { page } = win
+    await settled()
+    // From the host's history: the runtime's own custom events (the tool calls and results), and the
+    // notes Patchscope wrote (the input of agent/ask sent above; effects notes, if any).
+    const events = (await (await host.api('/history')).text())
+      .trim()
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => JSON.parse(line) as HistoryEvent)
+      .filter((e) => e.type === 'custom-event')
+    const own = events.filter((e) => !JSON.stringify(e.data).startsWith('{"$patchscope"'))
+    expect(own.length).toBeGreaterThan(0)
+    expect(events.length).toBeGreaterThan(own.length)
+    await page.getByRole('button', { name: 'Events', exact: true }).click()
+    await page.locator('.chips', { hasText: 'type: custom-event' }).waitFor()
+    const rows = page.locator('[role=option]')
+    await expect.poll(() => rows.count()).toBe(own.length)
+    expect(new Set(await rows.locator('.what').allTextContents())).toEqual(new Set(['event']))
+    await page.getByLabel('Rows').selectOption('flat')
+    await expect.poll(() => rows.count()).toBe(own.length)
+    expect((await rows.locator('.seq').allTextContents()).map(Number)).toEqual(own.map((e) => e.seq))
+    await page.getByLabel('Rows').selectOption('units')
+    await page.getByRole('button', { name: 'Clear all' }).click()
+  })
+
   test('shows the failed execution with its error, and leads to the entry before it', async () => {
     const { page } = win
     await page.keyboard.press('5')
