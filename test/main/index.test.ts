@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MenuItemConstructorOptions } from 'electron'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { CHANNELS, type Connection } from '../../src/shared/api'
+import { CHANNELS, type Connection, type SessionFile, type ShellEvent } from '../../src/shared/api'
 import { answers, app, appEvents, ipcEvent, ipcInvoke, ipcSend, seen, setUserData, windowLoaded } from './fake-electron'
 
 vi.mock('electron', () => import('./fake-electron'))
@@ -36,6 +36,11 @@ const click = (id: string): void => {
 }
 /** Waits for what a load, an import or a quit brings about (a runtime loads in a new thread). */
 const until = (check: () => unknown): Promise<unknown> => vi.waitFor(check, { timeout: 15_000, interval: 10 })
+/** The session files the shell handed the window, in order. */
+const sessionFilesSent = (): SessionFile[] =>
+  win().webContents.sent.flatMap(([channel, event]) =>
+    channel === CHANNELS.shellEvent && (event as ShellEvent).type === 'session-file' ? [event as SessionFile] : []
+  )
 const runtime = async (): Promise<{ path: string; status: string }> => {
   const res = await fetch(`${origin}/runtime`, { headers: { authorization: `Bearer ${connection.token}` } })
   return (await res.json()) as { path: string; status: string }
@@ -137,12 +142,19 @@ describe('the menu', () => {
     expect((await readFile(file, 'utf8')).startsWith('{"format":"patchscope-session"')).toBe(true)
   })
 
-  test('File › Import Session… shows the session, and Reload Runtime is then disabled', async () => {
-    answers.open.push(join(dir, 'from-menu.ndjson'))
+  test('File › Import Session… hands the file to the window to open as a document, and the live runtime goes on', async () => {
+    const file = join(dir, 'from-menu.ndjson')
+    answers.open.push(file)
     click('import-session')
-    await until(async () => expect(await runtime()).toMatchObject({ status: 'session' }))
-    await until(() => expect(items(menu()).find((i) => i.id === 'reload-runtime')?.enabled).toBe(false))
-    expect(win().title).toBe('counter.mjs (session) — Patchscope')
+    await until(() => expect(sessionFilesSent().map((e) => e.path)).toContain(file))
+    const sent = sessionFilesSent().find((e) => e.path === file)
+    expect(sent).toMatchObject({ name: 'from-menu.ndjson' })
+    expect(Buffer.from(sent?.bytes ?? []).equals(await readFile(file))).toBe(true)
+    await until(() => expect(items(menu()).some((i) => i.id === `recent-session:${file}`)).toBe(true))
+    // The host's history is not replaced: the runtime is still loaded, and can still be reloaded.
+    expect(await runtime()).toMatchObject({ path: counter, status: 'loaded' })
+    expect(items(menu()).find((i) => i.id === 'reload-runtime')?.enabled).toBe(true)
+    expect(win().title).toBe('counter.mjs — Patchscope')
   })
 
   test('File › Open Recent reopens a recent runtime', async () => {
@@ -160,9 +172,19 @@ describe('the menu', () => {
 describe('a second launch', () => {
   test('focuses the window and opens the file it was given', async () => {
     const focused = win().focused
-    appEvents.emit('second-instance', {}, ['/x/electron', 'ignored'], '/', { patchscope: 1, file: join(dir, 'from-window.ndjson') })
+    const file = join(dir, 'from-window.ndjson')
+    const before = sessionFilesSent().length
+    appEvents.emit('second-instance', {}, ['/x/electron', 'ignored'], '/', { patchscope: 1, file })
     expect(win().focused).toBeGreaterThan(focused)
-    await until(async () => expect(await runtime()).toMatchObject({ status: 'session' }))
+    // A session file opens in the window as a document, beside the live runtime.
+    await until(() =>
+      expect(
+        sessionFilesSent()
+          .slice(before)
+          .map((e) => e.path)
+      ).toEqual([file])
+    )
+    expect(await runtime()).toMatchObject({ path: counter, status: 'loaded' })
   })
 
   test('with no file, only focuses the window', () => {
