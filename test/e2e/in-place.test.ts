@@ -41,7 +41,11 @@ describe('a reducer that changes its state in place (examples/todos-bug.mjs)', (
     await page.getByLabel('Rows').selectOption('flat')
     // An ordinary update first (exact), then the reducer that flips `done` in place.
     const exact = (await dispatch({ type: 'filter/set', payload: 'active' })).seq
-    await page.locator('[role=option]', { has: page.locator('.cause', { hasText: /^filter\/set$/ }) }).waitFor()
+    // Its update's row (its input note's row names it too).
+    await page
+      .locator('[role=option]', { has: page.locator('.cause', { hasText: /^filter\/set$/ }) })
+      .last()
+      .waitFor()
     const toggled = await dispatch({ type: 'todos/toggle', payload: { id: 2 } })
 
     // The timeline: a badge in words, with a tooltip that says after which entry and how it was found.
@@ -122,7 +126,11 @@ describe('a change found after other entries, and a runtime that changes a slice
     await page.getByLabel('Rows').selectOption('flat')
     const mixed = await dispatch({ type: 'mixed' })
     await dispatch({ type: 'draw' })
-    await page.locator('[role=option]', { has: page.locator('.cause', { hasText: /^draw$/ }) }).waitFor()
+    // Its update's row (its input note's row names it too).
+    await page
+      .locator('[role=option]', { has: page.locator('.cause', { hasText: /^draw$/ }) })
+      .last()
+      .waitFor()
     const found = (await runtime()).inPlace?.find((f) => f.slice === 'todos')
     expect(found).toMatchObject({ how: 'verification', since: 0 })
     const seq = found?.seq as number
