@@ -40,8 +40,11 @@ const gate = new PauseGate({
   }
 })
 /** The recorder writes to the outbox, and the gate decides after each entry whether the thread pauses. */
+/** Entries the recorder has written, to tell whether verifying at a dispatch's end found something. */
+let written = 0
 const sink: EntrySink = {
   entry(type, slice, body, span, flags) {
+    written++
     outbox.entry(type, slice, body, span, flags)
     gate.recorded(type, slice, body, span)
   },
@@ -150,10 +153,13 @@ async function run(cmd: Command): Promise<void> {
         } finally {
           if (hostAction === cmd.action) hostAction = undefined
           // Settled (or failed part way): the runtime is idle, and its state is verified before the answer.
+          const before = written
           recorder.settled()
+          const foundInPlace = written > before
           entries = attribution.end(cmd.n)
-          // What the dispatch's own entries cannot say: it recorded nothing, or it failed.
-          if (failed !== undefined || entries === 0) {
+          // What the dispatch's own entries cannot say: it recorded nothing, or it failed. A change
+          // verification found as it settled (made in place) is a change: never "no change".
+          if (failed !== undefined || (entries === 0 && !foundInPlace)) {
             recorder.note({
               note: 'dispatch',
               outcome: failed?.outcome ?? 'no change',
