@@ -63,6 +63,10 @@ describe('Attach… in the window', () => {
     const reload = page.getByRole('button', { name: 'Reload', exact: true })
     await expect.poll(() => reload.isDisabled()).toBe(true)
     expect(await reload.getAttribute('title')).toMatch(/^A remote stream is attached, not a module/)
+    // Nor is there a runtime here to dispatch to.
+    const dispatch = page.getByRole('button', { name: 'Dispatch…', exact: true })
+    expect(await dispatch.isDisabled()).toBe(true)
+    expect(await dispatch.getAttribute('title')).toMatch(/^A remote stream is attached, not a runtime/)
 
     for (let i = 0; i < 3; i++) await post(source, { type: 'counter/increment' })
     // Recorded with this host's seqs: the first increment's update, found in the host's history.
