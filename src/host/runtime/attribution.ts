@@ -64,6 +64,17 @@ export class Attribution {
     this.#owner = outer
   }
 
+  /** Runs `write` with what it writes belonging to no dispatch (Patchscope's own notes are no action's entries). */
+  apart(write: () => void): void {
+    const outer = this.#owner
+    this.#owner = NO_DISPATCH
+    try {
+      write()
+    } finally {
+      this.#owner = outer
+    }
+  }
+
   /** The dispatch an entry written now belongs to (counted as such), or `NO_DISPATCH`. */
   ownerOf(flags: number): number {
     const n = this.#owner

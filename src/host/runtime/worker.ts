@@ -111,7 +111,8 @@ let hostAction: unknown
 function dispatchOutcome(e: DispatchOutcome): void {
   if (e.action === hostAction) return
   const error = e.outcome === 'threw' || e.outcome === 'rejected' ? { error: errorText(e.error) } : {}
-  recorder.note({ note: 'dispatch', outcome: e.outcome, cause: causeOf(e.action), ...error })
+  // A note is no dispatch's own entry, though it may be written while one runs (the 'changed' end of the one before).
+  attribution.apart(() => recorder.note({ note: 'dispatch', outcome: e.outcome, cause: causeOf(e.action), ...error }))
 }
 
 const causingAction = (e: unknown): unknown =>

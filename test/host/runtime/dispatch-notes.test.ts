@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { noteOf, type Note } from '../../../src/shared/notes'
 import type { HistoryEvent } from '../../../src/shared/protocol'
@@ -71,5 +72,25 @@ describe('the notes of a dispatch sent to the runtime', () => {
     const res = await h.dispatch({ type: 'set', payload: { slice: 'c', value: 7 } })
     expect(res.body).toEqual({ seq: from + 2, entries: 0, changed: false, settled: true })
     expect(notes(since(from)).map((n) => n && n.note === 'dispatch' && n.outcome)).toEqual([false, 'no change'])
+  })
+})
+
+describe('the notes of a store’s own dispatches', () => {
+  test('are never counted among the entries of the host’s dispatch that runs while they are written', async () => {
+    const store = await startTestHost({ runtime: fileURLToPath(new URL('../../../examples/counter.mjs', import.meta.url)) })
+    try {
+      expect(store.loadError).toBeUndefined()
+      // The second configure reports a new settings object with nothing changed in it; the third
+      // starts with the 'changed' end of the one before, written while it runs.
+      const configure = (step: number) => store.dispatch({ type: 'counter/configure', payload: { step } })
+      expect((await configure(2)).body).toMatchObject({ entries: 1, changed: true })
+      expect((await configure(2)).body).toMatchObject({ entries: 0, changed: false })
+      const third = await configure(3)
+      expect(third.body).toMatchObject({ entries: 1, changed: true })
+      const own = store.host.history.event((third.body as { seq: number }).seq)
+      expect(own).toMatchObject({ type: 'state.update', cause: { type: 'counter/configure', payload: { step: 3 } } })
+    } finally {
+      await store.close()
+    }
   })
 })
