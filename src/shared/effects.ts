@@ -10,8 +10,11 @@
 import type { Json } from './protocol'
 
 export type Effect =
-  /** `Date.now()`, `new Date()` or `Date()`: milliseconds since the epoch. */
-  | { k: 'now'; v: number }
+  /**
+   * `Date.now()`, `new Date()` or `Date()`: milliseconds since the epoch; `n` reads in a row gave
+   * it (absent: one). A runtime that polls the clock in a loop reads the same millisecond many times.
+   */
+  | { k: 'now'; v: number; n?: number }
   /** `performance.now()`. */
   | { k: 'perf'; v: number }
   /** `Math.random()`. */
@@ -54,6 +57,7 @@ export function isEffect(v: unknown): v is Effect {
   if (typeof e.k !== 'string' || !KINDS.has(e.k)) return false
   switch (e.k) {
     case 'now':
+      return typeof e.v === 'number' && (e.n === undefined || (Number.isSafeInteger(e.n) && (e.n as number) > 0))
     case 'perf':
     case 'random':
       return typeof e.v === 'number'

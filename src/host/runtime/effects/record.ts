@@ -41,7 +41,11 @@ export class EffectLog implements EffectSource {
 
   now(): number {
     const v = real.dateNow()
-    this.#log({ k: 'now', v })
+    // The same millisecond read again right after is counted, not logged again: a loop polling the
+    // clock would otherwise log millions of reads.
+    const last = this.#pending[this.#pending.length - 1]
+    if (last?.k === 'now' && last.v === v) last.n = (last.n ?? 1) + 1
+    else this.#log({ k: 'now', v })
     return v
   }
 

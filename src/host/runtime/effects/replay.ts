@@ -41,6 +41,8 @@ export class EffectPlayer implements EffectSource {
   #segment = 0
   #queues = new Map<ValueKind, Effect[]>()
   #missing = new Map<ValueKind, number>()
+  /** Reads already served of the effect at the head of each queue (a `now` read `n` times in a row). */
+  #served = new Map<ValueKind, number>()
   #lastNow = 0
   #lastPerf = 0
   #seed = 0
@@ -76,6 +78,7 @@ export class EffectPlayer implements EffectSource {
       if (e.k === 'now' || e.k === 'perf' || e.k === 'random' || e.k === 'uuid' || e.k === 'bytes') this.#queues.get(e.k)?.push(e)
     }
     this.#missing = new Map()
+    this.#served = new Map()
     this.#seed = (segment + 1) * 0x9e3779b9
   }
 
@@ -83,15 +86,24 @@ export class EffectPlayer implements EffectSource {
   #end(): void {
     for (const kind of VALUE_KINDS) {
       const missing = this.#missing.get(kind) ?? 0
-      const left = this.#queues.get(kind)?.length ?? 0
+      const left = (this.#queues.get(kind) ?? []).reduce((sum, e) => sum + timesOf(e), 0) - (this.#served.get(kind) ?? 0)
       if (missing > 0) this.#issue('effects', `the runtime ${READS[kind]} ${missing} more time${missing === 1 ? '' : 's'} than recorded`)
       else if (left > 0) this.#issue('effects', `the runtime ${READS[kind]} ${left} fewer time${left === 1 ? '' : 's'} than recorded`)
     }
   }
 
   #next<K extends ValueKind>(kind: K): Extract<Effect, { k: K }> | undefined {
-    const e = this.#queues.get(kind)?.shift() as Extract<Effect, { k: K }> | undefined
-    if (e === undefined) this.#missing.set(kind, (this.#missing.get(kind) ?? 0) + 1)
+    const queue = this.#queues.get(kind)
+    const e = queue?.[0] as Extract<Effect, { k: K }> | undefined
+    if (e === undefined) {
+      this.#missing.set(kind, (this.#missing.get(kind) ?? 0) + 1)
+      return undefined
+    }
+    const served = (this.#served.get(kind) ?? 0) + 1
+    if (served >= timesOf(e)) {
+      queue?.shift()
+      this.#served.set(kind, 0)
+    } else this.#served.set(kind, served)
     return e
   }
 
@@ -219,4 +231,9 @@ export class EffectPlayer implements EffectSource {
 async function idle(): Promise<void> {
   await nextTurn()
   await nextTurn()
+}
+
+/** How many reads an effect stands for. */
+function timesOf(e: Effect): number {
+  return e.k === 'now' ? (e.n ?? 1) : 1
 }
