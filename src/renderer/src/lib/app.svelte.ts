@@ -14,6 +14,7 @@ import { Sessions } from './sessions.svelte'
 import { Timeline } from './timeline.svelte'
 import { PauseBar } from './pause.svelte'
 import { Replay } from './replay.svelte'
+import { Resume } from './resume.svelte'
 import { Watches } from './watches.svelte'
 
 const KEY = Symbol('patchscope')
@@ -61,6 +62,8 @@ export class App {
   readonly dispatcher: Dispatcher
   readonly pause: PauseBar
   readonly replay: Replay
+  /** Resume from here: one at a time, whichever entry view asked. */
+  readonly resume: Resume
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
     const live = new SessionView(new HistoryStore(), (path, init) => this.connection.request(path, init))
@@ -99,11 +102,20 @@ export class App {
       },
       runtimeModule: () => (connection.runtime.status === 'attached' ? null : connection.runtime.path)
     })
+    this.resume = new Resume({
+      request,
+      document: () => {
+        const doc = this.documents.document
+        return doc === undefined ? undefined : { name: doc.name, file: () => documentFile(doc) }
+      },
+      showLive: () => this.documents.show(LIVE)
+    })
     connection.onNotice = (type, data) => {
       if (type === 'journal') this.sessions.journalChanged(data as JournalStatus)
       else if (type === 'watches') live.watches.changed(data)
       else if (type === 'runtime') this.pause.runtimeChanged()
       else if (type === 'replay') this.replay.noticed(data)
+      else if (type === 'resume') this.resume.noticed(data)
     }
   }
 

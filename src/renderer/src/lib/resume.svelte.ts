@@ -4,7 +4,7 @@
  * and says what came of it: the entry reached, whether the state equals the recorded one there,
  * and what differs; or the host's refusal.
  */
-import type { ResumeOutcome } from '../../../shared/replay'
+import { readResumeNotice, type ResumeOutcome } from '../../../shared/replay'
 import { errorOf, unreachable } from './model/host-errors'
 
 export interface ResumeDeps {
@@ -25,6 +25,9 @@ export class Resume {
   error = $state('')
   /** Where the entry comes from, for the confirmation. */
   from = $state('the live session')
+  /** Inputs replayed so far, of all, while it runs (from the host's `resume` events). */
+  done = $state(0)
+  total = $state(0)
 
   constructor(private readonly deps: ResumeDeps) {}
 
@@ -34,6 +37,14 @@ export class Resume {
     this.from = this.deps.document()?.name ?? 'the live session'
     this.phase = 'confirming'
     this.error = ''
+  }
+
+  /** A `resume` event of the stream: its progress while this window's resume runs. */
+  noticed(data: unknown): void {
+    const n = readResumeNotice(data)
+    if (n === undefined || this.phase !== 'running' || n.phase !== 'running') return
+    this.done = n.done
+    this.total = n.total
   }
 
   cancel(): void {
@@ -53,7 +64,8 @@ export class Resume {
   get result(): string {
     const o = this.outcome
     if (this.phase === 'failed') return `Not resumed: ${this.error}`
-    if (this.phase === 'running') return `Resuming at #${this.seq}: replaying the inputs before it…`
+    if (this.phase === 'running')
+      return `Resuming at #${this.seq}: replaying the inputs before it${this.total > 0 ? ` (${this.done} of ${this.total})` : ''}…`
     if (o === undefined) return ''
     const where = o.reached === o.from ? `#${o.from}` : `#${o.reached} (the end of the turn of #${o.from})`
     const state = o.identical
@@ -67,6 +79,8 @@ export class Resume {
   async confirm(): Promise<void> {
     if (this.phase !== 'confirming') return
     this.phase = 'running'
+    this.done = 0
+    this.total = 0
     const doc = this.deps.document()
     try {
       const res =
