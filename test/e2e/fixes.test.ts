@@ -12,6 +12,7 @@ import { openWindow, ROOT, screenshots, selectedSeq, startHost, type RunningHost
 // The page's own functions, used in code that runs in the page (this project is typed for Node).
 declare const getComputedStyle: (el: unknown) => { transform: string; lineHeight: string; outlineStyle: string; backgroundColor: string }
 declare const DOMMatrix: new (transform: string) => { f: number }
+declare const document: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): Iterable<{ top: number }> } }
 
 let host: RunningHost
 let win: Window
@@ -200,6 +201,42 @@ describe('the fixes of issue 12', () => {
       expect(box.height).toBeLessThan(box.line * 1.5)
     }
     await screenshots(page, 'fixes', 'executions')
+  })
+
+  test("the entry view's title and buttons are never wrapped mid-label at 1024 px", async () => {
+    const { page } = win
+    await page.setViewportSize({ width: 1024, height: 768 })
+    await page.keyboard.press('1')
+    await rows().filter({ hasText: 'tick' }).first().click()
+    const view = page.locator('[role=tabpanel]')
+    await view.getByRole('heading', { name: /custom-event/ }).waitFor()
+    // The lines a text takes: the distinct tops of its range's boxes ("custom-|event" is two).
+    const lines = (el: unknown): number => {
+      const range = document.createRange()
+      range.selectNodeContents(el)
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
+    }
+    expect(await view.locator('h2.view-title').evaluate(lines)).toBe(1)
+    for (const name of ['State after', 'Diff from here', 'Resume from here']) {
+      const button = view.getByRole('button', { name, exact: true })
+      expect(await button.evaluate(lines), name).toBe(1)
+      // Inside the window, never cut off at its right edge.
+      expect(await button.evaluate((el) => el.getBoundingClientRect().right), name).toBeLessThanOrEqual(1024)
+    }
+    await screenshots(page, 'fixes', 'entry-toolbar')
+    // Resume from here's confirmation stays inside the inspector, not cut off by the timeline beside it.
+    await view.getByRole('button', { name: 'Resume from here', exact: true }).click()
+    const dialog = page.getByRole('alertdialog', { name: 'Resume from here' })
+    await dialog.waitFor()
+    const inspector = await view.boundingBox()
+    const popover = await dialog.boundingBox()
+    expect(popover!.x).toBeGreaterThanOrEqual(inspector!.x)
+    expect(popover!.x + popover!.width).toBeLessThanOrEqual(inspector!.x + inspector!.width)
+    // Its text wraps inside it rather than running past its edge.
+    expect(await dialog.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    await screenshots(page, 'fixes', 'entry-resume')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await page.setViewportSize({ width: 1280, height: 800 })
   })
 
   test('a clicked row has one highlight, after the keyboard moves the selection too', async () => {
