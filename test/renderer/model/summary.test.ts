@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { changedPaths, effectsNoteText, hostNote, related, summarize, touches } from '../../../src/renderer/src/lib/model/summary'
+import {
+  changedPaths,
+  effectsNoteText,
+  hostNote,
+  related,
+  streamNoteText,
+  summarize,
+  touches
+} from '../../../src/renderer/src/lib/model/summary'
 import { noteData } from '../../../src/shared/notes'
 import type { HistoryEvent, Json, Operation, StateUpdateEvent } from '../../../src/shared/protocol'
 
@@ -182,5 +190,19 @@ describe('notes of actions as units', () => {
     expect(effectsNoteText(e)).toBe('effects: random ×2, now')
     expect(summarize(e)).toBe('effects: random ×2, now')
     expect(effectsNoteText({ type: 'custom-event', seq: 2, timestamp: 0, data: { k: 1 } })).toBeUndefined()
+  })
+
+  test("an attached stream's notes and a resume's say what happened, not their JSON", () => {
+    const note = (data: Parameters<typeof noteData>[0], seq = 1) =>
+      ({ type: 'custom-event', seq, timestamp: 0, data: noteData(data) }) as const
+    const lost = note({ note: 'attach', event: 'delta-not-applied', message: 'STATE_DELTA: remove /missing/key: the path does not exist' })
+    expect(summarize(lost)).toBe('delta not applied: STATE_DELTA: remove /missing/key: the path does not exist')
+    expect(summarize(note({ note: 'attach', event: 'reset', message: 'the stream started again' }))).toBe('reset: the stream started again')
+    expect(summarize(note({ note: 'resume', from: 6, reached: 8, identical: true }))).toBe('resumed from #6 at #8')
+    expect(summarize(note({ note: 'resume', from: 6, reached: 6, session: 'a.ndjson', identical: false, paths: ['/count'] }))).toBe(
+      'resumed from #6 of a.ndjson — its state differs from the recorded one'
+    )
+    expect(streamNoteText(note({ note: 'effects', effects: [] }))).toBeUndefined()
+    expect(streamNoteText({ type: 'custom-event', seq: 2, timestamp: 0, data: { note: 'attach' } })).toBeUndefined()
   })
 })

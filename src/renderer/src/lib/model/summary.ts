@@ -34,7 +34,7 @@ export function summarize(e: HistoryEvent): string {
     case 'custom-event': {
       const note = hostNote(e)
       if (note !== undefined) return `runtime ${note.kind}: ${note.message}`
-      return actionNoteText(e) ?? effectsNoteText(e) ?? dataText(e.data)
+      return actionNoteText(e) ?? effectsNoteText(e) ?? streamNoteText(e) ?? dataText(e.data)
     }
   }
 }
@@ -49,6 +49,19 @@ export function effectsNoteText(e: HistoryEvent): string | undefined {
   const counts = new Map<string, number>()
   for (const effect of n.effects) counts.set(String(effect?.k), (counts.get(String(effect?.k)) ?? 0) + 1)
   return `effects: ${[...counts].map(([k, c]) => (c > 1 ? `${k} ×${c}` : k)).join(', ') || 'none'}`
+}
+
+/**
+ * An attached stream's note or a resume's in words (`delta not applied: …`, `resumed from #6 at #8`),
+ * instead of the note's raw JSON; undefined for any other entry.
+ */
+export function streamNoteText(e: HistoryEvent): string | undefined {
+  const n = noteOf(e)
+  if (n?.note === 'attach') return `${String(n.event).replaceAll('-', ' ')}: ${String(n.message)}`
+  if (n?.note !== 'resume') return undefined
+  const from = `resumed from #${String(n.from)}${typeof n.session === 'string' ? ` of ${n.session}` : ''}`
+  const at = n.reached === n.from ? '' : ` at #${String(n.reached)}`
+  return `${from}${at}${n.identical === true ? '' : ' — its state differs from the recorded one'}`
 }
 
 /**
