@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { SessionsInfo } from '../../src/shared/journal'
 import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
 
+// The page's own functions, used in code that runs in the page (this project is typed for Node).
+declare const document: { createRange(): { selectNodeContents(node: unknown): void; getBoundingClientRect(): { width: number } } }
+declare const getComputedStyle: (el: unknown) => Record<'paddingLeft' | 'paddingRight' | 'borderLeftWidth' | 'borderRightWidth', string>
+
 /** One folder of sessions for the two hosts: the first is killed, the second finds its session. */
 const dir = mkdtempSync(join(tmpdir(), 'patchscope-e2e-sessions-'))
 let host: RunningHost
@@ -60,6 +64,21 @@ describe('sessions that survive (the journal)', () => {
       .poll(async () => (await crashed.textContent())?.replace(/\s+/g, ' '))
       .toMatch(new RegExp(`${recorded} events.*ended unexpectedly`))
     expect(await rows.filter({ hasText: 'agent.mjs' }).textContent()).toContain('recording now')
+    // Each state's pill is as wide as its words (plus its padding), not stretched over its column.
+    for (const pill of await panel.locator('.pill.state').all()) {
+      const { box, words, padding } = await pill.evaluate((el) => {
+        const range = document.createRange()
+        range.selectNodeContents(el)
+        const style = getComputedStyle(el)
+        const sides = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth'] as const
+        return {
+          box: el.getBoundingClientRect().width,
+          words: range.getBoundingClientRect().width,
+          padding: sides.reduce((sum, side) => sum + parseFloat(style[side]), 0)
+        }
+      })
+      expect(box).toBeLessThanOrEqual(words + padding + 1)
+    }
     await screenshots(page, 'sessions', 'list')
 
     await crashed.getByRole('button', { name: 'Open', exact: true }).click()
