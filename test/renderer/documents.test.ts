@@ -66,7 +66,7 @@ describe('Documents', () => {
     const liveLast = live.store.lastSeq
     const { text, lastSeq } = await sessionFile()
     const doc = await docs.open(new Blob([text]), 'agent.ndjson')
-    expect(posted).toEqual(['/documents'])
+    expect(posted).toEqual(['/documents?name=agent.ndjson'])
     expect(doc).toBeDefined()
     expect(docs.shownId).toBe(doc?.id)
     expect(docs.showingLive).toBe(false)

@@ -15,19 +15,28 @@ const START_BYTES = 64 * 1024
 /** What the file was, for a converted one: `Redux DevTools export`, `AG-UI event log`. */
 export type ReadFile = ImportedSession & { foreign?: string }
 
+/** Another tool's file that was recognised and cannot be read: the message names the format, the line and the fault. */
+export class ForeignSessionError extends SessionError {
+  constructor(e: ForeignFileError) {
+    super(e.line ?? 1, e.message)
+    // The format's own message already names the line.
+    this.message = e.message
+  }
+}
+
 /**
  * Reads a session file, or another tool's file converted into one.
  * @throws {SessionError} naming the bad line (for another tool's file, its format and what is wrong)
  * @throws {RangeError} for a line longer than `MAX_LINE_BYTES`
  */
-export function readAnySession(chunks: Uint8Array[], options: ImportOptions): ReadFile {
+export function readAnySession(chunks: Uint8Array[], options: ImportOptions, name?: string): ReadFile {
   if (!mayBeForeign(chunks)) return readSession(chunks, options)
   const text = Buffer.concat(chunks).toString('utf8')
   let converted
   try {
-    converted = convertForeign(text)
+    converted = convertForeign(text, name)
   } catch (e) {
-    if (e instanceof ForeignFileError) throw new SessionError(e.line ?? 1, e.message)
+    if (e instanceof ForeignFileError) throw new ForeignSessionError(e)
     throw e
   }
   if (converted === undefined) return readSession(chunks, options)

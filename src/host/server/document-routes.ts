@@ -12,7 +12,7 @@ import { HISTORY_EVENT_TYPES, type HistoryEventType } from '../../shared/protoco
 import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
 import type { History } from '../recorder/history'
 import { SessionError, type ImportedSession } from '../recorder/session-file'
-import { readAnySession } from '../import/read'
+import { ForeignSessionError, readAnySession } from '../import/read'
 import { requireType } from './body'
 
 export interface DocumentRoutesOptions {
@@ -51,7 +51,12 @@ export function createDocumentRoutes({
     try {
       const chunks = await readWhole(body, { idleMs, maxBytes })
       // Entries are never folded into the base: one more than allowed is enough to tell the file is too long.
-      imported = readAnySession(chunks, { baseSeq: 0, limits: { maxEntries: maxEvents + 1, maxBytes: Number.MAX_SAFE_INTEGER } })
+      // The file's name (`?name=`) names a converted file's recording, as a session file's header does.
+      imported = readAnySession(
+        chunks,
+        { baseSeq: 0, limits: { maxEntries: maxEvents + 1, maxBytes: Number.MAX_SAFE_INTEGER } },
+        c.req.query('name') || undefined
+      )
     } catch (e) {
       if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
       if (e instanceof ReadTooLargeError)
@@ -61,7 +66,10 @@ export function createDocumentRoutes({
           res: closing()
         })
       if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, { message: `the session file cannot be opened: ${e.message}`, cause: e })
+        throw new HTTPException(400, {
+          message: e instanceof ForeignSessionError ? e.message : `the session file cannot be opened: ${e.message}`,
+          cause: e
+        })
       throw e
     }
     if (imported.events > maxEvents)

@@ -9,6 +9,7 @@ import type { RuntimeInfo } from '../../shared/protocol'
 import type { Host } from '../host'
 import { ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
 import { exportSession, SessionError } from '../recorder/session-file'
+import { ForeignSessionError } from '../import/read'
 import { requireType } from './body'
 
 function fileName(info: RuntimeInfo, now: Date): string {
@@ -52,7 +53,10 @@ export function createSessionRoutes({ host }: { host: Host }): Hono {
       if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
       if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e, res: closing() })
       if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, { message: `the session file cannot be imported: ${e.message}`, cause: e })
+        throw new HTTPException(400, {
+          message: e instanceof ForeignSessionError ? e.message : `the session file cannot be imported: ${e.message}`,
+          cause: e
+        })
       throw e
     }
   })

@@ -57,9 +57,15 @@ describe('other tools’ files open through the one read path', () => {
   test('POST /documents opens an AG-UI log as a document, the host’s history untouched', async () => {
     const host = await start()
     const before = await (await host.fetch('/state')).text()
-    const res = await host.fetch('/documents', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: AG_UI_LOG })
+    const res = await host.fetch('/documents?name=agent-run.jsonl', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: AG_UI_LOG
+    })
     expect(res.status).toBe(200)
-    const [, ...lines] = (await res.text()).split('\n').filter((l) => l !== '')
+    const [head, ...lines] = (await res.text()).split('\n').filter((l) => l !== '')
+    // The recording is named after the file opened.
+    expect(JSON.stringify((JSON.parse(head as string) as { runtime: unknown }).runtime)).toContain('agent-run.jsonl')
     const events = lines.map((l) => JSON.parse(l) as HistoryEvent)
     expect(stateOf(events)).toMatchObject({ plan: ['search', 'answer'] })
     expect(events.some((e) => e.type === 'execution.status' && e.status === 'completed')).toBe(true)
@@ -72,7 +78,10 @@ describe('other tools’ files open through the one read path', () => {
     const broken = AG_UI_LOG.replace('"delta":[', '"delta":7,"x":[')
     const res = await host.fetch('/history', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: broken })
     expect(res.status).toBe(400)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/AG-UI event log: line 3: STATE_DELTA/)
+    // The format names the line once, and the message is the format's (not a session file's).
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^AG-UI event log: line 3: STATE_DELTA/)
+    const opened = await host.fetch('/documents', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: broken })
+    expect(((await opened.json()) as { error: { message: string } }).error.message).toMatch(/^AG-UI event log: line 3: STATE_DELTA/)
     expect(await (await host.fetch('/state')).text()).toBe(before)
   })
 })

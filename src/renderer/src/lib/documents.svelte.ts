@@ -93,7 +93,11 @@ export class Documents<V extends DocumentView = DocumentView> {
     try {
       let res: Response
       try {
-        res = await this.deps.request('/documents', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file })
+        res = await this.deps.request(`/documents?name=${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson' },
+          body: file
+        })
       } catch (e) {
         this.error = `${name} was not opened: ${unreachable(e)}`
         return undefined
