@@ -106,6 +106,10 @@ function fromLifted(lifted: LiftedState, title: string, now: number): string[] {
     for (const [slice, change] of changes) writer.update(slice, change, cause, time)
     if (error !== undefined) writer.custom(noteData({ note: 'dispatch', outcome: 'threw', cause, error }), time)
     else if (changes.length === 0 && !skipped.has(id)) writer.custom(noteData({ note: 'dispatch', outcome: 'no change', cause }), time)
+    // The next action is of the same type: this one's end is marked, as the store adapter marks it,
+    // or the two would read as one action.
+    else if (changes.length > 0 && causeOf(actions[i + 1]?.action).type === cause.type)
+      writer.custom(noteData({ note: 'dispatch', outcome: 'changed', cause }), time)
   }
   return writer.finish(true)
 }

@@ -143,6 +143,8 @@ describe('Redux DevTools exports, written by the DevTools serializer', () => {
     // The reducer that threw, and the action that changed nothing, are notes as Patchscope records such dispatches.
     const notes = events.map((e) => noteOf(e)).filter((n) => n !== undefined)
     expect(notes).toEqual([
+      // Two todos/add in a row: the first one's end is marked, so they are two actions, not one.
+      { note: 'dispatch', outcome: 'changed', cause: { type: 'todos/add', id: '1', payload: { id: 1, text: 'milk' } } },
       { note: 'dispatch', outcome: 'no change', cause: { type: 'unknown/ignored', id: '5' } },
       { note: 'dispatch', outcome: 'threw', cause: { type: 'boom', id: '6' }, error: 'Error: the reducer failed on purpose' },
       // The DevTools compute nothing after an error: the actions after it keep the state, with this error.
