@@ -8,6 +8,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import type { HistoryEvent, StateInitialEvent } from '../../src/shared/protocol'
+import { isClosingLine } from '../../src/shared/session-end'
 import { HistoryStore } from '../../src/renderer/src/lib/model/store'
 import { random } from '../lib/random'
 import { collect, serveRequests, timeCalls, type Request, type Timings } from './protocol'
@@ -33,6 +34,8 @@ async function load(file: string): Promise<{ store: HistoryStore; ingestMs: numb
     // Line 1 is the session file's header, not an event.
     if (n++ === 0 || line === '') continue
     const event = JSON.parse(line) as HistoryEvent
+    // The closing line (the count and digest of the events) is not an event either.
+    if (isClosingLine(event)) continue
     if (store.length === 0) store.reset(event as StateInitialEvent, line)
     else store.ingest(event, line)
   }

@@ -92,7 +92,7 @@ export async function stopFrames(page: Page): Promise<FrameRecord> {
   })()`)) as FrameRecord
 }
 
-/** The timeline's status line under the list: "N entries, seq A–B". */
+/** The timeline's status line under the list: "N entries, seq A–B" ("1 entry, seq 0–0" for the base alone). */
 export interface Status {
   entries: number
   baseSeq: number
@@ -101,7 +101,7 @@ export interface Status {
 
 const STATUS = `(() => {
   const text = document.querySelector('.count')?.textContent ?? ''
-  const m = /^(\\d+) entries(?:, seq (\\d+)–(\\d+))?/.exec(text)
+  const m = /^(\\d+) entr(?:y|ies)(?:, seq (\\d+)–(\\d+))?/.exec(text)
   return m === null ? { entries: 0, baseSeq: -1, lastSeq: -1 } : { entries: Number(m[1]), baseSeq: Number(m[2] ?? -1), lastSeq: Number(m[3] ?? -1) }
 })()`
 
