@@ -2,11 +2,11 @@ import { EventType, type AGUIEvent } from '@ag-ui/core'
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch'
 import { describe, expect, test } from 'vitest'
 import { MESSAGES_SLICE } from '../../../src/host/ag-ui'
-import { convertForeign, ForeignFileError } from '../../../src/host/import'
+import { convertForeign } from '../../../src/host/import'
 import { encode } from '../../../src/host/recorder/encode'
 import { noteOf } from '../../../src/shared/notes'
 import type { HistoryEvent, Slices } from '../../../src/shared/protocol'
-import { entries, readLines } from './helpers'
+import { conversionError, entries, readLines } from './helpers'
 
 const T0 = Date.UTC(2026, 11, 1, 10)
 
@@ -284,25 +284,19 @@ describe('AG-UI event logs', () => {
 })
 
 describe('AG-UI event logs that cannot be read', () => {
-  function error(text: string): ForeignFileError {
-    try {
-      convertForeign(text)
-    } catch (e) {
-      expect(e).toBeInstanceOf(ForeignFileError)
-      return e as ForeignFileError
-    }
-    throw new Error('the conversion did not fail')
-  }
-
   test('name the line and what the protocol expects there', () => {
     const start = JSON.stringify(RUN[0])
-    expect(error(`${start}\n{"type":"STATE_DELTA","delta":3}\n`).message).toBe(
+    expect(conversionError(`${start}\n{"type":"STATE_DELTA","delta":3}\n`).message).toBe(
       'AG-UI event log: line 2: STATE_DELTA: "delta": Invalid input: expected array, received number'
     )
-    expect(error(`${start}\n{"type":"RUN_STARTED","threadId":"t"}\n`).message).toMatch(/^AG-UI event log: line 2: RUN_STARTED: "runId": /)
-    expect(error(`${start}\n\n{not json}\n${start}\n`).message).toMatch(/^AG-UI event log: line 3: not valid JSON \(/)
-    expect(error(`${start}\n[1, 2]\n`).message).toBe('AG-UI event log: line 2: an event must be a JSON object with a string "type"')
-    expect(error(`${start}\n{"type":"CUSTOM","name":"x","value":1,"timestamp":"noon"}\n`).message).toBe(
+    expect(conversionError(`${start}\n{"type":"RUN_STARTED","threadId":"t"}\n`).message).toMatch(
+      /^AG-UI event log: line 2: RUN_STARTED: "runId": /
+    )
+    expect(conversionError(`${start}\n\n{not json}\n${start}\n`).message).toMatch(/^AG-UI event log: line 3: not valid JSON \(/)
+    expect(conversionError(`${start}\n[1, 2]\n`).message).toBe(
+      'AG-UI event log: line 2: an event must be a JSON object with a string "type"'
+    )
+    expect(conversionError(`${start}\n{"type":"CUSTOM","name":"x","value":1,"timestamp":"noon"}\n`).message).toBe(
       'AG-UI event log: line 2: CUSTOM: "timestamp" must be a number (milliseconds)'
     )
   })

@@ -1,8 +1,21 @@
-/** Reading a converted file back as the host reads session files, and the states it holds by action. */
+/** Converting another tool's file, reading it back as the host reads session files, and the states it holds by action. */
+import { expect } from 'vitest'
+import { convertForeign, ForeignFileError } from '../../../src/host/import'
 import { readSession, type ImportedSession } from '../../../src/host/recorder/session-file'
 import { noteOf } from '../../../src/shared/notes'
 import type { HistoryEvent, Slices } from '../../../src/shared/protocol'
 import { toPlain } from '../../../src/shared/state'
+
+/** The error converting `text` fails with; the test fails when it converts, or fails another way. */
+export function conversionError(text: string): ForeignFileError {
+  try {
+    convertForeign(text)
+  } catch (e) {
+    expect(e).toBeInstanceOf(ForeignFileError)
+    return e as ForeignFileError
+  }
+  throw new Error('the conversion did not fail')
+}
 
 /** The converted lines read by `readSession`, as the host reads an uploaded session file. */
 export function readLines(lines: readonly string[]): ImportedSession {

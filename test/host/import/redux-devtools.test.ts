@@ -4,12 +4,11 @@ import * as Immutable from 'immutable'
 import jsan from 'jsan'
 import { combineReducers, legacy_createStore as createStore, type Reducer, type UnknownAction } from 'redux'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { ForeignFileError } from '../../../src/host/import/errors'
 import { convertForeign } from '../../../src/host/import'
 import { encode } from '../../../src/host/recorder/encode'
 import { noteOf } from '../../../src/shared/notes'
 import type { Slices } from '../../../src/shared/protocol'
-import { entries, readLines, statesByAction } from './helpers'
+import { conversionError, entries, readLines, statesByAction } from './helpers'
 
 interface Todo {
   id: number
@@ -303,33 +302,23 @@ describe('Redux DevTools exports, written by the DevTools serializer', () => {
 })
 
 describe('Redux DevTools exports that cannot be read', () => {
-  function error(text: string): ForeignFileError {
-    try {
-      convertForeign(text)
-    } catch (e) {
-      expect(e).toBeInstanceOf(ForeignFileError)
-      return e as ForeignFileError
-    }
-    throw new Error('the conversion did not fail')
-  }
-
   test('names what is wrong', () => {
     const lifted = {
       actionsById: { 0: { action: { type: '@@INIT' }, timestamp: 1 }, 1: { action: { type: 'a' }, timestamp: 2 } },
       stagedActionIds: [0, 1]
     }
-    expect(error(JSON.stringify({ ...lifted, computedStates: [{ state: {} }] })).message).toBe(
+    expect(conversionError(JSON.stringify({ ...lifted, computedStates: [{ state: {} }] })).message).toBe(
       'Redux DevTools export: computedStates has 1 state for 2 staged actions'
     )
-    expect(error(JSON.stringify({ ...lifted, stagedActionIds: [0, 7], computedStates: [{ state: {} }, { state: {} }] })).message).toBe(
-      'Redux DevTools export: stagedActionIds[1] is action 7, which actionsById does not hold'
-    )
-    expect(error(JSON.stringify({ actionsById: {}, computedStates: [] })).message).toBe(
+    expect(
+      conversionError(JSON.stringify({ ...lifted, stagedActionIds: [0, 7], computedStates: [{ state: {} }, { state: {} }] })).message
+    ).toBe('Redux DevTools export: stagedActionIds[1] is action 7, which actionsById does not hold')
+    expect(conversionError(JSON.stringify({ actionsById: {}, computedStates: [] })).message).toBe(
       'Redux DevTools export: the file needs "stagedActionIds" (an array)'
     )
-    expect(error('{"payload": "{not json"}').message).toMatch(/^Redux DevTools export: "payload" is not valid JSON \(/)
-    expect(error('{"actionsById": {"0": ').message).toMatch(/^Redux DevTools export: the file is not valid JSON \(/)
-    expect(error(JSON.stringify({ ...lifted, computedStates: [{ state: {} }, 3] })).message).toBe(
+    expect(conversionError('{"payload": "{not json"}').message).toMatch(/^Redux DevTools export: "payload" is not valid JSON \(/)
+    expect(conversionError('{"actionsById": {"0": ').message).toMatch(/^Redux DevTools export: the file is not valid JSON \(/)
+    expect(conversionError(JSON.stringify({ ...lifted, computedStates: [{ state: {} }, 3] })).message).toBe(
       'Redux DevTools export: computedStates[1] must be an object ({ state, error? })'
     )
   })
