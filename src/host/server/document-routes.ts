@@ -9,11 +9,12 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_EVENTS, type DocumentHead } from '../../shared/document'
 import { HISTORY_EVENT_TYPES, type HistoryEventType } from '../../shared/protocol'
-import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
+import { readWhole } from '../../shared/read-whole'
 import type { History } from '../recorder/history'
-import { SessionError, type ImportedSession } from '../recorder/session-file'
-import { ForeignSessionError, readAnySession } from '../import/read'
+import type { ImportedSession } from '../recorder/session-file'
+import { readAnySession } from '../import/read'
 import { requireType } from './body'
+import { uploadError } from './upload-errors'
 
 export interface DocumentRoutesOptions {
   /** Give up on an upload that sends nothing for this long. @default 10_000 */
@@ -26,11 +27,6 @@ export interface DocumentRoutesOptions {
 
 /** Bytes the answer hands over at a time. */
 const CHUNK_BYTES = 1 << 20
-
-/** Headers for an answer sent before the body was read: the connection closes with it. */
-function closing(): Response {
-  return new Response(null, { headers: { connection: 'close' } })
-}
 
 /**
  * The documents route, to mount at `/`.
@@ -58,19 +54,10 @@ export function createDocumentRoutes({
         c.req.query('name') || undefined
       )
     } catch (e) {
-      if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
-      if (e instanceof ReadTooLargeError)
-        throw new HTTPException(413, {
-          message: `the file is larger than ${mb(maxBytes)}, the most the window opens as a document`,
-          cause: e,
-          res: closing()
-        })
-      if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, {
-          message: e instanceof ForeignSessionError ? e.message : `the session file cannot be opened: ${e.message}`,
-          cause: e
-        })
-      throw e
+      throw uploadError(e, {
+        failed: 'the session file cannot be opened',
+        tooLarge: `the file is larger than ${mb(maxBytes)}, the most the window opens as a document`
+      })
     }
     if (imported.events > maxEvents)
       throw new HTTPException(413, {

@@ -7,19 +7,13 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { RuntimeInfo } from '../../shared/protocol'
 import type { Host } from '../host'
-import { ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
-import { exportSession, SessionError } from '../recorder/session-file'
-import { ForeignSessionError } from '../import/read'
+import { exportSession } from '../recorder/session-file'
 import { requireType } from './body'
+import { uploadError } from './upload-errors'
 
 function fileName(info: RuntimeInfo, now: Date): string {
   const name = (info.name ?? 'session').replace(/\.[cm]?[jt]s$/, '').replace(/[^\w.-]+/g, '-')
   return `${name}-${now.toISOString().slice(0, 19).replace(/:/g, '-')}.patchscope.ndjson`
-}
-
-/** Headers for an answer sent before the body was read: the connection closes with it (the rest of the upload is not waited for). */
-function closing(): Response {
-  return new Response(null, { headers: { connection: 'close' } })
 }
 
 /** The routes, to mount at `/`. */
@@ -49,15 +43,7 @@ export function createSessionRoutes({ host }: { host: Host }): Hono {
       const { events, integrity } = await host.importSession(body)
       return c.json({ events, lastSeq: host.history.lastSeq, runtime: host.runtime.info, ...integrity })
     } catch (e) {
-      // The rest of the body is not read: the connection closes with the answer.
-      if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e, res: closing() })
-      if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e, res: closing() })
-      if (e instanceof SessionError || e instanceof RangeError)
-        throw new HTTPException(400, {
-          message: e instanceof ForeignSessionError ? e.message : `the session file cannot be imported: ${e.message}`,
-          cause: e
-        })
-      throw e
+      throw uploadError(e, { failed: 'the session file cannot be imported' })
     }
   })
 
