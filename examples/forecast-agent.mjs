@@ -6,6 +6,9 @@
 //   dispatch {"type": "forecast/ask", "payload": {"city": "Paris", "url": "http://127.0.0.1:8787/weather"}}
 //
 // then `npm run replay -- SESSION examples/forecast-agent.mjs` replays it with the service stopped.
+//
+// It has no `dispose`: unloading aborts `signal`, which cancels the request in flight and ends the
+// stream at its next token, and the runtime's thread is ended after it.
 
 import { EventEmitter } from 'node:events'
 
@@ -14,16 +17,7 @@ const OPENERS = ['Right now', 'At the moment', 'Currently', 'As of this minute']
 export default function createRuntime({ signal }) {
   const bus = new EventEmitter()
   let state = { requests: {}, answers: [], status: 'idle' }
-  const timers = new Set()
-
-  const sleep = (ms) =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer)
-        resolve()
-      }, ms)
-      timers.add(timer)
-    })
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
   function set(slice, after, action) {
     const before = state[slice]
@@ -57,6 +51,7 @@ export default function createRuntime({ signal }) {
     set('answers', [...state.answers, { request: id, text: '' }], action)
     for (const token of text.match(/\S+\s*/g)) {
       await sleep(10 + Math.floor(Math.random() * 20))
+      if (signal.aborted) return
       const answers = state.answers
       const last = answers[answers.length - 1]
       set('answers', [...answers.slice(0, -1), { ...last, text: last.text + token }], { type: 'forecast/token', payload: { token } })
@@ -75,9 +70,6 @@ export default function createRuntime({ signal }) {
       if (typeof url !== 'string') throw new Error('forecast/ask needs payload.url (or FORECAST_URL): the weather service to ask')
       queue = queue.then(() => ask(String(city), url, action))
       return queue
-    },
-    dispose() {
-      for (const timer of timers) clearTimeout(timer)
     }
   }
 }
