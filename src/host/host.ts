@@ -259,23 +259,33 @@ export class Host {
   }
 
   /**
-   * Records a remote event stream (the seed's events route, or AG-UI) instead of a runtime: the
-   * runtime, or the stream attached before, stops; the history goes on with a reset `state.initial`
-   * once the stream's protocol is known, and its entries get this host's seqs. Loading a module,
-   * importing a session or `detach` ends it. `target.headers` are sent to the source and kept
-   * nowhere else (neither `runtimeInfo` nor the session holds their values).
+   * Records a remote event stream (the seed's events route, or AG-UI) instead of a runtime. The
+   * source is asked first: only once it answers with an event stream does the runtime, or the
+   * stream attached before, stop; the history then goes on with a reset `state.initial` once the
+   * stream's protocol is known, and its entries get this host's seqs, read from that same response.
+   * Loading a module, importing a session or `detach` ends it. `target.headers` are sent to the
+   * source and kept nowhere else (neither `runtimeInfo` nor the session holds their values).
+   * @throws {AttachRefused} when the source refused, could not be reached, is not an event stream or
+   *   did not answer in time (the reason said); nothing changes: what ran keeps running, nothing is recorded
    */
-  attach(target: AttachTarget, options: Pick<AttachmentOptions, 'backoff'> = {}): Promise<RuntimeInfo> {
+  attach(target: AttachTarget, options: Pick<AttachmentOptions, 'backoff' | 'probeTimeoutMs'> = {}): Promise<RuntimeInfo> {
     return this.#serial(async () => {
-      await this.#endAttachment()
-      await this.runtime.stop({ path: shownUrl(target.url), name: target.url.host, status: 'attached' })
-      this.#attachment = new Attachment({
+      const attachment = await Attachment.open({
         target,
         sink: this.#attachSink(),
         onChange: () => this.#runtimeChanged(),
         log: this.#log,
         ...options
       })
+      try {
+        await this.#endAttachment()
+        await this.runtime.stop({ path: shownUrl(target.url), name: target.url.host, status: 'attached' })
+      } catch (e) {
+        await attachment.stop()
+        throw e
+      }
+      this.#attachment = attachment
+      attachment.start()
       this.#runtimeChanged()
       return this.runtimeInfo
     })

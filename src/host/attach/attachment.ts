@@ -2,8 +2,10 @@
  * One attachment: a remote event stream read over HTTP (Server-Sent Events), its protocol detected
  * from its first messages, each message handed to that protocol's translation, and the connection
  * made again with backoff when it is lost — asking the source to resume where the protocol allows.
- * It reports its state (`info`) each time it changes. The headers it sends are never shown nor
- * logged; the URL only as `shownUrl` gives it.
+ * It is opened in two steps: `Attachment.open` makes the first request and refuses, with the
+ * reason, a source that does not answer with an event stream (`AttachRefused`: nothing is read nor
+ * recorded); `start` then reads that same response. It reports its state (`info`) each time it
+ * changes. The headers it sends are never shown nor logged; the URL only as `shownUrl` gives it.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
@@ -23,6 +25,16 @@ export interface AttachmentOptions {
   backoff?: { firstMs?: number; maxMs?: number }
   /** Messages read without telling the protocol before giving up. @default 50 */
   detectWithin?: number
+  /** How long `open` waits for the source's first answer (its status and headers). @default 10_000 */
+  probeTimeoutMs?: number
+}
+
+/**
+ * The source did not answer the first request with an event stream (refused, unreachable, not a
+ * stream, silent): the attachment is not made. The message names the problem and what to check.
+ */
+export class AttachRefused extends Error {
+  override name = 'AttachRefused'
 }
 
 /** The connection cannot go on (the source refused, or is not an event stream): no retry. */
@@ -31,25 +43,32 @@ class Fatal extends Error {
 }
 
 /** What one connection came to. */
-type Outcome = { fatal: string } | { lost: string; live: boolean }
+type Outcome = { fatal: string; status?: number; type?: string } | { lost: string; live: boolean; status?: number }
+
+/** A request answered with an event stream, to read. */
+interface Answered {
+  body: ReadableStream<Uint8Array>
+}
 
 export class Attachment {
   readonly #target: AttachTarget
   readonly #sink: AttachSink
   readonly #options: Required<Pick<AttachmentOptions, 'onChange' | 'log' | 'detectWithin'>> & { firstMs: number; maxMs: number }
-  readonly #abort = new AbortController()
-  readonly #done: Promise<void>
+  readonly #abort: AbortController
+  /** The response `open` got, until `start` reads it. */
+  #first: Answered | undefined
+  #done: Promise<void> = Promise.resolve()
   #stopped = false
-  #state: AttachState = 'connecting'
+  #state: AttachState
   #error: string | undefined
   #retryInMs: number | undefined
-  #connections = 0
+  #connections: number
   #translator: Translator | undefined
   /** The id of the last message that had one: where a resumable source is asked to go on from. */
   #lastId: string | undefined
   #undecided = 0
 
-  constructor({ target, sink, onChange, log, backoff, detectWithin }: AttachmentOptions) {
+  private constructor({ target, sink, onChange, log, backoff, detectWithin }: AttachmentOptions, abort: AbortController, first: Answered) {
     this.#target = target
     this.#sink = sink
     this.#options = {
@@ -59,7 +78,46 @@ export class Attachment {
       firstMs: backoff?.firstMs ?? 500,
       maxMs: backoff?.maxMs ?? 30_000
     }
-    this.#done = this.#run()
+    this.#abort = abort
+    this.#first = first
+    this.#connections = 1
+    this.#state = 'live'
+  }
+
+  /**
+   * Makes the first request and keeps its response unread until `start`: the source answered it
+   * with an event stream. Nothing is recorded before `start`.
+   * @throws {AttachRefused} when it answered otherwise, could not be reached, or did not answer within `probeTimeoutMs`
+   */
+  static async open(options: AttachmentOptions): Promise<Attachment> {
+    const { target, probeTimeoutMs = 10_000 } = options
+    const abort = new AbortController()
+    let silent = false
+    const timer = setTimeout(() => {
+      silent = true
+      abort.abort()
+    }, probeTimeoutMs)
+    let answer: Answered | Outcome
+    try {
+      answer = await request(target, undefined, abort.signal)
+    } finally {
+      clearTimeout(timer)
+    }
+    if ('body' in answer) return new Attachment(options, abort, answer)
+    // Cut by the timer before any answer (a late error body is still said as that answer).
+    const problem =
+      silent && 'lost' in answer && answer.status === undefined
+        ? `the source did not answer within ${seconds(probeTimeoutMs)} — check the URL, and that the app is running`
+        : advice(answer, target)
+    throw new AttachRefused(`cannot attach to ${shownUrl(target.url)}: ${problem} (nothing was changed)`)
+  }
+
+  /** Begins reading the response `open` got (once); from here on the attachment records into its sink. */
+  start(): void {
+    const first = this.#first
+    if (first === undefined) return
+    this.#first = undefined
+    this.#done = this.#run(first.body)
   }
 
   /** The URL as it may be shown. */
@@ -80,9 +138,10 @@ export class Attachment {
     }
   }
 
-  /** Ends the attachment; nothing is recorded once this is called. */
+  /** Ends the attachment (started or not: its response is let go); nothing is recorded once this is called. */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#first = undefined
     this.#abort.abort()
     await this.#done
   }
@@ -94,10 +153,10 @@ export class Attachment {
     this.#options.onChange()
   }
 
-  async #run(): Promise<void> {
+  async #run(first: ReadableStream<Uint8Array>): Promise<void> {
     let wait = this.#options.firstMs
-    while (!this.#stopped) {
-      const outcome = await this.#connect()
+    let outcome = await this.#read(first)
+    for (;;) {
       if (this.#stopped) return
       if ('fatal' in outcome) {
         this.#options.log(`[patchscope] attached to ${this.url}: gave up: ${outcome.fatal}\n`)
@@ -116,36 +175,19 @@ export class Attachment {
       }
       wait = Math.min(wait * 2, this.#options.maxMs)
       this.#set('connecting', this.#error)
+      outcome = await this.#connect()
     }
   }
 
+  /** A connection after one was lost. */
   async #connect(): Promise<Outcome> {
     this.#connections++
     const resuming = this.#translator?.resumable === true && this.#lastId !== undefined
-    const headers: Record<string, string> = { ...this.#target.headers, accept: 'text/event-stream' }
-    if (resuming) headers['last-event-id'] = this.#lastId as string
-    let res: Response
-    try {
-      res = await fetch(this.#target.url, { headers, signal: this.#abort.signal })
-    } catch (e) {
-      return { lost: reason(e), live: false }
-    }
-    if (!res.ok) {
-      const detail = await excerpt(res)
-      const what = `the source answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${detail}`
-      // Refused for good (a wrong URL, missing auth) unless it asks to come back later.
-      return res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429
-        ? { fatal: what }
-        : { lost: what, live: false }
-    }
-    const type = res.headers.get('content-type') ?? ''
-    if (!type.toLowerCase().startsWith('text/event-stream') || res.body === null) {
-      await res.body?.cancel()
-      return { fatal: `the source answered ${type === '' ? 'no content type' : type}, not an event stream (text/event-stream)` }
-    }
+    const answer = await request(this.#target, resuming ? this.#lastId : undefined, this.#abort.signal)
+    if (!('body' in answer)) return answer
     this.#set('live')
     if (this.#translator !== undefined) this.#translator.reconnected(resuming)
-    return this.#read(res.body)
+    return this.#read(answer.body)
   }
 
   async #read(body: ReadableStream<Uint8Array>): Promise<Outcome> {
@@ -198,6 +240,58 @@ export class Attachment {
     }
     this.#translator.message({ event, id, data: json })
   }
+}
+
+/**
+ * One request for the stream (`lastId`: ask the source to resume after it): its body when it
+ * answered with an event stream, else what the connection came to.
+ */
+async function request(target: AttachTarget, lastId: string | undefined, signal: AbortSignal): Promise<Answered | Outcome> {
+  const headers: Record<string, string> = { ...target.headers, accept: 'text/event-stream' }
+  if (lastId !== undefined) headers['last-event-id'] = lastId
+  let res: Response
+  try {
+    res = await fetch(target.url, { headers, signal })
+  } catch (e) {
+    return { lost: reason(e), live: false }
+  }
+  if (!res.ok) {
+    const detail = await excerpt(res)
+    const what = `the source answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${detail}`
+    // Refused for good (a wrong URL, missing auth) unless it asks to come back later.
+    return res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429
+      ? { fatal: what, status: res.status }
+      : { lost: what, live: false, status: res.status }
+  }
+  const type = res.headers.get('content-type') ?? ''
+  if (!type.toLowerCase().startsWith('text/event-stream') || res.body === null) {
+    await res.body?.cancel()
+    return { fatal: `the source answered ${type === '' ? 'no content type' : type}, not an event stream (text/event-stream)`, type }
+  }
+  return { body: res.body }
+}
+
+/** Why the first request did not give a stream, with what to check. */
+function advice(outcome: Outcome, target: AttachTarget): string {
+  const names = Object.keys(target.headers)
+  if ('fatal' in outcome) {
+    if (outcome.status === 401 || outcome.status === 403)
+      return names.length > 0
+        ? `${outcome.fatal} — check the header${names.length > 1 ? 's' : ''} ${names.join(', ')} (its credentials)`
+        : `${outcome.fatal} — it wants credentials: add a header, e.g. Authorization: Bearer …`
+    if (outcome.status === 404) return `${outcome.fatal} — check the URL's path (the app's events route)`
+    if (outcome.status === 405)
+      return `${outcome.fatal} — the URL must answer a GET with the stream (an endpoint that starts a run from a POST is not supported)`
+    if (outcome.type !== undefined) return `${outcome.fatal} — check that the URL is the app's events route`
+    return outcome.fatal
+  }
+  if (outcome.status !== undefined) return `${outcome.lost} — try again once the source is up`
+  return `it could not be reached (${outcome.lost}) — check the URL, and that the app is running`
+}
+
+/** A time in words. */
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }
 
 /** Why a request or a read failed, in words (Node's fetch hides the system error in `cause`). */

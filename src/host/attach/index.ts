@@ -1,4 +1,4 @@
-export { Attachment, type AttachmentOptions } from './attachment'
+export { AttachRefused, Attachment, type AttachmentOptions } from './attachment'
 export {
   AttachTargetError,
   checkAttachUrl,

@@ -1,11 +1,13 @@
 /**
  * Attaching to a remote event stream: `POST /attach` `{ "url", "headers"? }` records it instead of
  * a runtime (answers `GET /runtime`'s body, with `attach`), `DELETE /attach` ends it. A URL or a
- * header that cannot be used → 400 naming it (never quoting a header's value), and nothing changes.
+ * header that cannot be used → 400 naming it (never quoting a header's value); a source that does
+ * not answer with an event stream (refused, unreachable, not a stream, silent) → 502 saying why.
+ * Either way nothing changes: the runtime, or the stream attached before, keeps running.
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AttachTargetError, checkAttachUrl, checkHeaders, type AttachTarget } from '../attach'
+import { AttachRefused, AttachTargetError, checkAttachUrl, checkHeaders, type AttachTarget } from '../attach'
 import type { Host } from '../host'
 import { jsonBody } from './body'
 
@@ -27,7 +29,12 @@ export function createAttachRoutes({ host }: { host: Host }): Hono {
       if (e instanceof AttachTargetError) throw new HTTPException(400, { message: e.message, cause: e })
       throw e
     }
-    return c.json(await host.attach(target))
+    try {
+      return c.json(await host.attach(target))
+    } catch (e) {
+      if (e instanceof AttachRefused) throw new HTTPException(502, { message: e.message, cause: e })
+      throw e
+    }
   })
 
   app.delete('/attach', async (c) => {

@@ -22,7 +22,7 @@ describe('POST /attach, DELETE /attach', () => {
     expect(await res.json()).toMatchObject({
       status: 'attached',
       path: source.url('/events'),
-      attach: { state: 'connecting', headers: ['Authorization'] }
+      attach: { state: 'live', headers: ['Authorization'], connections: 1 }
     })
     await until(h.host, (info) => info.attach?.protocol === 'seed' && h.host.history.lastSeq >= 1)
     for (let i = 0; i < 3; i++) await source.dispatch({ type: 'increment' })
@@ -52,6 +52,23 @@ describe('POST /attach, DELETE /attach', () => {
     await until(h.host, () => JSON.stringify(h.host.history.stateAt(h.host.history.lastSeq)) === JSON.stringify(want))
     expect(entries(h.host).filter((e) => e.type === 'state.initial')).toHaveLength(2)
     expect(attachNotes(h.host)).toEqual([])
+  })
+
+  test('a source that refuses is answered 502 with the reason; the runtime keeps running and nothing is recorded', async () => {
+    source = await startTestHost({ runtime: fixture('bus-runtime.mjs') })
+    h = await startTestHost({ runtime: fixture('bus-runtime.mjs') })
+    await h.dispatch({ type: 'increment' })
+    const before = entries(h.host)
+    // Another Patchscope host's events route, without its token.
+    const res = await post(h, { url: source.url('/events') })
+    expect(res.status).toBe(502)
+    const { message } = ((await res.json()) as { error: { message: string } }).error
+    expect(message).toMatch(new RegExp(`^cannot attach to ${source.url('/events')}: the source answered 401 Unauthorized`))
+    expect(message).toMatch(/— it wants credentials: add a header, e\.g\. Authorization: Bearer … \(nothing was changed\)$/)
+    expect(await h.getJson('/runtime')).toMatchObject({ status: 'loaded', path: fixture('bus-runtime.mjs') })
+    expect(entries(h.host)).toEqual(before)
+    expect((await h.dispatch({ type: 'increment' })).status).toBe(200)
+    expect(await h.state()).toMatchObject({ a: 2 })
   })
 
   test('a URL or headers that cannot be used are refused with 400 naming them, and nothing changes', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { Host } from '../../../src/host/host'
-import { checkAttachUrl } from '../../../src/host/attach'
+import { AttachRefused, checkAttachUrl } from '../../../src/host/attach'
 import { attachNotes, entries, head, until } from './recorded'
 import { startSource, type SourceServer } from './source-server'
 
@@ -30,7 +30,11 @@ describe("attaching to the seed's events route", () => {
   test('detects the protocol, records its entries with the host own seqs, and says it is live', async () => {
     source = await startSource()
     await attached()
-    expect(host.runtimeInfo).toMatchObject({ status: 'attached', attach: { state: 'connecting', protocol: null, url: source.url } })
+    // The source answered (attach waits for that), but has sent nothing yet to tell its protocol.
+    expect(host.runtimeInfo).toMatchObject({
+      status: 'attached',
+      attach: { state: 'live', protocol: null, url: source.url, connections: 1 }
+    })
     const c = await source.next()
     expect(c.headers.accept).toBe('text/event-stream')
     c.send({ event: 'heartbeat', data: { type: 'heartbeat', timestamp: 0 } })
@@ -117,45 +121,76 @@ describe("attaching to the seed's events route", () => {
     expect(head(host)).toEqual({ counter: { n: 10 }, other: { x: 2 } })
   })
 
-  test('sends the headers given with every request and gives up, saying why, when the source refuses them', async () => {
+  test('sends the headers given with every request; a source that refuses them is not attached, and the reason names the header', async () => {
     source = await startSource({
       refuse: (h) => (h.authorization === 'Bearer right-secret' ? undefined : { status: 401, body: '{"error":{"message":"bad token"}}' })
     })
-    await attached({ Authorization: 'Bearer wrong-secret' })
-    await until(host, (info) => info.attach?.state === 'failed')
-    expect(host.runtimeInfo.attach).toMatchObject({
-      state: 'failed',
-      error: 'the source answered 401 Unauthorized: bad token',
-      headers: ['Authorization']
-    })
+    logs = []
+    host = (await Host.create({ log: (t) => logs.push(t) })).host
+    const refused = await host
+      .attach({ url: checkAttachUrl(source.url), headers: { Authorization: 'Bearer wrong-secret' } })
+      .catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(AttachRefused)
+    expect((refused as Error).message).toBe(
+      `cannot attach to ${source.url}: the source answered 401 Unauthorized: bad token — check the header Authorization (its credentials) (nothing was changed)`
+    )
+    expect(host.runtimeInfo).toEqual({ path: null, name: null, status: 'none' })
     expect(source.requests).toBe(1)
     await host.attach({ url: checkAttachUrl(source.url), headers: { Authorization: 'Bearer right-secret' } })
     const c = await source.next()
     expect(c.headers.authorization).toBe('Bearer right-secret')
     c.send(initial({ a: 1 }))
     await until(host, (info) => info.attach?.protocol === 'seed')
-    // The header's value is nowhere but in the request: not in what the host shows, records or logs.
-    const everything = JSON.stringify([host.runtimeInfo, entries(host), logs])
+    // The header's value is nowhere but in the request: not in what the host shows, records, logs or refuses with.
+    const everything = JSON.stringify([host.runtimeInfo, entries(host), logs, (refused as Error).message])
     expect(everything).not.toContain('secret')
   })
 
-  test('reconnects with backoff after a refused connection, and a server error is not given up on', async () => {
+  test('once attached, a source that starts refusing the headers on a reconnect is given up on, saying why', async () => {
     let n = 0
-    source = await startSource({ refuse: () => (++n <= 2 ? { status: 503, body: 'starting' } : undefined) })
-    await attached()
+    source = await startSource({ refuse: () => (++n >= 2 ? { status: 401, body: '{"error":{"message":"token expired"}}' } : undefined) })
+    await attached({ Authorization: 'Bearer x' })
     const c = await source.next()
-    expect(source.requests).toBe(3)
     c.send(initial({ a: 1 }))
-    await until(host, (info) => info.attach?.state === 'live' && info.attach.protocol === 'seed')
-    expect(logs.join('')).toMatch(/the source answered 503 Service Unavailable: starting; reconnecting in 1 ms/)
-    expect(logs.join('')).toMatch(/reconnecting in 2 ms/)
+    await until(host, (info) => info.attach?.protocol === 'seed')
+    c.drop()
+    await until(host, (info) => info.attach?.state === 'failed')
+    expect(host.runtimeInfo).toMatchObject({
+      status: 'attached',
+      attach: { state: 'failed', error: 'the source answered 401 Unauthorized: token expired', connections: 2 }
+    })
+    expect(source.requests).toBe(2)
+    expect(attachNotes(host).map((n) => n.event)).toEqual(['lost'])
   })
 
-  test('a source that is not an event stream, or not one it knows, is given up on with the reason', async () => {
-    source = await startSource({ contentType: 'text/html' })
+  test('reconnects with backoff after a lost connection, and a server error on a reconnect is not given up on', async () => {
+    let n = 0
+    // The first request streams; the two after it are refused with 503, the fourth streams again.
+    source = await startSource({ refuse: () => (++n === 2 || n === 3 ? { status: 503, body: 'starting' } : undefined) })
     await attached()
-    await until(host, (info) => info.attach?.state === 'failed')
-    expect(host.runtimeInfo.attach?.error).toBe('the source answered text/html, not an event stream (text/event-stream)')
+    const c = await source.next()
+    c.send(initial({ a: 1 }))
+    await until(host, (info) => info.attach?.protocol === 'seed')
+    c.end()
+    const c2 = await source.next()
+    expect(source.requests).toBe(4)
+    c2.send(initial({ a: 2 }))
+    await until(host, (info) => info.attach?.state === 'live' && (head(host).a as number | undefined) === 2)
+    expect(logs.join('')).toMatch(/the source ended the stream; reconnecting in 1 ms/)
+    // The wait doubles at each failed connection, from the first wait after the lost one.
+    expect(logs.join('')).toMatch(/the source answered 503 Service Unavailable: starting; reconnecting in 2 ms/)
+    expect(logs.join('')).toMatch(/the source answered 503 Service Unavailable: starting; reconnecting in 4 ms/)
+    expect(host.runtimeInfo.attach).toMatchObject({ state: 'live', connections: 4 })
+  })
+
+  test('a source that is not an event stream is not attached; one that streams events it does not know is given up on, with the reason', async () => {
+    source = await startSource({ contentType: 'text/html' })
+    host = (await Host.create({ log: () => undefined })).host
+    await expect(host.attach({ url: checkAttachUrl(source.url), headers: {} })).rejects.toThrow(
+      `cannot attach to ${source.url}: the source answered text/html, not an event stream (text/event-stream) — check that the URL is the app's events route (nothing was changed)`
+    )
+    expect(host.runtimeInfo.status).toBe('none')
+    expect(host.history.lastSeq).toBe(0)
     await host.close()
     await source.close()
     source = await startSource()
