@@ -4,3 +4,4 @@ export { startServer, newToken, type ServerOptions, type RunningServer } from '.
 export { DEFAULT_HISTORY_LIMITS, type HistoryLimits } from './recorder/history'
 export { startJournal, defaultSessionDir, Journal } from './journal'
 export { REDACTION_FILE } from './redaction/settings'
+export { historyReplay, replayableInputs, NoReplayModule, NotReplayable, type ReplayJobStart } from './replay'

@@ -10,9 +10,9 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, isAbsolute } from 'node:path'
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron'
-import type { Host } from '../host'
+import { historyReplay, NoReplayModule, NotReplayable, replayableInputs, type Host, type ReplayJobStart } from '../host'
 import type { Outcome, SessionFile, ShellEvent } from '../shared/api'
-import { chosen, errorPrompt, runtimeStoppedPrompt, runtimeUnresponsivePrompt, type Prompt } from './dialogs'
+import { chosen, errorPrompt, reloadReplayPrompt, runtimeStoppedPrompt, runtimeUnresponsivePrompt, type Prompt } from './dialogs'
 import { exportSessionDialog, fileKind, importSessionDialog, notOpenableReason, openRuntimeDialog } from './files'
 import type { MenuAction } from './menu'
 import { addRecent, removeRecent } from './recent'
@@ -121,6 +121,44 @@ export function createCommands({ host, settings, ports, documentsDir, now = () =
     return loadRuntime(path, asker)
   }
 
+  /** A replay of the live session's run since the last load, when it has inputs to send again and none is running. */
+  function replayOfRun(): { start: ReplayJobStart; inputs: number } | undefined {
+    if (host.replays.running) return undefined
+    let start: ReplayJobStart
+    try {
+      start = historyReplay(host)
+    } catch (e) {
+      if (e instanceof NotReplayable || e instanceof NoReplayModule) return undefined
+      throw e
+    }
+    const inputs = replayableInputs(start.events)
+    return inputs > 0 ? { start, inputs } : undefined
+  }
+
+  /**
+   * File › Reload Runtime: when actions were dispatched since the load, first offers to replay
+   * that run against the module on disk (replay plays the last run, which a reload ends); the
+   * window shows the replay. Cancelling does nothing.
+   */
+  async function reloadOffered(): Promise<void> {
+    const offer = host.runtime.info.status === 'session' ? undefined : replayOfRun()
+    if (offer !== undefined) {
+      const name = host.runtime.info.name ?? basename(offer.start.module)
+      const choice = await ask(reloadReplayPrompt(name, offer.inputs))
+      if (choice === 'cancel') return
+      if (choice === 'replay') {
+        try {
+          const notice = await host.replays.start(offer.start)
+          ports.send({ type: 'replay-started', id: notice.id })
+        } catch (e) {
+          await fail('shell', 'The run was not replayed', `${e instanceof Error ? e.message : String(e)}\n\nThe runtime was not reloaded.`)
+          return
+        }
+      }
+    }
+    await reloadRuntime('shell')
+  }
+
   /**
    * Reads a session file, `path` or one chosen in a dialog, for the window to open as a document
    * beside the live session (the host's history is not touched). Null when the dialog was cancelled.
@@ -199,8 +237,7 @@ export function createCommands({ host, settings, ports, documentsDir, now = () =
         return
       }
       case 'reload-runtime':
-        await reloadRuntime('shell')
-        return
+        return reloadOffered()
       case 'open-recent':
         return openRecent(action.kind, action.path)
       case 'clear-recent':

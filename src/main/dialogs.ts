@@ -42,6 +42,30 @@ export function runtimeStoppedPrompt(name: string, error: string): Prompt<'reloa
   )
 }
 
+/**
+ * Reload, when the runtime's run since its load had inputs: replay that run against the module as
+ * it is on disk now (what the edit moved) before the reload starts a new run.
+ */
+export function reloadReplayPrompt(name: string, inputs: number): Prompt<'replay' | 'reload' | 'cancel'> {
+  return prompt(
+    {
+      type: 'question',
+      message: `Replay ${name}’s run against the module on disk?`,
+      detail:
+        `Since it was loaded, ${inputs === 1 ? '1 action was' : `${inputs} actions were`} dispatched to it. Replaying sends ${inputs === 1 ? 'it' : 'them'} ` +
+        'again to a fresh copy of the module as it is on disk now, with the recorded clock, randomness and responses, and shows ' +
+        'entry by entry what your edit moved (in the Replay view). The runtime is then reloaded; what it recorded is kept.',
+      defaultId: 0,
+      cancelId: 2
+    },
+    [
+      ['Replay and Reload', 'replay'],
+      ['Reload Only', 'reload'],
+      ['Cancel', 'cancel']
+    ]
+  )
+}
+
 /** The running runtime has not answered for a while (the host and the window still work). */
 export function runtimeUnresponsivePrompt(name: string): Prompt<'wait' | 'reload-runtime'> {
   return prompt(

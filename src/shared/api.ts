@@ -29,6 +29,8 @@ export type ShellEvent =
   /** A session file the shell read (a menu item, a drop, a recent file), for the window to open as a document. */
   | ({ type: 'session-file' } & SessionFile)
   | { type: 'session-exported'; path: string }
+  /** Reload's offer to replay was taken: replay `id` (the host's `replay` events tell it) plays the live session's run before the reload. */
+  | { type: 'replay-started'; id: number }
 
 /** A session file the shell read from disk: where it was, its name, and its bytes. */
 export interface SessionFile {

@@ -146,9 +146,67 @@ describe('File › Reload Runtime', () => {
     await commands.loadRuntime(counter, 'shell')
     await host.dispatch({ type: 'inc' }, 5_000)
     expect(await count()).toBe(1)
+    fake.answers.box.push(1) // Reload Only
     await commands.run({ type: 'reload-runtime' })
     expect(await count()).toBe(0)
     expect(host.history.type(host.history.lastSeq)).toBe('state.initial')
+    expect(host.replays.result()).toBeUndefined()
+  })
+
+  test('offers to replay the run since the load first, and replays it against the module on disk before reloading', async () => {
+    const module = join(dir, 'counter.mjs')
+    await copyFile(counter, module)
+    await commands.loadRuntime(module, 'shell')
+    await host.dispatch({ type: 'inc' }, 5_000)
+    await host.dispatch({ type: 'inc' }, 5_000)
+    const ended = new Promise<void>((resolve) => host.replays.subscribe((n) => void (n.phase !== 'running' && resolve())))
+    fake.answers.box.push(0) // Replay and Reload
+    await commands.run({ type: 'reload-runtime' })
+    expect(fake.seen.boxes[0]).toMatchObject({ message: 'Replay counter.mjs’s run against the module on disk?' })
+    expect(fake.seen.boxes[0]?.detail).toContain('2 actions were dispatched')
+    expect(fake.seen.boxes[0]?.buttons).toEqual(['Replay and Reload', 'Reload Only', 'Cancel'])
+    const started = fake.seen.events.find((e) => e.type === 'replay-started')
+    expect(started).toEqual({ type: 'replay-started', id: 1 })
+    // The reload happened after the replay had taken the run: a new run, empty.
+    expect(await count()).toBe(0)
+    await ended
+    const result = host.replays.result()
+    expect(result).toMatchObject({ id: 1, phase: 'done', source: 'history', module, identical: true })
+    expect(result?.report?.session.inputs).toBe(2)
+  })
+
+  test('Cancel neither replays nor reloads; a run without inputs is reloaded without asking', async () => {
+    await commands.loadRuntime(counter, 'shell')
+    await host.dispatch({ type: 'inc' }, 5_000)
+    fake.answers.box.push(2)
+    await commands.run({ type: 'reload-runtime' })
+    expect(await count()).toBe(1)
+    expect(host.replays.result()).toBeUndefined()
+    expect(fake.seen.events.filter((e) => e.type === 'runtime-loading')).toHaveLength(1)
+
+    fake.answers.box.push(1)
+    await commands.run({ type: 'reload-runtime' })
+    expect(await count()).toBe(0)
+    // Nothing dispatched since this load: no box, just the reload.
+    await commands.run({ type: 'reload-runtime' })
+    expect(fake.seen.boxes).toHaveLength(2)
+    expect(fake.seen.events.filter((e) => e.type === 'runtime-loading')).toHaveLength(3)
+  })
+
+  test('a replay that cannot start is said, and the runtime is not reloaded', async () => {
+    await commands.loadRuntime(counter, 'shell')
+    await host.dispatch({ type: 'inc' }, 5_000)
+    // The replay checks the module's file: gone, the replay refuses (and a reload would fail the same way).
+    const gone = join(dir, 'gone.mjs')
+    await copyFile(counter, gone)
+    await commands.loadRuntime(gone, 'shell')
+    await host.dispatch({ type: 'inc' }, 5_000)
+    await rm(gone)
+    fake.answers.box.push(0)
+    await commands.run({ type: 'reload-runtime' })
+    expect(fake.seen.boxes[1]).toMatchObject({ message: 'The run was not replayed' })
+    expect(fake.seen.boxes[1]?.detail).toContain('The runtime was not reloaded.')
+    expect(await count()).toBe(1)
   })
 
   test('says there is nothing to reload before a module was loaded', async () => {

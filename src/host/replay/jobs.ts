@@ -1,6 +1,7 @@
 /**
- * The host's replays (`POST /replay`): one at a time, told to a listener as it starts, as it goes
- * and as it ends (the `replay` event outside the history), its result kept until the next one.
+ * The host's replays (`POST /replay`, and Reload's offer to replay): one at a time, told to its
+ * listeners as it starts, as it goes and as it ends (the `replay` event outside the history), its
+ * result kept until the next one.
  */
 import type { HistoryEvent } from '../../shared/protocol'
 import {
@@ -47,15 +48,20 @@ export class ReplayJobs {
   #last: Last | undefined
   #abort: AbortController | undefined
   #count = 0
+  readonly #listeners = new Set<(notice: ReplayNotice) => void>()
 
-  /**
-   * @param tell hears of each change of the running replay (started, progress by the percent, ended)
-   * @param replay runs a replay @default replaySession
-   */
-  constructor(
-    private readonly tell: (notice: ReplayNotice) => void,
-    private readonly replay: (options: ReplayOptions) => Promise<ReplayResult> = replaySession
-  ) {}
+  /** @param replay runs a replay @default replaySession */
+  constructor(private readonly replay: (options: ReplayOptions) => Promise<ReplayResult> = replaySession) {}
+
+  /** Hears of each change of the running replay (started, progress by the percent, ended); returns the unsubscribe function. */
+  subscribe(listener: (notice: ReplayNotice) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #tell(notice: ReplayNotice): void {
+    for (const listener of this.#listeners) listener({ ...notice })
+  }
 
   get running(): boolean {
     return this.#abort !== undefined
@@ -87,14 +93,14 @@ export class ReplayJobs {
     }
     const last: Last = { notice, steps: [], stepsMore: 0, history: [], historyMore: 0 }
     this.#last = last
-    this.tell({ ...notice })
+    this.#tell({ ...notice })
     let percent = 0
     const onProgress = (done: number, total: number): void => {
       Object.assign(notice, { done, total })
       const now = Math.floor((done * 100) / Math.max(total, 1))
       if (now === percent) return
       percent = now
-      this.tell({ ...notice })
+      this.#tell({ ...notice })
     }
     const onStep = (step: ReplayStep): void => {
       if (last.steps.length < MAX_REPLAY_STEPS) last.steps.push(step)
@@ -117,7 +123,7 @@ export class ReplayJobs {
       )
       .finally(() => {
         this.#abort = undefined
-        this.tell({ ...notice })
+        this.#tell({ ...notice })
       })
     return { ...notice }
   }

@@ -85,7 +85,7 @@ export function createApp({ host, hub, token, port, rendererDir, journal, ...api
   app.route('/', createWatchRoutes({ host }))
   app.route('/', createRedactionRoutes({ host }))
   app.route('/', createAttachRoutes({ host }))
-  app.route('/', createReplayRoutes({ host, hub }))
+  app.route('/', createReplayRoutes({ host }))
   app.route('/', createResumeRoutes({ host, hub }))
 
   if (rendererDir !== null && existsSync(join(rendererDir, 'index.html'))) {

@@ -15,8 +15,7 @@ import type { ReplayRequest } from '../../shared/replay'
 import type { Host } from '../host'
 import { LoadError } from '../loader/load'
 import { readSession, SessionError } from '../recorder/session-file'
-import { historyEvents, NotReplayable, ReplayBusy, ReplayJobs, type ReplayJobStart } from '../replay'
-import type { EventHub } from './events'
+import { historyEvents, historyReplay, NoReplayModule, NotReplayable, ReplayBusy, replayModule, type ReplayJobStart } from '../replay'
 import { jsonBody, requireType } from './body'
 
 const USAGE =
@@ -25,18 +24,17 @@ const USAGE =
 
 export interface ReplayRoutesOptions {
   host: Host
-  hub: EventHub
   /** Give up on a session upload that sends nothing for this long. @default 10_000 */
   idleMs?: number
 }
 
 /**
  * The replay routes, to mount at `/`.
- * @example app.route('/', createReplayRoutes({ host, hub }))
+ * @example app.route('/', createReplayRoutes({ host }))
  */
-export function createReplayRoutes({ host, hub, idleMs = 10_000 }: ReplayRoutesOptions): Hono {
+export function createReplayRoutes({ host, idleMs = 10_000 }: ReplayRoutesOptions): Hono {
   const app = new Hono()
-  const jobs = new ReplayJobs((notice) => hub.broadcast('replay', { ...notice }))
+  const jobs = host.replays
 
   app.post('/replay', async (c) => {
     if (jobs.running) throw busy()
@@ -71,15 +69,14 @@ function busy(): HTTPException {
   return new HTTPException(409, { message: 'a replay is running already: wait for it to end, or cancel it (DELETE /replay)' })
 }
 
-/** The module asked for, else the runtime's own. */
+/** The module asked for, else the runtime's own (400 when there is neither). */
 export function moduleOf(host: Host, asked: string | undefined): string {
-  if (asked !== undefined && asked.trim() !== '') return host.resolvePath(asked)
-  const { path, status } = host.runtimeInfo
-  if (path === null || status === 'attached')
-    throw new HTTPException(400, {
-      message: 'no runtime module is loaded to replay against: name one ("module": "path/to/runtime.mjs")'
-    })
-  return path
+  try {
+    return replayModule(host, asked)
+  } catch (e) {
+    if (e instanceof NoReplayModule) throw new HTTPException(400, { message: e.message, cause: e })
+    throw e
+  }
 }
 
 function withoutOf(raw: unknown): number[] {
@@ -94,19 +91,12 @@ function fromHistory(host: Host, body: unknown): ReplayJobStart {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HTTPException(400, { message: USAGE })
   const { module, without } = body as Record<keyof ReplayRequest, unknown>
   if (module !== undefined && typeof module !== 'string') throw new HTTPException(400, { message: `"module" must be a path: ${USAGE}` })
-  const events = historyEvents(host.history)
-  // The base alone, with entries folded into it past the history's bounds: the run's start is gone.
-  if (host.history.baseSeq > 0 && !events.slice(1).some((e) => e.type === 'state.initial'))
-    throw new HTTPException(422, {
-      message:
-        'the start of the runtime’s run was folded into the history’s base (--max-entries, --max-mb): replay needs the run from its load. Reload the runtime and record again.'
-    })
-  return {
-    events,
-    module: moduleOf(host, module),
-    source: 'history',
-    without: withoutOf(without),
-    runtime: host.runtimeInfo.name
+  try {
+    return historyReplay(host, { module, without: withoutOf(without) })
+  } catch (e) {
+    if (e instanceof NoReplayModule) throw new HTTPException(400, { message: e.message, cause: e })
+    if (e instanceof NotReplayable) throw new HTTPException(422, { message: e.message, cause: e })
+    throw e
   }
 }
 

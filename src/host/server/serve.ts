@@ -58,6 +58,7 @@ export async function startServer({
   // The runtime's state and the watches travel as events outside the history: a window (or a second one) polls nothing.
   hub.broadcast('runtime', { ...host.runtimeInfo })
   const offRuntime = host.onRuntimeChange((info) => hub.broadcast('runtime', { ...info }))
+  const offReplays = host.replays.subscribe((notice) => hub.broadcast('replay', { ...notice }))
   const tellWatches = throttled(() => hub.broadcast('watches', { ...host.watches.info() }), WATCHES_EVERY_MS)
   tellWatches()
   const offWatches = host.watches.subscribe(tellWatches)
@@ -80,6 +81,7 @@ export async function startServer({
     close: async () => {
       unsubscribe?.()
       offRuntime()
+      offReplays()
       offWatches()
       tellWatches.cancel()
       hub.close()
