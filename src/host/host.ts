@@ -8,7 +8,7 @@ import type { Action, CompareMode, HistoryEvent, Json, RuntimeInfo, Slices } fro
 import { noteData, type RuntimeErrorNote } from '../shared/notes'
 import { Attachment, shownUrl, type AttachmentOptions, type AttachSink, type AttachTarget } from './attach'
 import { readBatch, type EntryBatch } from './recorder/entry'
-import { diffValues, historyEvents, resumePlan } from './replay'
+import { diffValues, historyEvents, ReplayJobs, resumePlan } from './replay'
 import type { ReplayIssue, ReplayValueDiff, ResumeOutcome } from '../shared/replay'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
@@ -90,6 +90,8 @@ export class Host {
   readonly watches: WatchRegistry
   /** The redaction policy, and whether (and with what) entries are redacted as they are recorded. */
   readonly redaction: Redaction
+  /** Replays of a session against a module, one at a time (`POST /replay`, Reload's offer); the history is never touched. */
+  readonly replays = new ReplayJobs()
   readonly #cwd: string
   readonly #limits: Partial<HistoryLimits> | undefined
   readonly #log: (text: string) => void
@@ -399,6 +401,7 @@ export class Host {
 
   /** Stops the runtime. */
   async close(): Promise<void> {
+    this.replays.close()
     this.watches.close()
     await this.#endAttachment()
     await this.runtime.close()
