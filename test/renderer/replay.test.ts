@@ -4,7 +4,7 @@ import { noteData } from '../../src/shared/notes'
 import type { HistoryEvent } from '../../src/shared/protocol'
 import type { ReplayNotice, ReplayResultBody } from '../../src/shared/replay'
 import { HistoryStore } from '../../src/renderer/src/lib/model/store'
-import { Replay, textOf, type ReplaySource } from '../../src/renderer/src/lib/replay.svelte'
+import { lastRun, Replay, textOf, type ReplaySource } from '../../src/renderer/src/lib/replay.svelte'
 
 const input = (seq: number, type: string): HistoryEvent => ({
   type: 'custom-event',
@@ -77,6 +77,7 @@ function setUp(source: ReplaySource, answers: Record<string, () => Response>, ru
       return answer()
     },
     source: () => source,
+    live: () => source,
     runtimeModule: () => runtimeModule
   })
   return { replay, sent }
@@ -203,6 +204,7 @@ describe('the replay view’s state', () => {
     const gone = new Replay({
       request: () => Promise.reject(new TypeError('fetch failed')),
       source: () => ({ store: recorded(), name: 'live' }),
+      live: () => ({ store: recorded(), name: 'live' }),
       runtimeModule: () => '/m.mjs'
     })
     await gone.start()
@@ -218,5 +220,77 @@ describe('the replay view’s state', () => {
     expect(textOf(store, 12)).toBe('count · add')
     expect(textOf(store, 99)).toBe('(not held by this window)')
     expect(textOf(undefined, 1)).toBe('(not held by this window)')
+  })
+
+  test('a replay that does not start puts away the result shown before, so it is not read as this one’s', async () => {
+    let answer = (): Response => Response.json(running, { status: 202 })
+    const { replay } = setUp(
+      { store: recorded(), name: 'live' },
+      { 'POST /replay': () => answer(), 'GET /replay': () => Response.json(result) }
+    )
+    await replay.start()
+    replay.noticed({ ...running, phase: 'done', done: 3 })
+    await settle()
+    expect(replay.rows).toHaveLength(4)
+    answer = () => Response.json({ error: { message: 'no such file' } }, { status: 400 })
+    expect(await replay.start(undefined, '/typo.mjs')).toBe(false)
+    expect(replay.error).toBe('The replay did not start: no such file')
+    expect(replay.result).toBeUndefined()
+    expect(replay.rows).toEqual([])
+  })
+
+  test('a replay the desktop shell started (Reload’s offer) is shown on the live session, running or ended', async () => {
+    const live = recorded()
+    const doc = { store: recorded(), name: 'old.ndjson', file: () => new Blob(['x']) }
+    const sent: string[] = []
+    let body: unknown = { ...running, id: 9 }
+    const replay = new Replay({
+      request: async (path) => (sent.push(path), Response.json(body)),
+      source: () => doc,
+      live: () => ({ store: live, name: 'the live session' }),
+      runtimeModule: () => '/m/counter.mjs'
+    })
+    await replay.adopt(9)
+    expect(replay.open).toBe(true)
+    expect(replay.recordedName).toBe('the live session')
+    expect(replay.running).toBe(true)
+    expect(replay.result).toBeUndefined()
+    body = { ...result, id: 9 }
+    replay.noticed({ ...running, id: 9, phase: 'done', done: 3 })
+    await settle()
+    expect(sent).toEqual(['/replay', '/replay'])
+    expect(replay.rows.map((r) => r.kind)).toEqual(['same', 'changed', 'vanished', 'changed'])
+
+    // Told after its end: the host's answer is the result.
+    body = { ...result, id: 10 }
+    await replay.adopt(10)
+    expect(replay.result?.id).toBe(10)
+    expect(replay.running).toBe(false)
+  })
+
+  test('the inputs are those of the last run: a reload starts a new one, a resumed run is marked', () => {
+    const store = recorded()
+    expect(lastRun(store)).toEqual({
+      inputs: [
+        { seq: 11, type: 'add' },
+        { seq: 14, type: 'add' }
+      ],
+      resumed: false
+    })
+    store.ingest({ type: 'state.initial', seq: 16, slices: { count: 0, other: 'x' }, timestamp: 2_000 }, '')
+    expect(lastRun(store)).toEqual({ inputs: [], resumed: false })
+    const next = input(17, 'sub')
+    store.ingest(next, JSON.stringify(next))
+    expect(lastRun(store).inputs).toEqual([{ seq: 17, type: 'sub' }])
+    const reset = { type: 'state.initial', seq: 18, slices: { count: 1, other: 'x' }, timestamp: 3_000 } as const
+    store.ingest(reset, JSON.stringify(reset))
+    const resumed: HistoryEvent = {
+      type: 'custom-event',
+      seq: 19,
+      data: noteData({ note: 'resume', from: 12, reached: 12, identical: true }),
+      timestamp: 3_001
+    }
+    store.ingest(resumed, JSON.stringify(resumed))
+    expect(lastRun(store)).toEqual({ inputs: [], resumed: true })
   })
 })

@@ -15,6 +15,7 @@ import { Timeline } from './timeline.svelte'
 import { PauseBar } from './pause.svelte'
 import { Replay } from './replay.svelte'
 import { Resume } from './resume.svelte'
+import { ReloadOffer } from './reload.svelte'
 import { Watches } from './watches.svelte'
 
 const KEY = Symbol('patchscope')
@@ -64,6 +65,8 @@ export class App {
   readonly replay: Replay
   /** Resume from here: one at a time, whichever entry view asked. */
   readonly resume: Resume
+  /** Reload, offering first to replay the run it ends. */
+  readonly reload: ReloadOffer
 
   constructor(origin: string, token: string, api: PatchscopeApi | undefined) {
     const live = new SessionView(new HistoryStore(), (path, init) => this.connection.request(path, init))
@@ -92,16 +95,17 @@ export class App {
       }
     })
     this.pause = new PauseBar({ connection, store: live.store, timeline: live.timeline, showState: () => (live.inspector.tab = 'state') })
+    const liveSource = { store: live.store, name: 'the live session' }
     this.replay = new Replay({
       request,
+      live: () => liveSource,
       source: () => {
         const doc = this.documents.document
-        return doc === undefined
-          ? { store: live.store, name: 'the live session' }
-          : { store: doc.view.store, name: doc.name, file: () => documentFile(doc) }
+        return doc === undefined ? liveSource : { store: doc.view.store, name: doc.name, file: () => documentFile(doc) }
       },
       runtimeModule: () => (connection.runtime.status === 'attached' ? null : connection.runtime.path)
     })
+    this.reload = new ReloadOffer({ store: live.store, replay: this.replay, reload: () => connection.reloadRuntime() })
     this.resume = new Resume({
       request,
       document: () => {

@@ -24,6 +24,8 @@ export interface ReplayDeps {
   request(path: string, init?: RequestInit): Promise<Response>
   /** The session shown now. */
   source(): ReplaySource
+  /** The live session (the host's history). */
+  live(): ReplaySource
   /** The live runtime's module, the default to replay against. */
   runtimeModule(): string | null
 }
@@ -82,6 +84,11 @@ export class Replay {
 
   constructor(private readonly deps: ReplayDeps) {}
 
+  /** The live session, which Reload's offer replays. */
+  live(): ReplaySource {
+    return this.deps.live()
+  }
+
   /** True while the host replays. */
   get running(): boolean {
     return this.notice?.phase === 'running'
@@ -101,19 +108,9 @@ export class Replay {
     this.open = false
   }
 
-  /** Lists the inputs of the session shown (its `input` notes), keeping the choices that are still there. */
+  /** Lists the inputs of the session shown (its last run's `input` notes), keeping the choices that are still there. */
   listInputs(): void {
-    const { store } = this.deps.source()
-    const out: InputChoice[] = []
-    for (let i = 0; i < store.length; i++) {
-      // Only a custom event can be a note; its text is read only when it names one.
-      if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) continue
-      const note = noteOf(store.event(i))
-      if (note?.note !== 'input') continue
-      const action = note.action
-      const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
-      out.push({ seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' })
-    }
+    const out = lastRun(this.deps.source().store).inputs
     this.inputs = out
     const held = out.map((x) => x.seq)
     this.without = this.without.filter((seq) => held.includes(seq))
@@ -124,14 +121,16 @@ export class Replay {
     this.without = this.without.includes(seq) ? this.without.filter((s) => s !== seq) : [...this.without, seq].sort((a, b) => a - b)
   }
 
-  /** Starts a replay of the session shown. */
-  async start(): Promise<void> {
-    if (this.running || this.busy) return
-    const source = this.deps.source()
-    const module = this.module.trim()
+  /**
+   * Starts a replay of the session shown (or of `source`: Reload's offer replays the live one
+   * against the runtime's own module, whatever the view shows). True when it started; else
+   * `error` says why, and the last result is no longer shown under it.
+   */
+  async start(source = this.deps.source(), module = this.module.trim()): Promise<boolean> {
+    if (this.running || this.busy) return false
     if (module === '' && this.deps.runtimeModule() === null) {
-      this.error = 'No runtime module is loaded: type the path of the module to replay against.'
-      return
+      this.#refused('No runtime module is loaded: type the path of the module to replay against.')
+      return false
     }
     this.busy = true
     this.error = undefined
@@ -140,29 +139,59 @@ export class Replay {
       try {
         res = await this.deps.request(...this.#post(source, module))
       } catch (e) {
-        this.error = unreachable(e)
-        return
+        this.#refused(unreachable(e))
+        return false
       }
       if (!res.ok) {
-        this.error = `The replay did not start: ${await errorOf(res)}`
-        return
+        this.#refused(`The replay did not start: ${await errorOf(res)}`)
+        return false
       }
       const notice = readReplayNotice(await res.json())
       if (notice === undefined) {
-        this.error = 'The replay did not start: the host answered something that is not a replay'
-        return
+        this.#refused('The replay did not start: the host answered something that is not a replay')
+        return false
       }
-      this.#mine = notice.id
-      this.#recorded = source
-      this.#replayed = undefined
-      this.result = undefined
-      this.selected = -1
-      // A notice for this replay may have come first, over the stream.
-      if (this.notice === undefined || this.notice.id < notice.id) this.notice = notice
-      if (this.notice.phase !== 'running') await this.#fetchResult()
+      await this.#adopt(notice, source)
+      return true
     } finally {
       this.busy = false
     }
+  }
+
+  /**
+   * Shows replay `id` of the live session, which the desktop shell started (Reload's offer):
+   * the view opens on it, and its result is read when it ends.
+   */
+  async adopt(id: number): Promise<void> {
+    this.open = true
+    this.error = undefined
+    this.#take(id, this.deps.live())
+    // Unless the stream told it running already, the host says where it is (it may have ended).
+    if (this.notice?.id !== id || this.notice.phase !== 'running') await this.#fetchResult()
+  }
+
+  /** The replay shown is now `notice`'s, started by this window on `source`. */
+  async #adopt(notice: ReplayNotice, source: ReplaySource): Promise<void> {
+    this.#take(notice.id, source)
+    // A notice for this replay may have come first, over the stream.
+    if (this.notice === undefined || this.notice.id < notice.id) this.notice = notice
+    if (this.notice.phase !== 'running') await this.#fetchResult()
+  }
+
+  #take(id: number, source: ReplaySource): void {
+    this.#mine = id
+    this.#recorded = source
+    this.#replayed = undefined
+    this.result = undefined
+    this.selected = -1
+  }
+
+  /** A replay did not start: `message` says why, and the result shown before (another replay's) is put away. */
+  #refused(message: string): void {
+    this.error = message
+    this.result = undefined
+    this.#replayed = undefined
+    this.selected = -1
   }
 
   #post(source: ReplaySource, module: string): [string, RequestInit] {
@@ -209,9 +238,15 @@ export class Replay {
       return
     }
     if (body.id !== this.#mine) return
+    const notice = readReplayNotice(body)
+    const shown = this.notice
+    // Never back: a notice of this replay's end may have come over the stream meanwhile.
+    if (notice !== undefined && (shown === undefined || shown.id < notice.id || (shown.id === notice.id && shown.phase === 'running')))
+      this.notice = notice
+    // Still running (a replay the shell started, read before its end): its end is on its way over the stream.
+    if (body.phase === 'running') return
     this.#replayed = storeOf(body.history)
     this.result = body
-    this.notice = readReplayNotice(body) ?? this.notice
     this.selected = -1
   }
 
@@ -266,6 +301,27 @@ export class Replay {
       }
     }
   }
+}
+
+/** The inputs of the last run in `store` (from its last `state.initial`), and whether that run was resumed rather than loaded. */
+export function lastRun(store: HistoryStore): { inputs: InputChoice[]; resumed: boolean } {
+  const inputs: InputChoice[] = []
+  let start = store.length - 1
+  while (start > 0 && store.type(start) !== 'state.initial') start--
+  for (let i = start + 1; i < store.length; i++) {
+    // Only a custom event can be a note; its text is read only when it names one.
+    if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) continue
+    const note = noteOf(store.event(i))
+    if (note?.note !== 'input') continue
+    const action = note.action
+    const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
+    inputs.push({ seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' })
+  }
+  // A resumed run begins with a reset and the resume note (replay refuses it, saying why).
+  const resumed = [start + 1, start + 2].some(
+    (i) => i < store.length && store.type(i) === 'custom-event' && noteOf(store.event(i))?.note === 'resume'
+  )
+  return { inputs, resumed }
 }
 
 function storeOf(events: readonly HistoryEvent[]): HistoryStore | undefined {
