@@ -1,5 +1,5 @@
-import { createServer } from 'node:net'
 import { afterAll, expect, test } from 'vitest'
+import { freePort } from '../helpers/port'
 import { openWindow, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost | undefined
@@ -9,14 +9,6 @@ afterAll(async () => {
   await win?.close()
   await host?.stop()
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 test('reconnects by itself after the host restarts, and says what was lost', async () => {
   const port = await freePort()

@@ -4,7 +4,7 @@
  * dispatcher acts on live only; "live" and "offline" are never shown at once.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost
 let win: Window
@@ -20,15 +20,8 @@ afterAll(async () => {
   await host?.stop()
 })
 
-async function dispatch(type: string): Promise<number> {
-  const res = await host.api('/actions', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type })
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { seq: number }).seq
-}
+/** Counts one up, and gives the entry it recorded. */
+const increment = async (): Promise<number> => (await sendAction(host, { type: 'counter/increment' })).seq
 
 /** The seqs of the rows shown, first to last. */
 async function rowSeqs(): Promise<number[]> {
@@ -41,12 +34,12 @@ describe('an imported session opens as a document of its own', () => {
 
   test('opens beside the live session with the file’s own seqs, and leaves the host’s history alone', async () => {
     const { page } = win
-    for (let i = 0; i < 3; i++) await dispatch('counter/increment')
+    for (let i = 0; i < 3; i++) await increment()
     const file = await (await host.api('/history')).text()
     fileLines = file.trimEnd().split('\n').slice(1, -1)
     const fileSeqs = fileLines.map((l) => (JSON.parse(l) as { seq: number }).seq)
     // More live entries after the export: the document must not get them, nor live lose them.
-    liveLast = await dispatch('counter/increment')
+    liveLast = await increment()
 
     await page
       .locator('input[type=file]')
@@ -77,7 +70,7 @@ describe('an imported session opens as a document of its own', () => {
   test('live entries go on arriving in the live session, never in the document; the header switches back', async () => {
     const { page } = win
     const before = await rowSeqs()
-    await dispatch('counter/increment')
+    await increment()
     const select = page.getByRole('combobox', { name: 'Session shown' })
     // The document is filled once: it holds what the file holds, whatever live records meanwhile.
     expect(await rowSeqs()).toEqual(before)

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { fixture } from '../helpers/host'
-import { openWindow, ROOT, screenshots, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, ROOT, screenshots, selectedSeq, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 // The page's own functions, used in code that runs in the page (this project is typed for Node).
 declare const getComputedStyle: (el: unknown) => { transform: string; lineHeight: string; outlineStyle: string; backgroundColor: string }
@@ -17,15 +17,8 @@ declare const document: { createRange(): { selectNodeContents(node: unknown): vo
 let host: RunningHost
 let win: Window
 
-async function dispatch(type: string, payload?: unknown): Promise<number> {
-  const res = await host.api('/actions', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type, payload })
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { seq: number }).seq
-}
+/** Dispatches, and gives the action's last entry. */
+const dispatch = async (type: string, payload?: unknown): Promise<number> => (await sendAction(host, { type, payload })).seq
 
 /** Waits until the window holds every entry up to `seq`. */
 async function holds(seq: number): Promise<void> {

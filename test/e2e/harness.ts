@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { DispatchResult } from '../../src/shared/protocol'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** Debian's Chromium, or the one CHROMIUM_PATH names. */
@@ -74,6 +75,13 @@ export async function startHost(module: string | undefined, args: string[] = [])
         proc.kill('SIGINT')
       })
   }
+}
+
+/** `POST /actions` with `action`; fails unless the host answers 200, saying what it answered. */
+export async function sendAction(host: RunningHost, action: { type: string; payload?: unknown }): Promise<DispatchResult> {
+  const res = await host.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
+  if (res.status !== 200) throw new Error(`POST /actions ${action.type} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as DispatchResult
 }
 
 export interface Window {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { DispatchResult, RuntimeInfo } from '../../src/shared/protocol'
-import { openWindow, screenshots as takeScreenshots, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots as takeScreenshots, selectedSeq, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost
 let win: Window
@@ -21,11 +21,7 @@ function onModule(module: string): void {
 const runtime = async (): Promise<RuntimeInfo> => (await (await host.api('/runtime')).json()) as RuntimeInfo
 
 /** Sends an action through the host; its answer says which entries it recorded (an input note comes first). */
-async function dispatch(action: { type: string; payload?: unknown }): Promise<DispatchResult> {
-  const res = await host.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
-  expect(res.status).toBe(200)
-  return (await res.json()) as DispatchResult
-}
+const dispatch = (action: { type: string; payload?: unknown }): Promise<DispatchResult> => sendAction(host, action)
 
 /** Screenshots of the window as it is, at 1024 and 1440 px, light and dark, into test-results/in-place/. */
 const screenshots = (name: string): Promise<void> => takeScreenshots(win.page, 'in-place', name)

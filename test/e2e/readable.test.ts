@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { fixture } from '../helpers/host'
-import { openWindow, screenshots, selectedSeq, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots, selectedSeq, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 // The page's own objects, in code that runs in the page (this project is typed for Node).
 declare const getComputedStyle: (el: unknown) => { overflowWrap: string; wordBreak: string; opacity: string }
@@ -21,15 +21,8 @@ const LONG = Array.from({ length: 1500 }, (_, i) => `word${i}`)
   .join(' ')
   .slice(0, 10_000)
 
-async function dispatch(type: string, payload?: unknown): Promise<number> {
-  const res = await host.api('/actions', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type, payload })
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { seq: number }).seq
-}
+/** Dispatches, and gives the action's last entry. */
+const dispatch = async (type: string, payload?: unknown): Promise<number> => (await sendAction(host, { type, payload })).seq
 
 let longSet: number
 let noteAdded: number

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { HistoryEvent, SessionHeader, Slices } from '../../src/shared/protocol'
-import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 let host: RunningHost
 let win: Window
@@ -16,15 +16,10 @@ afterAll(async () => {
   await host?.stop()
 })
 
-async function dispatch(action: { type: string; payload?: unknown }): Promise<void> {
-  const res = await host.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
-  expect(res.status).toBe(200)
-}
-
 describe('redaction in the window', () => {
   test('Export saves a file with no secret, whose header lists where they were', async () => {
     const { page } = win
-    await dispatch({ type: 'visit' })
+    await sendAction(host, { type: 'visit' })
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: 'Export', exact: true }).click()
     const file = await download
@@ -73,7 +68,7 @@ describe('redaction in the window', () => {
     // The password and API key already recorded are redacted by an entry, at once.
     await page.getByText('(redaction at capture)').first().waitFor()
 
-    await dispatch({ type: 'session/setToken', payload: { token: 'tok-e2e-0002' } })
+    await sendAction(host, { type: 'session/setToken', payload: { token: 'tok-e2e-0002' } })
     await page.getByRole('option').filter({ hasText: 'session/setToken' }).waitFor()
     await page.getByRole('option').filter({ hasText: 'session/setToken' }).click()
     await page.getByRole('tab', { name: 'State' }).click()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { SessionsInfo } from '../../src/shared/journal'
-import { openWindow, screenshots, startHost, type RunningHost, type Window } from './harness'
+import { openWindow, screenshots, sendAction, startHost, type RunningHost, type Window } from './harness'
 
 // The page's own functions, used in code that runs in the page (this project is typed for Node).
 declare const document: { createRange(): { selectNodeContents(node: unknown): void; getBoundingClientRect(): { width: number } } }
@@ -17,15 +17,9 @@ let win: Window
 /** Events the first host had recorded (its base and every entry) when it was killed. */
 let recorded = 0
 
-async function dispatch(h: RunningHost, action: { type: string; payload?: unknown }): Promise<number> {
-  const res = await h.api('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { seq: number }).seq
-}
-
 beforeAll(async () => {
   const first = await startHost('examples/counter.mjs', ['--session-dir', dir])
-  for (let i = 0; i < 7; i++) recorded = (await dispatch(first, { type: 'counter/increment' })) + 1
+  for (let i = 0; i < 7; i++) recorded = (await sendAction(first, { type: 'counter/increment' })).seq + 1
   // Everything recorded reaches the disk within a second: then the host dies without a word.
   await new Promise((r) => setTimeout(r, 1500))
   await new Promise<void>((resolve) => {

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { listSessions } from '../../../src/host/journal/sessions'
 import { importSession } from '../../../src/host/recorder/session-file'
 import { fixture } from '../../helpers/host'
+import { freePort } from '../../helpers/port'
 import { SseTestClient } from '../../helpers/sse'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -77,14 +77,6 @@ function printed(run: Cli, text: string): Promise<void> {
     run.child.stdout?.on('data', check)
     check()
   })
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 // Each test runs its own process: they run side by side.
