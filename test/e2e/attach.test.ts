@@ -47,6 +47,18 @@ describe('Attach… in the window', () => {
     const alert = page.locator('#attach-error')
     await expect.poll(() => alert.textContent()).toBe('the URL must be http: or https: (got ftp:)')
     expect((await runtime(host)).status).toBe('none')
+    // The source without its token: the host asks it first and refuses with its answer; nothing is attached.
+    await url.fill(`${source.url}/events`)
+    await url.press('Enter')
+    await expect
+      .poll(() => alert.textContent(), { timeout: 10_000 })
+      .toMatch(
+        new RegExp(
+          `^cannot attach to ${source.url}/events: the source answered 401 Unauthorized.* — it wants credentials: add a header, e\\.g\\. Authorization: Bearer … \\(nothing was changed\\)$`
+        )
+      )
+    expect((await runtime(host)).status).toBe('none')
+    expect(await page.getByRole('button', { name: 'Attach', exact: true }).isEnabled()).toBe(true)
     await page.getByRole('button', { name: 'Add header' }).click()
     await page.getByLabel('Header 1 name').fill('Authorization')
     await page.getByLabel('Header 1 value').fill(`Bearer ${source.token}`)

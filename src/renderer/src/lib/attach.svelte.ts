@@ -63,7 +63,11 @@ export class AttachForm {
     return undefined
   }
 
-  /** Attaches; true when the host took it (the header values are then forgotten here). */
+  /**
+   * Attaches; true when the host took it (the header values are then forgotten here). False with
+   * `error` when the form is incomplete or the host refused: a source that did not answer with its
+   * event stream is refused with the reason, and what ran before keeps running.
+   */
   async attach(): Promise<boolean> {
     const problem = this.problem
     if (problem !== undefined) {
@@ -72,6 +76,7 @@ export class AttachForm {
     }
     const headers: Record<string, string> = {}
     for (const h of this.headers) if (h.name.trim() !== '') headers[h.name.trim()] = h.value
+    const shown = this.port.runtime
     const res = await runCommand(this, () =>
       this.port.request('/attach', {
         method: 'POST',
@@ -80,15 +85,25 @@ export class AttachForm {
       })
     )
     if (res === undefined) return false
-    this.port.runtime = (await res.json()) as RuntimeInfo
+    this.#answered(shown, (await res.json()) as RuntimeInfo)
     this.headers = this.headers.map((h) => ({ name: h.name, value: '' }))
     return true
   }
 
   /** Ends the attachment (the history is kept). */
   async detach(): Promise<void> {
+    const shown = this.port.runtime
     const res = await runCommand(this, () => this.port.request('/attach', { method: 'DELETE' }))
-    if (res !== undefined) this.port.runtime = (await res.json()) as RuntimeInfo
+    if (res !== undefined) this.#answered(shown, (await res.json()) as RuntimeInfo)
+  }
+
+  /**
+   * Shows the runtime's info a command answered, unless the host pushed newer info meanwhile: the
+   * stream can tell that the source's protocol is known before the answer is read, and the answer
+   * would then put back an older state (the host pushes each change once, so nothing would correct it).
+   */
+  #answered(shown: RuntimeInfo, info: RuntimeInfo): void {
+    if (this.port.runtime === shown) this.port.runtime = info
   }
 }
 
