@@ -67,6 +67,24 @@ describe('the whole effect of an action', () => {
     expect(rejected?.slices[0]?.changes).toEqual([{ path: '/status', kind: 'changed', before: 'idle', after: 'saving' }])
   })
 
+  test('an action that changed a slice in place: the update found as it settled is its effect, named by the action as sent', () => {
+    const log = new Log({ todos: [{ id: 1, done: false }], filter: 'all' })
+    input(log, { type: 'todos/toggle', payload: { id: 1 } }).found(
+      'todos',
+      { patches: [{ op: 'replace', path: '/0/done', value: true }] },
+      0
+    )
+    const { store, units } = unitsOf(log)
+    expect(units.count).toBe(2)
+    const effect = unitEffect(store, units, 1)
+    expect(effect?.action).toEqual({ type: 'todos/toggle', payload: { id: 1 } })
+    expect([effect?.first, effect?.last, effect?.updates, effect?.summary]).toEqual([1, 2, 1, '1 change in 1 slice'])
+    expect(effect?.slices.map((s) => [s.slice, s.entries, s.changes])).toEqual([
+      ['todos', [2], [{ path: '/todos/0/done', kind: 'changed', before: false, after: true }]]
+    ])
+    expect(units.inPlace(1)).toBe(1)
+  })
+
   test("an action the runtime dispatched itself is named by its entries' cause, id included", () => {
     const log = new Log({ n: 0 })
     log.update('n', { value: 1 }, { type: 'tick', id: 'a-7', payload: 1, meta: { at: 3 } })

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { noteData, type Note } from '../../../src/shared/notes'
-import type { HistoryEvent, HistoryEventType } from '../../../src/shared/protocol'
-import { Units, type UnitSource } from '../../../src/renderer/src/lib/model/units'
+import { VERIFICATION_CAUSE, type HistoryEvent, type HistoryEventType } from '../../../src/shared/protocol'
+import { Units, unitSummary, type UnitSource } from '../../../src/renderer/src/lib/model/units'
 
 /** A history built entry by entry, read as the window's store is. */
 class FakeHistory implements UnitSource {
@@ -203,5 +203,112 @@ describe('actions as units', () => {
       step.update()
     }
     expect(groups(step)).toEqual(groups(units))
+  })
+})
+
+describe('an action that changed its state in place', () => {
+  /** What each group's row says, as `[action or '-', summary]`. */
+  const said = (units: Units): string[][] =>
+    Array.from({ length: units.count }, (_, g) => [units.action(g) ?? '-', units.isUnit(g) ? unitSummary(units, g) : ''])
+
+  test('the update verification found as a sent action settled is that action’s: its row reads "changed in place", not "0 changes"', () => {
+    // The host's own shape (examples/todos-bug.mjs): an exact action, then a reducer that flips a todo in place.
+    // Settling, the toggle's verification records the found update, and so no "no change" note.
+    const h = new FakeHistory()
+      .input('filter/set')
+      .update('filter', 'filter/set')
+      .input('todos/toggle')
+      .update('todos', VERIFICATION_CAUSE, true)
+    const units = new Units(h)
+    units.update()
+    expect(groups(units)).toEqual([
+      [0, 0, '-', 0],
+      [1, 2, 'filter/set', 1],
+      [3, 4, 'todos/toggle', 1]
+    ])
+    expect([units.inPlace(1), units.inPlace(2)]).toEqual([0, 1])
+    expect(said(units)).toEqual([
+      ['-', ''],
+      ['filter/set', '1 change'],
+      ['todos/toggle', 'changed in place']
+    ])
+    expect(units.groupOf(4)).toBe(2)
+  })
+
+  test('several slices found at once, changes of its own after them, and a dispatch that then threw are all the one unit', () => {
+    const h = new FakeHistory()
+      .input('sort')
+      .update('a', VERIFICATION_CAUSE, true)
+      .update('b', VERIFICATION_CAUSE, true)
+      .input('load')
+      .update('cache', VERIFICATION_CAUSE, true)
+      .effects()
+      .update('status', 'load')
+      .input('boom')
+      .update('a', VERIFICATION_CAUSE, true)
+      .outcome('boom', 'threw', 'TypeError: x is undefined')
+    const units = new Units(h)
+    units.update()
+    expect(groups(units)).toEqual([
+      [0, 0, '-', 0],
+      [1, 3, 'sort', 2],
+      [4, 7, 'load', 2],
+      [8, 10, 'boom', 1, 'threw', 'TypeError: x is undefined']
+    ])
+    expect(said(units).slice(1)).toEqual([
+      ['sort', 'changed in place'],
+      ['load', '2 changes, 1 in place'],
+      ['boom', 'threw — TypeError: x is undefined after changing in place']
+    ])
+    // Taken one entry at a time, the same groups.
+    const one = new FakeHistory()
+    const step = new Units(one)
+    for (const e of h.events.slice(1)) {
+      one.events.push(e)
+      step.update()
+    }
+    expect(groups(step)).toEqual(groups(units))
+    expect(said(step)).toEqual(said(units))
+  })
+
+  test('found anywhere else — after a unit that changed something, after its no change note, with no unit open — it is a group of its own', () => {
+    const h = new FakeHistory()
+      .input('mixed')
+      .update('filter', 'mixed')
+      .update('todos', VERIFICATION_CAUSE, true)
+      .input('idle')
+      .outcome('idle', 'no change')
+      .update('todos', VERIFICATION_CAUSE, true)
+      .status()
+      .update('todos', VERIFICATION_CAUSE, true)
+      .update('step', 'step')
+      .update('todos', VERIFICATION_CAUSE, true)
+    const units = new Units(h)
+    units.update()
+    expect(groups(units)).toEqual([
+      [0, 0, '-', 0],
+      [1, 2, 'mixed', 1],
+      [3, 3, '-', 0],
+      [4, 5, 'idle', 0, 'no change'],
+      [6, 6, '-', 0],
+      [7, 7, '-', 0],
+      [8, 8, '-', 0],
+      [9, 9, 'step', 1],
+      [10, 10, '-', 0]
+    ])
+    expect(said(units)[1]).toEqual(['mixed', '1 change'])
+    expect(said(units)[3]).toEqual(['idle', 'no change'])
+  })
+
+  test('a history that started over forgets what was found in place', () => {
+    const h = new FakeHistory().input('toggle').update('todos', VERIFICATION_CAUSE, true)
+    const units = new Units(h)
+    units.update()
+    expect(units.inPlace(1)).toBe(1)
+    h.events = h.events.slice(0, 1)
+    h.generation++
+    h.input('toggle').update('todos', 'toggle')
+    units.update()
+    expect([units.inPlace(1), unitSummary(units, 1)]).toEqual([0, '1 change'])
   })
 })

@@ -7,13 +7,18 @@
  * How an entry joins (src/shared/notes.ts for the notes):
  * - an input note (an action sent from outside) starts a unit of its action;
  * - an update joins the open unit when its cause has the unit's action type, else starts a unit;
+ * - an update found in place (by verification) joins the open input unit that has changed nothing
+ *   yet: the host found it as that dispatch settled (or while it awaited) and so wrote no "no change"
+ *   note — it is what the action did. Found anywhere else (after a unit that changed something,
+ *   where a later check of an idle runtime looks the same), it is a group of its own;
  * - a dispatch note joins the open unit of its cause's type (marking it no change, threw or
  *   rejected, and closing it), else is a unit of its own; a `changed` note closes the open unit of
  *   its type once that unit changed something (two identical actions in a row are so two units;
  *   the note of the first, written as the second starts, joins the second's input unit);
  * - an effects note (what the runtime's thread could not know in advance, written just before the
  *   entry it is for) belongs to the group of the entry after it: it starts no group and closes none;
- * - anything else is a group of its own and closes the open unit.
+ * - anything else (a status, a custom event, a base, an update found in place that no unit takes)
+ *   is a group of its own and closes the open unit.
  * A thunk's plain actions are each a unit. Grouping is incremental: `update` looks at the new
  * entries only.
  */
@@ -38,8 +43,10 @@ export class Units {
   #start: number[] = []
   /** The action type of a unit; undefined for a group of one entry. */
   #type: (string | undefined)[] = []
-  /** Updates of each unit. */
+  /** Updates of each unit, those found in place included. */
   #changes: number[] = []
+  /** Updates found in place that a unit took in (see the header), by group. */
+  #inPlace = new Map<number, number>()
   #outcome = new Map<number, Outcome>()
   #error = new Map<number, string>()
   /** Units started by an input note (an action sent from outside). */
@@ -99,9 +106,14 @@ export class Units {
     return this.#type[group] !== undefined
   }
 
-  /** The updates a unit made. */
+  /** The updates a unit made, those found in place included. */
   changes(group: number): number {
     return this.#changes[group] ?? 0
+  }
+
+  /** How many of a unit's updates were found in place (the action changed its state without replacing it). */
+  inPlace(group: number): number {
+    return this.#inPlace.get(group) ?? 0
   }
 
   /** Why a unit changed nothing of its own: its dispatch changed nothing, threw or rejected. */
@@ -125,6 +137,7 @@ export class Units {
     this.#start = []
     this.#type = []
     this.#changes = []
+    this.#inPlace.clear()
     this.#outcome.clear()
     this.#error.clear()
     this.#input.clear()
@@ -149,14 +162,33 @@ export class Units {
     return this.#open && this.#type[last] === type ? last : -1
   }
 
+  /** The open input unit that has changed nothing of its own yet, nor ended: it takes updates found in place. */
+  #openForFound(): number {
+    const last = this.#start.length - 1
+    if (!this.#open || !this.#input.has(last) || this.#outcome.has(last)) return -1
+    return (this.#changes[last] as number) === this.inPlace(last) ? last : -1
+  }
+
   #take(i: number): void {
     const s = this.source
     const t = s.type(i)
-    if (t === 'state.update' && s.inPlaceSince(i) === undefined) {
-      const type = s.causeType(i) ?? ''
-      let g = this.#openOf(type)
-      if (g < 0) g = this.#group(i, type, true)
-      else this.#pending = -1
+    if (t === 'state.update') {
+      const found = s.inPlaceSince(i) !== undefined
+      let g: number
+      if (found) {
+        g = this.#openForFound()
+        if (g < 0) {
+          this.#group(i, undefined, false)
+          return
+        }
+        this.#inPlace.set(g, this.inPlace(g) + 1)
+        this.#pending = -1
+      } else {
+        const type = s.causeType(i) ?? ''
+        g = this.#openOf(type)
+        if (g < 0) g = this.#group(i, type, true)
+        else this.#pending = -1
+      }
       this.#changes[g] = (this.#changes[g] as number) + 1
       return
     }
@@ -193,4 +225,25 @@ export class Units {
     }
     this.#group(i, undefined, false)
   }
+}
+
+const changesWord = (n: number): string => `${n} change${n === 1 ? '' : 's'}`
+
+/**
+ * What a unit's row says it did: `no change`, `threw — TypeError: x after 2 changes`, `3 changes`,
+ * or, when what it changed was found in place (the action changed its state without replacing it),
+ * `changed in place` (`2 changes, 1 in place` beside changes of its own).
+ * @example unitSummary(units, 4) // 'changed in place'
+ */
+export function unitSummary(units: Units, group: number): string {
+  const outcome = units.outcome(group)
+  if (outcome === 'no change') return 'no change'
+  const changes = units.changes(group)
+  const inPlace = units.inPlace(group)
+  const onlyInPlace = inPlace > 0 && inPlace === changes
+  const changed = onlyInPlace ? 'changed in place' : inPlace > 0 ? `${changesWord(changes)}, ${inPlace} in place` : changesWord(changes)
+  if (outcome === undefined) return changed
+  const error = units.error(group)
+  const after = changes === 0 ? '' : ` after ${onlyInPlace ? 'changing in place' : changed}`
+  return `${outcome}${error ? ` — ${error}` : ''}${after}`
 }
