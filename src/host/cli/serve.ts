@@ -1,10 +1,11 @@
 /**
  * The headless host: `npm run serve -- [module] [--port N] [--token T] [--json]` (see `USAGE`).
- * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load.
+ * Exit codes: 0 stopped, 1 wrong arguments or the server could not start, 2 the module failed to load or the --attach
+ * source did not answer with an event stream.
  */
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { shownUrl } from '../attach'
+import { AttachRefused, shownUrl } from '../attach'
 import { Host } from '../host'
 import { startServer } from '../server/serve'
 import { defaultSessionDir, startJournal } from '../journal'
@@ -58,7 +59,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2
   }
   // Attached before the journal starts, so the journal's header names the stream (its URL as shown, never the headers).
-  if (args.attach !== undefined) await host.attach(args.attach)
+  if (args.attach !== undefined) {
+    try {
+      await host.attach(args.attach)
+    } catch (e) {
+      if (!(e instanceof AttachRefused)) throw e
+      process.stderr.write(`patchscope: ${e.message}\n`)
+      await host.close()
+      return 2
+    }
+  }
   const journal = args.save ? await startJournal(host, dir, (text) => process.stderr.write(text)) : undefined
   let server
   try {

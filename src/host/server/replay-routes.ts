@@ -10,13 +10,14 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { DOCUMENT_MAX_BYTES, DOCUMENT_MAX_EVENTS } from '../../shared/document'
 import type { HistoryEvent, Slices } from '../../shared/protocol'
-import { readWhole, ReadStalledError, ReadTooLargeError } from '../../shared/read-whole'
+import { readWhole } from '../../shared/read-whole'
 import type { ReplayRequest } from '../../shared/replay'
 import type { Host } from '../host'
 import { LoadError } from '../loader/load'
-import { readSession, SessionError } from '../recorder/session-file'
+import { readSession } from '../recorder/session-file'
 import { historyEvents, historyReplay, NoReplayModule, NotReplayable, ReplayBusy, replayModule, type ReplayJobStart } from '../replay'
 import { jsonBody, requireType } from './body'
+import { uploadError } from './upload-errors'
 
 const USAGE =
   'send {"module"?: "path/to/runtime.mjs", "without"?: [seq, …]} as JSON to replay the host’s history, or a session file as ' +
@@ -118,11 +119,7 @@ export async function readSessionUpload(c: Context, idleMs: number, usage: strin
     const chunks = await readWhole(body, { idleMs, maxBytes: DOCUMENT_MAX_BYTES })
     imported = readSession(chunks, { baseSeq: 0, limits: { maxEntries: DOCUMENT_MAX_EVENTS + 1, maxBytes: Number.MAX_SAFE_INTEGER } })
   } catch (e) {
-    if (e instanceof ReadStalledError) throw new HTTPException(408, { message: e.message, cause: e })
-    if (e instanceof ReadTooLargeError) throw new HTTPException(413, { message: e.message, cause: e })
-    if (e instanceof SessionError || e instanceof RangeError)
-      throw new HTTPException(400, { message: `the session file cannot be ${verb}: ${e.message}`, cause: e })
-    throw e
+    throw uploadError(e, { failed: `the session file cannot be ${verb}` })
   }
   const { history, fileSeqs, header } = imported
   // The file's own events (the first is its state.initial), with the seqs the file gave them when it numbered them one by one.

@@ -152,6 +152,14 @@ describe.concurrent('the headless CLI', () => {
     if (env?.INIT_CWD !== undefined) expect(run.stderr()).toContain(join(env.INIT_CWD, 'nowhere.mjs'))
   })
 
+  test('exits with 2 and says why when the --attach source does not answer with a stream (nothing listening)', async () => {
+    const port = await freePort()
+    const run = cli(['--attach', `http://127.0.0.1:${port}/events`, '--no-save'])
+    expect(await run.exited).toBe(2)
+    expect(run.stdout()).toBe('')
+    expect(run.stderr()).toMatch(new RegExp(`^patchscope: cannot attach to http://127\\.0\\.0\\.1:${port}/events`))
+  })
+
   // Which arguments are wrong is parseCliArgs' business (see args.test.ts); here, what the CLI does then.
   test.each([[['--bogus']], [['--port', 'abc']]])('exits with 1 and the usage for wrong arguments: %j', async (args) => {
     const run = cli(args)
