@@ -60,14 +60,23 @@ describe('the Replay view', () => {
     await expect.poll(() => changed.count()).toBeGreaterThan(0)
     expect(await changed.first().locator('.mark').textContent()).toContain('/count')
 
-    // Keyboard: the list, then n for the first row that differs.
-    await panel(page).getByRole('listbox').focus()
-    await page.keyboard.press('n')
+    // The first row that differs is selected at once, and the list has the keys: n goes to the next one.
     const selected = panel(page).locator('.row.selected')
     expect(await selected.getAttribute('class')).toContain('changed')
     const table = panel(page).getByRole('table', { name: 'What differs' })
     const cells = table.locator('tbody tr').first().locator('td')
     await expect.poll(() => cells.allTextContents()).toEqual(['/count', '1', '10'])
+    await expect
+      .poll(() =>
+        panel(page)
+          .getByRole('listbox')
+          .evaluate((el) => el === el.ownerDocument.activeElement)
+      )
+      .toBe(true)
+    const first = await selected.getAttribute('id')
+    await page.keyboard.press('n')
+    await expect.poll(() => selected.getAttribute('id')).not.toBe(first)
+    expect(await selected.getAttribute('class')).toContain('changed')
     expect(win.errors).toEqual([])
     await screenshots(page, 'replay', 'diverged')
   }, 90_000)

@@ -53,6 +53,7 @@ describe('Reload’s offer to replay', () => {
     expect(log).toEqual(['POST /replay {"without":[]}', 'reload'])
     expect(replay.open).toBe(true)
     expect(replay.recordedName).toBe('the live session')
+    expect(replay.inputs.map((i) => i.seq)).toEqual([1, 2])
     expect(replay.running).toBe(true)
   })
 

@@ -42,8 +42,10 @@ export class ReloadOffer {
     if (choice === 'cancel') return
     if (choice === 'replay') {
       const { replay } = this.deps
+      // The view lists the inputs replayed (the run the reload ends), all of them.
       replay.open = true
       replay.without = []
+      replay.listInputs(replay.live())
       if (!(await replay.start(replay.live(), ''))) return
     }
     await this.deps.reload()

@@ -108,9 +108,9 @@ export class Replay {
     this.open = false
   }
 
-  /** Lists the inputs of the session shown (its last run's `input` notes), keeping the choices that are still there. */
-  listInputs(): void {
-    const out = lastRun(this.deps.source().store).inputs
+  /** Lists the inputs of the session shown, or of `source` (its last run's `input` notes), keeping the choices that are still there. */
+  listInputs(source = this.deps.source()): void {
+    const out = lastRun(source.store).inputs
     this.inputs = out
     const held = out.map((x) => x.seq)
     this.without = this.without.filter((seq) => held.includes(seq))
@@ -247,7 +247,9 @@ export class Replay {
     if (body.phase === 'running') return
     this.#replayed = storeOf(body.history)
     this.result = body
+    // Where it diverged first is what the user came for: selected, both states shown.
     this.selected = -1
+    this.nextChange()
   }
 
   /** The rows side by side: every aligned pair, or only those that differ. */
