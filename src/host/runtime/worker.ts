@@ -104,12 +104,17 @@ function guard(listener: (e: unknown) => void, causeOf: (e: unknown) => unknown 
  */
 let hostAction: unknown
 
+/** The store's dispatches since the recording (re)started: a resume starts it afresh where it goes live. */
+let recordedDispatches = new WeakSet<object>()
+
 /**
  * A store's dispatch that its changes cannot speak for (see `DispatchOutcome`), as a dispatch note;
  * but the host's own action, which the dispatch case notes.
  */
 function dispatchOutcome(e: DispatchOutcome): void {
   if (e.action === hostAction) return
+  // The end of a dispatch the recording never saw (a resume's replay, before it went live) is not this recording's.
+  if (e.outcome === 'changed' && !recordedDispatches.has(e.action)) return
   const error = e.outcome === 'threw' || e.outcome === 'rejected' ? { error: errorText(e.error) } : {}
   // A note is no dispatch's own entry, though it may be written while one runs (the 'changed' end of the one before).
   attribution.apart(() => recorder.note({ note: 'dispatch', outcome: e.outcome, cause: causeOf(e.action), ...error }))
@@ -247,7 +252,10 @@ async function main(): Promise<boolean> {
     runtime.bus.on(
       DISPATCHED,
       guard(
-        (action) => recorder.dispatched(action),
+        (action) => {
+          if (typeof action === 'object' && action !== null) recordedDispatches.add(action)
+          recorder.dispatched(action)
+        },
         (action) => action
       )
     )
@@ -270,6 +278,7 @@ async function main(): Promise<boolean> {
         // A resume goes live here: what it recorded while replaying was sent before (the host drops
         // it), and the state reached is the new recording's start.
         const resumed = effects.goLive()
+        recordedDispatches = new WeakSet()
         const live = recorder.reset()
         if (pauses !== undefined) gate.set(pauses, live)
         post({ t: 'ready', slices: live, compare: recorder.mode, memory: memory.reset(), resumed })
