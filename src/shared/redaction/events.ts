@@ -11,9 +11,12 @@
  *
  * These are exact because a policy never names an array index (see `compilePolicy`): elements that
  * move as others come and go keep what they are redacted for. A `move` or `copy` touching a place
- * the policy names, at or below or above it, is the one case they cannot follow: the entry becomes
+ * the policy names, at or below or above it, is one case they cannot follow: the entry becomes
  * the slice's whole value after it, redacted, from the real state its caller gives (lazily); without
- * one the slice becomes the marker until its next whole value.
+ * one the slice becomes the marker until its next whole value. The other, with key patterns, is an
+ * operation inside a Map's entries (`…/$map/0/1`: which key the entry has is not in the path), but
+ * the removal of a whole entry; the recorder never writes one (it replaces a Map whole), a file or
+ * a stream from elsewhere may.
  *
  * Not state, and redacted too: the action that caused a change (`cause.payload`, `meta`, `error`:
  * key patterns at any depth; the whole payload when the action's type matches a key pattern, as
@@ -25,6 +28,7 @@ import type { CompiledPolicy } from './policy'
 import {
   childPlace,
   isMarker,
+  MAP_ENTRIES,
   marker,
   RedactionLog,
   redactData,
@@ -42,6 +46,8 @@ export class EventRedactor {
   /** Slices the marker stands for whole, for lack of their real state, until their next whole value. */
   readonly #whole = new Set<string>()
   readonly #statePath: (tokens: readonly string[]) => void
+  /** The policy has key patterns: what a Map's entry holds depends on its key, which a path into the entries does not say. */
+  readonly #keyed: boolean
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -49,6 +55,7 @@ export class EventRedactor {
     readonly log = new RedactionLog()
   ) {
     this.#statePath = (tokens) => log.add('paths', tokens)
+    this.#keyed = policy.policy.keys.length > 0
   }
 
   /**
@@ -134,6 +141,8 @@ export class EventRedactor {
     const tokens = parsePointer(op.path)
     let place = slice
     for (let d = 0; d < tokens.length; d++) {
+      // Inside a Map's entries; removing a whole entry leaves the others as they were redacted.
+      if (this.#keyed && place.key === MAP_ENTRIES && !(op.op === 'remove' && d === tokens.length - 1)) return 'fallback'
       const child = childPlace(this.policy, place, tokens[d] as string, true)
       place = child.place
       if (!child.redacted) continue
@@ -151,14 +160,17 @@ export class EventRedactor {
     return value === op.value ? op : { op: op.op, path: op.path, value }
   }
 
-  /** True when a pointer reaches, crosses or leads to a place the policy names. */
+  /** True when a pointer reaches, crosses or leads to a place the policy names, or a Map's entries. */
   #touches(slice: Place, pointer: string): boolean {
     let place = slice
     for (const token of parsePointer(pointer)) {
+      if (this.#keyed && place.key === MAP_ENTRIES) return true
       const child = childPlace(this.policy, place, token, true)
       if (child.redacted) return true
       place = child.place
     }
+    // Entries moved whole to or from a Map are redacted as entries there only.
+    if (this.#keyed && place.key === MAP_ENTRIES) return true
     // Paths still live name places below; key patterns may name keys inside the value, which a
     // move carries along redacted (they do not depend on where the value is).
     return place.live.length > 0

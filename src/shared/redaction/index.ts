@@ -3,8 +3,9 @@
  * the marker `{"$redacted": true}`, which the window shows as "redacted". Pure (no Node or DOM
  * API): the host redacts with it on export and at capture, the window reads the policy's types.
  *
- * A policy has key patterns (`*password*`, `*token`), matched against every object key at any
- * depth and ignoring ASCII case, and paths from the state's root (`/auth/session`, `/users/*\/ssn`).
+ * A policy has key patterns (`*password*`, `*token`), matched against every object key and every
+ * string key of a Map at any depth, ignoring ASCII case, and paths from the state's root
+ * (`/auth/session`, `/users/*\/ssn`).
  * Neither ever names an array index, so that what a redacted history holds does not depend on the
  * order elements came and went: applying the redacted entries gives, after each one, exactly the
  * real state redacted.

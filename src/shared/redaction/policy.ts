@@ -11,9 +11,10 @@ import { parseWatch, WatchSyntaxError } from '../watch'
  */
 export interface RedactionPolicy {
   /**
-   * Key patterns, matched against every object key at any depth (slice names too), ignoring the
-   * case of ASCII letters; `*` stands for any run of characters, and a pattern matches the whole
-   * key (`*token` matches `accessToken` and `refresh_token`, not `tokens` nor `maxTokens`).
+   * Key patterns, matched against every object key at any depth (slice names too) and every string
+   * key of a Map, ignoring the case of ASCII letters, never against a tag's own key (`$date`);
+   * `*` stands for any run of characters, and a pattern matches the whole key (`*token` matches
+   * `accessToken` and `refresh_token`, not `tokens` nor `maxTokens`).
    */
   keys: string[]
   /**

@@ -6,7 +6,7 @@
 import { toPointer } from '../pointer'
 import type { Json, JsonObject } from '../protocol'
 import { ChunkedArray } from '../state'
-import { tagOf } from '../tags'
+import { tagOf, TAGS } from '../tags'
 import type { CompiledPolicy } from './policy'
 
 /** What a redacted value becomes: a tagged value the window shows as "redacted". */
@@ -21,6 +21,15 @@ export function marker(): JsonObject {
 export function isMarker(value: Json | undefined): boolean {
   return value !== undefined && tagOf(value) === '$redacted'
 }
+
+/**
+ * The key of a Map's entries (`{"$map": [[key, value], …]}`, see `tags.ts`): an entry whose key is
+ * a string a key pattern matches has its value redacted, as an object's property would be.
+ */
+export const MAP_ENTRIES = '$map'
+
+/** The tags' own keys (`$map`, `$date`, …): the encoding's, not the runtime's, so no key pattern matches them. */
+const TAG_KEYS: ReadonlySet<string> = new Set(TAGS)
 
 /** Places listed at most, of each kind. */
 export const MAX_LISTED = 1000
@@ -97,12 +106,13 @@ export function tokensOf(place: Place): string[] {
 }
 
 /**
- * The place of a child: `key` under `place`, in an object (`inObject`, where key patterns apply)
- * or an array. `redacted` says whether the child is at a place the policy names.
+ * The place of a child: `key` under `place`, in an object (`inObject`, where key patterns apply,
+ * but to a tag's own key: `*date*` leaves `{"$date": …}` whole) or an array. `redacted` says
+ * whether the child is at a place the policy names.
  */
 export function childPlace(policy: CompiledPolicy, place: Place, key: string, inObject: boolean): { place: Place; redacted: boolean } {
   const depth = place.depth
-  let redacted = inObject && policy.keyMatches(key)
+  let redacted = inObject && policy.keyMatches(key) && !TAG_KEYS.has(key)
   const live: number[] = []
   for (const i of place.live) {
     const path = policy.paths[i] as readonly (string | null)[]
@@ -118,6 +128,12 @@ export function childPlace(policy: CompiledPolicy, place: Place, key: string, in
  * A value found at `place` (not itself redacted) with everything below it the policy names made
  * the marker: the same value when nothing is, else a copy of what changed. Markers already there
  * are kept (and noted). `note` is told of each place redacted.
+ *
+ * An array under the key `$map` is a Map's entries: an entry `[key, value]` whose key is a string a
+ * key pattern matches has its value redacted (at `…/$map/<i>/1`). The rule looks at the key `$map`
+ * alone, not at whether it is the object's only key, so that a change elsewhere in the object
+ * never changes what it redacts (a runtime's own object with a key `$map` beside others, never
+ * one the recorder writes as a Map, has its pairs read as entries too: more is redacted, not less).
  */
 export function redactValue(policy: CompiledPolicy, value: Json, place: Place, note: (tokens: readonly string[]) => void): Json {
   if (value === null || typeof value !== 'object') return value
@@ -127,10 +143,11 @@ export function redactValue(policy: CompiledPolicy, value: Json, place: Place, n
     return value
   }
   if (Array.isArray(value)) {
+    const entries = place.key === MAP_ENTRIES
     let out: Json[] | undefined
     for (let i = 0; i < value.length; i++) {
       const v = value[i] as Json
-      const child = childAt(policy, v, place, String(i), false, note)
+      const child = entries && isEntry(v) ? entryAt(policy, v, place, i, note) : childAt(policy, v, place, String(i), false, note)
       if (child !== v) (out ??= value.slice())[i] = child
     }
     return out ?? value
@@ -148,20 +165,42 @@ export function redactValue(policy: CompiledPolicy, value: Json, place: Place, n
   return out ?? value
 }
 
+/** `named`: the child is redacted whatever its place (a Map entry's value whose key matches). */
 function childAt(
   policy: CompiledPolicy,
   v: Json,
   place: Place,
   key: string,
   inObject: boolean,
-  note: (tokens: readonly string[]) => void
+  note: (tokens: readonly string[]) => void,
+  named = false
 ): Json {
   const { place: at, redacted } = childPlace(policy, place, key, inObject)
-  if (redacted) {
+  if (redacted || named) {
     note(tokensOf(at))
     return isMarker(v) ? v : marker()
   }
   return redactValue(policy, v, at, note)
+}
+
+/** A Map's entry with a string key, `[key, value]`, as `encode` writes one. */
+function isEntry(v: Json): v is [string, Json] {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string'
+}
+
+/** Entry `i` of a Map's entries (at `place`, the `$map` key's) redacted: its value, when its key matches, like an object's property. */
+function entryAt(policy: CompiledPolicy, entry: [string, Json], place: Place, i: number, note: (tokens: readonly string[]) => void): Json {
+  const { place: at, redacted } = childPlace(policy, place, String(i), false)
+  if (redacted) {
+    note(tokensOf(at))
+    return marker()
+  }
+  const key = entry[0]
+  const value = entry[1]
+  // The key is a string: only a path (`*`) can name it.
+  const k = childAt(policy, key, at, '0', false, note)
+  const v = childAt(policy, value, at, '1', false, note, policy.keyMatches(key))
+  return k === key && v === value ? entry : [k, v]
 }
 
 /**

@@ -4,7 +4,7 @@ import { parsePointer } from '../../../src/shared/pointer'
 import type { HistoryEvent, Json, Slices } from '../../../src/shared/protocol'
 import { compilePolicy, EventRedactor, type RedactionPolicy } from '../../../src/shared/redaction'
 import { applyEvent, deepEqual, newEdit } from '../../../src/shared/state'
-import { entryFor, policy, seed, type Seed } from './histories'
+import { entryFor, plainSeed, policy, seed, type Seed } from './histories'
 import { at, globMatches, isMarker, named, plainRedact, redactState } from './oracle'
 
 /** The places a redacted event's values sit at, each checked: a place the policy names holds the marker and nothing goes below it. */
@@ -94,9 +94,11 @@ describe('redacting a history', () => {
     )
   })
 
-  test('an entry the policy does not touch is handed back as it is (the same object)', () => {
+  // Of plain JSON: a change inside a Map's entries is rewritten as the slice's whole value whenever
+  // the policy has key patterns, for its path does not say the entry's key (see the tests of Maps).
+  test('an entry of plain JSON the policy does not touch is handed back as it is (the same object)', () => {
     fc.assert(
-      fc.property(fc.array(seed, { minLength: 1, maxLength: 15 }), (seeds: Seed[]) => {
+      fc.property(fc.array(plainSeed, { minLength: 1, maxLength: 15 }), (seeds: Seed[]) => {
         // A policy naming nothing the histories hold.
         const redactor = new EventRedactor(compilePolicy({ keys: ['*nothing-here*'], paths: ['/nowhere/x'] }))
         let real: Slices = {}

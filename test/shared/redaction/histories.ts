@@ -8,8 +8,27 @@ import { escapeToken, parsePointer } from '../../../src/shared/pointer'
 import type { HistoryEvent, Json, JsonObject, Operation, Slices } from '../../../src/shared/protocol'
 import { applyEvent, applyOperation, newEdit, valueAt } from '../../../src/shared/state'
 
-/** Keys of objects: secret-looking ones, plain ones, ones a pointer escapes, and keys of digits (object keys, not indexes). */
-export const KEYS = ['a', 'b', 'list', 'password', 'apiToken', 'secret', 'key', 'a/b', 'm~n', '', '$x', '0', '3', 'Cookie'] as const
+/**
+ * Keys of objects: secret-looking ones, plain ones, ones a pointer escapes, keys of digits (object
+ * keys, not indexes), and a tag's own key (`$date`, which no key pattern matches).
+ */
+export const KEYS = [
+  'a',
+  'b',
+  'list',
+  'password',
+  'apiToken',
+  'secret',
+  'key',
+  'a/b',
+  'm~n',
+  '',
+  '$x',
+  '0',
+  '3',
+  'Cookie',
+  '$date'
+] as const
 /** Slice names; `secret` is one a key pattern may name whole. */
 export const SLICES = ['s', 't', 'x/y~z', 'secret'] as const
 /** Key patterns and paths a random policy picks from. */
@@ -21,16 +40,35 @@ export const policy = fc.record({
   paths: fc.subarray([...PATH_PATTERNS])
 })
 
-/** A JSON value with secret-looking keys at any depth. */
-export const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
-  v: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    { weight: 4, arbitrary: fc.oneof(fc.integer(), fc.constantFrom('sk-live-1', 'hunter2', 'plain'), fc.boolean(), fc.constant(null)) },
-    fc.dictionary(fc.constantFrom(...KEYS), tie('v'), { maxKeys: 4 }).map((o) => withOwnKeys(o)),
-    fc.array(tie('v'), { maxLength: 4 }),
-    fc.constant({ $redacted: true } as Json)
-  )
-})).v
+/**
+ * A JSON value with secret-looking keys at any depth; `withMaps`, Maps too (`{"$map": [[key,
+ * value], …]}`, keyed by the same keys or by numbers), and objects with a key `$map` beside others.
+ */
+function valueOf(withMaps: boolean): fc.Arbitrary<Json> {
+  return fc.letrec<{ v: Json }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      { weight: 4, arbitrary: fc.oneof(fc.integer(), fc.constantFrom('sk-live-1', 'hunter2', 'plain'), fc.boolean(), fc.constant(null)) },
+      fc
+        .dictionary(withMaps ? fc.constantFrom(...KEYS, '$map') : fc.constantFrom(...KEYS), tie('v'), { maxKeys: 4 })
+        .map((o) => withOwnKeys(o)),
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.constant({ $redacted: true } as Json),
+      ...(withMaps
+        ? [
+            fc
+              .array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.integer()), tie('v')), { maxLength: 4 })
+              .map((entries): Json => ({ $map: entries }))
+          ]
+        : [])
+    )
+  })).v
+}
+
+/** A JSON value with secret-looking keys at any depth, and Maps (see `valueOf`). */
+export const value: fc.Arbitrary<Json> = valueOf(true)
+/** Plain JSON only, with secret-looking keys at any depth. */
+export const plainValue: fc.Arbitrary<Json> = valueOf(false)
 
 /** `fc.dictionary` may give a `__proto__`-less object; copy it onto a plain one. */
 function withOwnKeys(o: Record<string, Json>): JsonObject {
@@ -39,13 +77,19 @@ function withOwnKeys(o: Record<string, Json>): JsonObject {
   return out
 }
 
+function seedOf(v: fc.Arbitrary<Json>) {
+  return fc.record({
+    kind: fc.nat(99),
+    slice: fc.constantFrom(...SLICES),
+    ops: fc.array(fc.tuple(fc.nat(5), fc.nat(1000), fc.nat(1000), fc.nat(1000), v), { minLength: 1, maxLength: 4 }),
+    value: v
+  })
+}
+
 /** The seeds of one entry, read against the state it applies to (see `entryFor`). */
-export const seed = fc.record({
-  kind: fc.nat(99),
-  slice: fc.constantFrom(...SLICES),
-  ops: fc.array(fc.tuple(fc.nat(5), fc.nat(1000), fc.nat(1000), fc.nat(1000), value), { minLength: 1, maxLength: 4 }),
-  value
-})
+export const seed = seedOf(value)
+/** The same, of plain JSON (no Map, whose changes inside the redactor cannot follow without the real state). */
+export const plainSeed = seedOf(plainValue)
 
 export type Seed = typeof seed extends fc.Arbitrary<infer T> ? T : never
 

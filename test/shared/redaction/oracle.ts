@@ -2,10 +2,13 @@
 import { parsePointer } from '../../../src/shared/pointer'
 import type { Json, Slices } from '../../../src/shared/protocol'
 import type { RedactionPolicy } from '../../../src/shared/redaction'
+import { TAGS } from '../../../src/shared/tags'
 
 /**
  * The oracle, written plainly and apart from the redactor: a key pattern is a whole-key glob whose
- * `*` is any run, ignoring ASCII case; a path matches a place token by token, `*` any one.
+ * `*` is any run, ignoring ASCII case (never matching a tag's own key, `$map`, `$date`…); a path
+ * matches a place token by token, `*` any one; an array under the key `$map` is a Map's entries,
+ * and the value of an entry `[key, value]` whose key is a string a key pattern matches is redacted.
  */
 export function globMatches(pattern: string, key: string): boolean {
   const lower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
@@ -21,7 +24,7 @@ export function globMatches(pattern: string, key: string): boolean {
 
 export function named(policy: RedactionPolicy, tokens: readonly string[], inObject: boolean): boolean {
   const key = tokens[tokens.length - 1] as string
-  if (inObject && policy.keys.some((p) => globMatches(p, key))) return true
+  if (inObject && !(TAGS as readonly string[]).includes(key) && policy.keys.some((p) => globMatches(p, key))) return true
   return policy.paths.some((path) => {
     const pt = parsePointer(path)
     return pt.length === tokens.length && pt.every((t, i) => t === '*' || t === tokens[i])
@@ -34,6 +37,19 @@ export const isMarker = (v: Json | undefined): boolean =>
 /** What the state should be once redacted. */
 export function plainRedact(policy: RedactionPolicy, v: Json, tokens: string[]): Json {
   if (v === null || typeof v !== 'object' || isMarker(v)) return v
+  if (Array.isArray(v) && tokens[tokens.length - 1] === '$map')
+    return v.map((x, i) => {
+      const place = [...tokens, String(i)]
+      if (!Array.isArray(x) || x.length !== 2 || typeof x[0] !== 'string') return at(policy, x, place, false)
+      if (named(policy, place, false)) return { $redacted: true }
+      const key = x[0]
+      const value = x[1] as Json
+      const keyNamed = policy.keys.some((p) => globMatches(p, key))
+      return [
+        at(policy, key, [...place, '0'], false),
+        keyNamed ? (isMarker(value) ? value : { $redacted: true }) : at(policy, value, [...place, '1'], false)
+      ]
+    })
   if (Array.isArray(v)) return v.map((x, i) => at(policy, x, [...tokens, String(i)], false))
   const out: Record<string, Json> = {}
   for (const k of Object.keys(v))
