@@ -6,7 +6,7 @@
  *
  *   npm run bench                      the full run (about a quarter of an hour on 2 cores)
  *   npm run bench -- --quick           small sizes, once: for working on the harness
- *   npm run bench -- --only steady     some phases only (patches, steady, growth, scale, window)
+ *   npm run bench -- --only steady     some phases only (patches, effects, steady, growth, scale, window)
  *   npm run bench -- --skip window     every phase but some
  */
 import { execFileSync } from 'node:child_process'
@@ -21,6 +21,7 @@ import { scan, type DifferFigures } from './phases/patches'
 import { measureAlternately, type Config } from './phases/measure'
 import { baselineStalled, gapCheck, scaleRun } from './phases/scale'
 import { largeWindow, liveFrames } from './phases/window'
+import { measureEffects } from './phases/effects'
 import {
   BASELINE_SHAPE,
   BUDGET_SHAPE,
@@ -138,6 +139,11 @@ if (options.phases.has('patches')) {
   for (const c of results.components) log(`  ${JSON.stringify(c)}`)
   for (const d of results.differ) log(`  ${JSON.stringify(d)}`)
   log(`  ${JSON.stringify(results.scan)}`)
+}
+
+if (options.phases.has('effects')) {
+  log('effects: what recording the clock, randomness and timers costs a call (a process of its own)')
+  results.effects = measureEffects(tenth(200_000), options.runs, log)
 }
 
 if (options.phases.has('steady')) {

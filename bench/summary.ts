@@ -26,6 +26,7 @@ import type { Components } from './phases/components'
 import type { DifferFigures, ScanFigures } from './phases/patches'
 import type { BaselineStalled, GapCheck, ScaleRun } from './phases/scale'
 import type { WindowResults } from './phases/window'
+import { effectsDetails, type EffectsFigures } from './phases/effects'
 import { windowDetails, windowRows } from './window/report'
 import { atLeastTimes, atMost, rowVerdict } from './verdicts'
 
@@ -48,6 +49,8 @@ export interface Results {
   baselineStalled: BaselineStalled[]
   gap: GapCheck[]
   window?: WindowResults
+  /** What recording effects costs a call (issue 14). */
+  effects?: EffectsFigures
   seconds: number
 }
 
@@ -486,6 +489,7 @@ export function summarize(raw: Results): string {
     ''
   ]
   if (r.window !== undefined) parts.push(...windowDetails(r.window), '')
+  if (r.effects !== undefined) parts.push(...effectsDetails(r.effects))
   if (r.differ !== undefined) {
     parts.push('### The differ alone (no host; each row in a process of its own)', '', differTable(r.differ), '')
   }

@@ -1,5 +1,5 @@
 /**
- * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only patches,steady,growth,scale,window]
+ * The bench's flags: `npm run bench -- [--quick] [--runs N] [--only patches,effects,steady,growth,scale,window]
  * [--skip PHASES] [--systems patchscope,seed,full-state] [--shapes unfrozen,unjournaled,frozen,immutable,in-place,nested] [--scale-runs N]
  * [--scale-changes N] [--out FILE] [--json FILE] [--render FILE]`.
  * `--quick` runs every phase at a tenth of its size, once: for building the harness, not for figures.
@@ -11,7 +11,7 @@ import { BUDGET_SHAPE, SHAPES, type Shape } from './shapes'
 
 const SYSTEMS: readonly System[] = ['patchscope', 'seed', 'full-state']
 
-export const PHASES = ['patches', 'steady', 'growth', 'scale', 'window'] as const
+export const PHASES = ['patches', 'effects', 'steady', 'growth', 'scale', 'window'] as const
 export type Phase = (typeof PHASES)[number]
 
 export interface BenchOptions {
