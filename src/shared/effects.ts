@@ -1,7 +1,7 @@
 /**
  * Effects: what a runtime's thread could not know in advance, recorded in the order it happened
  * (an `effects` note, src/shared/notes.ts) so that a replay feeds the same values back. Values
- * read (`now`, `perf`, `random`, `uuid`, `bytes`) are consumed in order by the same calls; events
+ * read (`now`, `perf`, `hrtime`, `random`, `int`, `uuid`, `bytes`) are consumed in order by the same calls; events
  * (`fire`, `response`) are what made the runtime run, replayed in the same order.
  *
  * Timers and fetches are numbered in the order the runtime created them (from 1, for the
@@ -17,13 +17,23 @@ export type Effect =
   | { k: 'now'; v: number; n?: number }
   /** `performance.now()`. */
   | { k: 'perf'; v: number }
+  /**
+   * `process.hrtime()` or `process.hrtime.bigint()`: the reading as `[seconds, nanoseconds]` (a
+   * bigint of nanoseconds would not fit a JSON number once the machine has been up ~104 days).
+   */
+  | { k: 'hrtime'; v: [number, number] }
   /** `Math.random()`. */
   | { k: 'random'; v: number }
-  /** `crypto.randomUUID()`. */
+  /** `randomInt()` of `node:crypto`: the integer it gave. */
+  | { k: 'int'; v: number }
+  /** `crypto.randomUUID()`, also `node:crypto`'s. */
   | { k: 'uuid'; v: string }
-  /** `crypto.getRandomValues(array)`: the bytes it wrote, base64. */
+  /**
+   * Random bytes, base64: what `crypto.getRandomValues(array)` (also `node:crypto`'s and
+   * `webcrypto`'s), or `node:crypto`'s `randomBytes`, `randomFillSync` or `randomFill` wrote.
+   */
   | { k: 'bytes'; v: string }
-  /** Timer `id` (a `setTimeout`, `setInterval` or `setImmediate`) fired. */
+  /** Timer `id` (a `setTimeout`, `setInterval` or `setImmediate`, also of `node:timers/promises`) fired. */
   | { k: 'fire'; id: number }
   /** `fetch` number `id` was called. `body` is the request's body when it was a string. */
   | { k: 'fetch'; id: number; method: string; url: string; body?: string }
@@ -48,7 +58,7 @@ export interface ReplayScript {
   segments: ReplaySegment[]
 }
 
-const KINDS = new Set<string>(['now', 'perf', 'random', 'uuid', 'bytes', 'fire', 'fetch', 'response'])
+const KINDS = new Set<string>(['now', 'perf', 'hrtime', 'random', 'int', 'uuid', 'bytes', 'fire', 'fetch', 'response'])
 
 /** Whether a value read from a file is an effect this build knows (its fields checked). */
 export function isEffect(v: unknown): v is Effect {
@@ -61,6 +71,10 @@ export function isEffect(v: unknown): v is Effect {
     case 'perf':
     case 'random':
       return typeof e.v === 'number'
+    case 'int':
+      return Number.isSafeInteger(e.v)
+    case 'hrtime':
+      return isHrtime(e.v)
     case 'uuid':
     case 'bytes':
       return typeof e.v === 'string'
@@ -71,4 +85,11 @@ export function isEffect(v: unknown): v is Effect {
     default:
       return typeof e.id === 'number' && (typeof e.error === 'string' || (typeof e.status === 'number' && typeof e.body === 'string'))
   }
+}
+
+/** `[seconds, nanoseconds]`, both whole, not negative, nanoseconds under a second. */
+function isHrtime(v: unknown): v is [number, number] {
+  if (!Array.isArray(v) || v.length !== 2) return false
+  const [s, ns] = v as unknown[]
+  return Number.isSafeInteger(s) && (s as number) >= 0 && Number.isSafeInteger(ns) && (ns as number) >= 0 && (ns as number) < 1e9
 }

@@ -33,8 +33,14 @@ export class Handover implements EffectSource {
   perf(): number {
     return this.#source.perf()
   }
+  hrtime(): readonly [number, number] {
+    return this.#source.hrtime()
+  }
   random(): number {
     return this.#source.random()
+  }
+  int(drawn: number, min: number, max: number): number {
+    return this.#source.int(drawn, min, max)
   }
   uuid(): string {
     return this.#source.uuid()

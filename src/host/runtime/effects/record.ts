@@ -55,6 +55,17 @@ export class EffectLog implements EffectSource {
     return v
   }
 
+  hrtime(): readonly [number, number] {
+    const v = real.hrtime()
+    this.#log({ k: 'hrtime', v })
+    return v
+  }
+
+  int(drawn: number): number {
+    this.#log({ k: 'int', v: drawn })
+    return drawn
+  }
+
   random(): number {
     const v = real.random()
     this.#log({ k: 'random', v })

@@ -14,14 +14,17 @@ import { describeRequest, type EffectSource, type TimerCallback, type TimerKind 
 import { nextTurn } from './real'
 import { VirtualTimers } from './virtual-time'
 
-type ValueKind = Extract<EffectKind, 'now' | 'perf' | 'random' | 'uuid' | 'bytes'>
-const VALUE_KINDS: readonly ValueKind[] = ['now', 'perf', 'random', 'uuid', 'bytes']
+type ValueKind = Extract<EffectKind, 'now' | 'perf' | 'hrtime' | 'random' | 'int' | 'uuid' | 'bytes'>
+const VALUE_KINDS: readonly ValueKind[] = ['now', 'perf', 'hrtime', 'random', 'int', 'uuid', 'bytes']
+const isValue = (e: Effect): e is Extract<Effect, { k: ValueKind }> => (VALUE_KINDS as readonly string[]).includes(e.k)
 const READS: Record<ValueKind, string> = {
   now: 'read the clock (Date)',
   perf: 'read performance.now()',
+  hrtime: 'read process.hrtime()',
   random: 'called Math.random()',
+  int: "called node:crypto's randomInt()",
   uuid: 'called crypto.randomUUID()',
-  bytes: 'called crypto.getRandomValues()'
+  bytes: 'read random bytes (crypto.getRandomValues(), randomBytes(), randomFill())'
 }
 /** Issues reported at most: a replay that diverged early would otherwise report each read after. */
 export const MAX_ISSUES = 200
@@ -45,6 +48,7 @@ export class EffectPlayer implements EffectSource {
   #served = new Map<ValueKind, number>()
   #lastNow = 0
   #lastPerf = 0
+  #lastHrtime: readonly [number, number] = [0, 0]
   #seed = 0
   #issues = 0
   readonly #requests = new Map<number, Request>()
@@ -75,7 +79,7 @@ export class EffectPlayer implements EffectSource {
     this.#segment = segment
     this.#queues = new Map(VALUE_KINDS.map((k) => [k, []]))
     for (const e of this.script.segments[segment]?.effects ?? []) {
-      if (e.k === 'now' || e.k === 'perf' || e.k === 'random' || e.k === 'uuid' || e.k === 'bytes') this.#queues.get(e.k)?.push(e)
+      if (isValue(e)) this.#queues.get(e.k)?.push(e)
     }
     this.#missing = new Map()
     this.#served = new Map()
@@ -123,8 +127,21 @@ export class EffectPlayer implements EffectSource {
     return (this.#lastPerf = this.#next('perf')?.v ?? this.#lastPerf)
   }
 
+  /** A read past the recording gets the last reading again: virtual time stands still between recorded readings. */
+  hrtime(): readonly [number, number] {
+    return (this.#lastHrtime = this.#next('hrtime')?.v ?? this.#lastHrtime)
+  }
+
   random(): number {
     return this.#next('random')?.v ?? this.#generated()
+  }
+
+  int(_drawn: number, min: number, max: number): number {
+    const e = this.#next('int')
+    if (e !== undefined && e.v >= min && e.v < max) return e.v
+    if (e !== undefined)
+      this.#issue('effects', `randomInt() asked for a whole number from ${min} to below ${max}, the recording has ${e.v}`)
+    return min + Math.floor(this.#generated() * (max - min))
   }
 
   uuid(): string {
@@ -139,7 +156,7 @@ export class EffectPlayer implements EffectSource {
     const recorded = e === undefined ? undefined : Buffer.from(e.v, 'base64')
     if (recorded !== undefined && recorded.length === bytes.length) return bytes.set(recorded)
     if (recorded !== undefined)
-      this.#issue('effects', `crypto.getRandomValues() asked for ${bytes.length} bytes, the recording has ${recorded.length}`)
+      this.#issue('effects', `the runtime asked for ${bytes.length} random bytes, the recording has ${recorded.length} there`)
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(this.#generated() * 256)
   }
 
