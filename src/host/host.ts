@@ -8,7 +8,7 @@ import type { Action, CompareMode, HistoryEvent, Json, RuntimeInfo, Slices } fro
 import { noteData, type RuntimeErrorNote } from '../shared/notes'
 import { Attachment, shownUrl, type AttachmentOptions, type AttachSink, type AttachTarget } from './attach'
 import { readBatch, type EntryBatch } from './recorder/entry'
-import { diffValues, historyEvents, ReplayJobs, resumePlan } from './replay'
+import { diffValues, historyEvents, ReplayJobs, replaySession, resumePlan } from './replay'
 import type { ReplayIssue, ReplayValueDiff, ResumeOutcome } from '../shared/replay'
 import { InPlaceFindings } from './recorder/findings'
 import { DEFAULT_HISTORY_LIMITS, History, type HistoryLimits } from './recorder/history'
@@ -42,6 +42,8 @@ export interface HostOptions {
   importMaxBytes?: number
   /** Megabytes a runtime may hold outside its JS heap before it is stopped (`--max-runtime-mb`). @default 1024 */
   maxRuntimeMb?: number
+  /** Megabytes of JS heap a runtime (and a replay's runtime) is given (`--max-heap-mb`). @default defaultMaxHeapMb() */
+  maxHeapMb?: number
   /**
    * The redaction policy (exports use it unless asked not to), and whether entries are redacted as
    * they are recorded. @default the default policy, not at capture
@@ -91,7 +93,7 @@ export class Host {
   /** The redaction policy, and whether (and with what) entries are redacted as they are recorded. */
   readonly redaction: Redaction
   /** Replays of a session against a module, one at a time (`POST /replay`, Reload's offer); the history is never touched. */
-  readonly replays = new ReplayJobs()
+  readonly replays: ReplayJobs
   readonly #cwd: string
   readonly #limits: Partial<HistoryLimits> | undefined
   readonly #log: (text: string) => void
@@ -135,9 +137,12 @@ export class Host {
       log: this.#log,
       ...(options.compare !== undefined ? { compare: options.compare } : {}),
       ...(options.maxRuntimeMb !== undefined ? { maxRuntimeMb: options.maxRuntimeMb } : {}),
+      ...(options.maxHeapMb !== undefined ? { maxHeapMb: options.maxHeapMb } : {}),
       ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
       ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {})
     })
+    const { maxHeapMb } = options
+    this.replays = new ReplayJobs((o) => replaySession(maxHeapMb !== undefined ? { ...o, maxHeapMb } : o))
     this.watches = createWatchRegistry({ history: this.history, onPauses: (spec) => this.runtime.setPauses(spec), log: this.#log })
   }
 

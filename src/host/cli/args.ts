@@ -21,6 +21,8 @@ export interface CliArgs {
   save: boolean
   /** `--max-runtime-mb`: megabytes a runtime may hold outside its JS heap before it is stopped (default `MAX_RUNTIME_MB`). */
   maxRuntimeMb: number | undefined
+  /** `--max-heap-mb`: megabytes of JS heap a runtime is given (default `defaultMaxHeapMb()`). */
+  maxHeapMb: number | undefined
   /** `--attach URL` with its `--header`s: a remote event stream to record instead of a module. */
   attach: AttachTarget | undefined
   help: boolean
@@ -49,6 +51,9 @@ Starts the Patchscope host and its window at http://127.0.0.1:PORT/.
                        objects and verifying them when the runtime is idle (the default)
   --max-runtime-mb N   megabytes the runtime may hold outside its JS heap (Buffers, ArrayBuffers)
                        before it is stopped, never the host (default 1024)
+  --max-heap-mb N      megabytes of JS heap the runtime is given; one that runs out of it is
+                       stopped, never the host (default 2048, or the host's own heap limit
+                       where that is lower; at least 64)
   --session-dir DIR    keep the journal of this session, and find earlier ones, in DIR
                        (default: ~/.local/share/patchscope/sessions, or the platform's own)
   --no-save            keep no journal: the session lives in memory only
@@ -93,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'session-dir': { type: 'string' },
         'no-save': { type: 'boolean', default: false },
         'max-runtime-mb': { type: 'string' },
+        'max-heap-mb': { type: 'string' },
         attach: { type: 'string' },
         header: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false }
@@ -125,6 +131,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     sessionDir: values['session-dir'],
     save: !values['no-save'],
     maxRuntimeMb: whole('--max-runtime-mb', values['max-runtime-mb'], 16, 1_048_576),
+    maxHeapMb: whole('--max-heap-mb', values['max-heap-mb'], 64, 1_048_576),
     attach,
     help: values.help
   }

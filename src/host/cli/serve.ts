@@ -51,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(args.save ? { redactionFile: join(dir, REDACTION_FILE) } : {}),
     ...(args.fullCompare ? { compare: 'full' as const } : {}),
     ...(args.maxRuntimeMb !== undefined ? { maxRuntimeMb: args.maxRuntimeMb } : {}),
+    ...(args.maxHeapMb !== undefined ? { maxHeapMb: args.maxHeapMb } : {}),
     ...(args.module !== undefined ? { runtime: args.module } : {})
   })
   if (error !== undefined) {

@@ -10,6 +10,7 @@ import type { ReplayIssue, ReplayReport } from '../../shared/replay'
 import { readBatch } from '../recorder/entry'
 import type { DistributiveOmit } from '../recorder/history'
 import type { WorkerData, WorkerMessage } from '../runtime/messages'
+import { defaultMaxHeapMb, heapLimits } from '../runtime/memory'
 import { workerEntry } from '../runtime/runtime-worker'
 import { compareHistories, type CompareMeta } from './compare'
 import { replayScript } from './script'
@@ -36,6 +37,8 @@ export interface ReplayOptions {
   log?: (chunk: string) => void
   /** Hears of each row of the two runs side by side (see `CompareMeta.onStep`). */
   onStep?: CompareMeta['onStep']
+  /** Megabytes of JS heap the replay's thread is given, as a runtime's (`--max-heap-mb`). @default defaultMaxHeapMb() */
+  maxHeapMb?: number
 }
 
 export interface ReplayResult {
@@ -57,7 +60,8 @@ export async function replaySession(options: ReplayOptions): Promise<ReplayResul
   const issues: ReplayIssue[] = []
   const { filename, eval: isEval } = workerEntry()
   const data: WorkerData = { path: module, control: new SharedArrayBuffer(4), replay: script }
-  const worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
+  const resourceLimits = heapLimits(options.maxHeapMb ?? defaultMaxHeapMb())
+  const worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true, resourceLimits })
   worker.stdout.setEncoding('utf8').on('data', (chunk: string) => log?.(chunk))
   worker.stderr.setEncoding('utf8').on('data', (chunk: string) => log?.(chunk))
   const append = (e: DistributiveOmit<HistoryEvent, 'seq'>): void => void history.push({ ...e, seq: history.length } as HistoryEvent)

@@ -14,7 +14,8 @@ import type { PauseSpec } from '../watches/registry'
 import { checkModuleFile, LoadError } from '../loader/load'
 import { DispatchLedger, type OwnEntries } from './dispatches'
 import type { Fault, MemorySample, RuntimeBatch } from './messages'
-import { CommandNotSent, CommandTimeout, RuntimeWorker } from './runtime-worker'
+import { defaultMaxHeapMb } from './memory'
+import { CommandNotSent, CommandTimeout, outOfHeap, RuntimeWorker } from './runtime-worker'
 
 export { CommandNotSent }
 
@@ -46,9 +47,14 @@ export interface RuntimeControllerOptions {
   compare?: CompareMode
   /**
    * Megabytes a runtime may hold outside its JS heap (Buffers, ArrayBuffers) before it is stopped
-   * (`--max-runtime-mb`); its heap is bounded by V8's own limit. @default MAX_RUNTIME_MB
+   * (`--max-runtime-mb`). @default MAX_RUNTIME_MB
    */
   maxRuntimeMb?: number
+  /**
+   * Megabytes of JS heap a runtime's thread is given (`--max-heap-mb`); one that runs out of it is
+   * ended by Node, and the runtime is stopped. @default defaultMaxHeapMb()
+   */
+  maxHeapMb?: number
   /** Anything `info` shows changed (a load, a failure, responsiveness, memory, a pause). */
   onChange?: () => void
   /** The seq of the last entry recorded: where a runtime that pauses stopped. @default () => 0 */
@@ -105,6 +111,7 @@ export class RuntimeController {
       disposeTimeoutMs: 2_000,
       responseTimeoutMs: 3_000,
       maxRuntimeMb: MAX_RUNTIME_MB,
+      maxHeapMb: defaultMaxHeapMb(),
       onChange: () => undefined,
       lastSeq: () => 0,
       ...options
@@ -335,20 +342,37 @@ export class RuntimeController {
           } else if (m.t === 'fault') this.#options.onFault(m)
         },
         (code, error) => {
+          const heap = outOfHeap(error)
+          if (!done && heap)
+            return fail(
+              resume !== undefined
+                ? `Cannot resume ${path}: it ran out of JS heap while replaying the inputs before the entry (${this.#heapLimit()})`
+                : `Cannot load ${path}: it ran out of JS heap while loading (${this.#heapLimit()})`
+            )
           if (!done)
             return fail(
               `Cannot load ${path}: the module ended its thread while loading (exit code ${code}${error ? `: ${error.message}` : ''})`
             )
           if (this.#active !== worker) return
+          // The heap it was given, as it measured it (the flag, unless Node's own overrides it).
+          const measured = this.#memory?.heapLimit
           this.#active = undefined
           this.#paused = undefined
           this.dispatches.release()
+          if (heap) {
+            const message = `the runtime was stopped: it ran out of JS heap (${this.#heapLimit(measured)}); the host and its history go on. Reload it to start it afresh.`
+            this.#info = { path: worker.path, name: basename(worker.path), status: 'failed', error: message }
+            this.#options.onFault({ t: 'fault', kind: 'memory-limit', message })
+            this.#options.onChange()
+            return
+          }
           const message = `the runtime stopped: ${error ? error.message : `its thread exited with code ${code}`}`
           this.#info = { ...this.#info, status: 'failed', error: message }
           this.#options.onChange()
           this.#options.onFault({ t: 'exit', message })
         },
         (text) => this.#options.log(text),
+        this.#options.maxHeapMb,
         this.#pauses,
         resume?.script
       )
@@ -397,6 +421,19 @@ export class RuntimeController {
     void worker.worker.terminate()
   }
 
+  /**
+   * The JS heap limit, in words, for a runtime that ran out of it: `measured` (bytes, as its thread
+   * saw it) differs from `--max-heap-mb` only when Node was given `--max-old-space-size`, which
+   * overrides a thread's own limit.
+   */
+  #heapLimit(measured?: number): string {
+    const mb = this.#options.maxHeapMb
+    if (measured !== undefined && Math.abs(measured - mb * 1024 * 1024) >= 1024 * 1024) {
+      return `its limit is ${wholeMegabytes(measured / (1024 * 1024))}, set by the --max-old-space-size Node was started with, which overrides --max-heap-mb`
+    }
+    return `its limit is ${wholeMegabytes(mb)}, --max-heap-mb`
+  }
+
   #failed(path: string, error: string): { ok: false; error: string } {
     if (this.#active === undefined) {
       this.#info = { path, name: basename(path), status: 'failed', error }
@@ -423,6 +460,11 @@ export class RuntimeController {
       if (!this.#pausedSince(pauses)) this.#setResponsive(active, false)
     }
   }
+}
+
+/** `2,048 MB` */
+function wholeMegabytes(mb: number): string {
+  return `${Math.round(mb).toLocaleString('en-US')} MB`
 }
 
 function megabytes(bytes: number): string {

@@ -6,10 +6,19 @@ import { Worker } from 'node:worker_threads'
 import type { ReplayScript } from '../../shared/effects'
 import type { CompareMode } from '../../shared/protocol'
 import type { PauseSpec } from '../watches/registry'
+import { heapLimits } from './memory'
 import type { Command, WorkerData, WorkerMessage } from './messages'
 import { CONTINUE, PAUSE_REQUESTED, PAUSED, RUNNING, STEP, STOPPING } from './pause-gate'
 
 type Reply = Extract<WorkerMessage, { t: 'reply' }>
+
+/**
+ * Whether the thread ended because its JS heap was exhausted: Node ends a worker that reaches its
+ * heap limit and says so with this error (the host goes on).
+ */
+export function outOfHeap(error: Error | undefined): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+}
 
 /** A command the worker did not answer in time. */
 export class CommandTimeout extends Error {
@@ -51,6 +60,8 @@ export class RuntimeWorker {
     onMessage: (m: WorkerMessage) => void,
     onExit: (code: number, error: Error | undefined) => void,
     log: (chunk: string) => void,
+    /** The thread's JS heap in all, in megabytes (`--max-heap-mb`): past it, Node ends the thread. */
+    maxHeapMb: number,
     pauses?: PauseSpec,
     /** A resume: replay this script, then go live (see `WorkerData.resume`). */
     resume?: ReplayScript
@@ -63,7 +74,13 @@ export class RuntimeWorker {
       ...(pauses !== undefined ? { pauses } : {}),
       ...(resume !== undefined ? { replay: resume, resume: true } : {})
     }
-    this.worker = new Worker(filename, { eval: isEval, workerData: data, stdout: true, stderr: true })
+    this.worker = new Worker(filename, {
+      eval: isEval,
+      workerData: data,
+      stdout: true,
+      stderr: true,
+      resourceLimits: heapLimits(maxHeapMb)
+    })
     this.worker.stdout.setEncoding('utf8').on('data', log)
     this.worker.stderr.setEncoding('utf8').on('data', log)
     let error: Error | undefined

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { parseCliArgs, UsageError } from '../../../src/host/cli/args'
+import { parseCliArgs, USAGE, UsageError } from '../../../src/host/cli/args'
+import { MAX_HEAP_MB } from '../../../src/host/runtime/memory'
 
 describe('parseCliArgs', () => {
   test('gives defaults for no arguments', () => {
@@ -15,6 +16,7 @@ describe('parseCliArgs', () => {
       sessionDir: undefined,
       save: true,
       maxRuntimeMb: undefined,
+      maxHeapMb: undefined,
       attach: undefined,
       help: false
     })
@@ -49,14 +51,23 @@ describe('parseCliArgs', () => {
       sessionDir: 'journals',
       save: true,
       maxRuntimeMb: undefined,
+      maxHeapMb: undefined,
       help: false
     })
     expect(parseCliArgs(['--max-runtime-mb', '256'])).toMatchObject({ maxRuntimeMb: 256 })
+    expect(parseCliArgs(['--max-heap-mb', '64'])).toMatchObject({ maxHeapMb: 64 })
+    expect(parseCliArgs(['--max-heap-mb=4096', '--max-runtime-mb', '512'])).toMatchObject({ maxHeapMb: 4096, maxRuntimeMb: 512 })
     expect(parseCliArgs(['--token-file', 'secret.txt', '--no-save'])).toMatchObject({
       tokenFile: 'secret.txt',
       token: undefined,
       save: false
     })
+  })
+
+  test('the usage names --max-heap-mb, its default and its least value', () => {
+    const line = USAGE.slice(USAGE.indexOf('--max-heap-mb'), USAGE.indexOf('--session-dir'))
+    expect(line).toMatch(/^--max-heap-mb N +megabytes of JS heap the runtime is given/)
+    expect(line.replace(/\s+/g, ' ')).toContain(`(default ${MAX_HEAP_MB}, or the host's own heap limit where that is lower; at least 64)`)
   })
 
   test('takes --opt=value and -h', () => {
@@ -77,6 +88,10 @@ describe('parseCliArgs', () => {
     ['zero megabytes', ['--max-mb', '0'], /--max-mb/],
     ['too little memory for a runtime', ['--max-runtime-mb', '8'], /--max-runtime-mb must be a whole number from 16 to 1048576/],
     ['a runtime memory limit that is not a number', ['--max-runtime-mb', '1g'], /--max-runtime-mb/],
+    ['too little heap for a runtime', ['--max-heap-mb', '63'], /--max-heap-mb must be a whole number from 64 to 1048576 \(got "63"\)/],
+    ['too much heap for a runtime', ['--max-heap-mb', '1048577'], /--max-heap-mb must be a whole number from 64 to 1048576/],
+    ['a heap limit that is not a number', ['--max-heap-mb', '2g'], /--max-heap-mb/],
+    ['a heap limit without its value', ['--max-heap-mb'], /max-heap-mb/],
     ['a value for a flag', ['--json=yes'], /json/],
     ['a token given twice', ['--token', 'a-token-of-16-chars', '--token-file', 't.txt'], /--token or --token-file, not both/],
     ['a folder for a journal turned off', ['--no-save', '--session-dir', 'x'], /--no-save keeps no journal/],
