@@ -21,7 +21,9 @@ import { escapeToken } from '../../shared/pointer'
 import { noteOf } from '../../shared/notes'
 import { align, groups, type Item } from './align'
 import { diffValues } from './diff'
-import { lastRun } from './script'
+import { lastRun, playedRun, type BranchPoint } from './script'
+
+type Initial = HistoryEvent & { type: 'state.initial' }
 
 export interface CompareMeta {
   module: string
@@ -31,35 +33,31 @@ export interface CompareMeta {
   onStep?: (step: ReplayStep) => void
 }
 
-/** Compares the last run of each history (from its last `state.initial`). */
+/**
+ * Compares the last run of each history (from its last `state.initial`). A recorded run that was
+ * resumed is compared from its reset on: the replay plays the runs it branched from first
+ * (`playedRun`), and those entries are how it got there, not compared. The branch's reset and
+ * note are matched with the replayed entry the state was reached at, and its state with the one
+ * replayed there; inputs are counted from the branch's.
+ */
 export function compareHistories(
   recordedEvents: readonly HistoryEvent[],
   replayedEvents: readonly HistoryEvent[],
   meta: CompareMeta
 ): ReplayReport {
-  const recorded = lastRun(recordedEvents)
+  const played = playedRun(recordedEvents)
+  const branch = played.branch
   const replayed = lastRun(replayedEvents)
-  const a = groups(recorded)
+  const a = groups(played.events)
   const b = groups(replayed)
+  /** Groups before the one the branch begins in (its inputs start from there). */
+  const skip = branch?.inputs ?? 0
   let first: FirstDivergence | undefined
   const counts = new Map<string, ReplayPathCount>()
   const appeared: ReplayEntryRef[] = []
   const vanished: ReplayEntryRef[] = []
   const errors = { appeared: [] as ReplayEntryRef[], vanished: [] as ReplayEntryRef[] }
   const listed = (list: ReplayEntryRef[], ref: ReplayEntryRef): void => void (list.length < MAX_LISTED && list.push(ref))
-
-  const initialA = recorded[0] as HistoryEvent & { type: 'state.initial' }
-  const initialB = replayed[0] as HistoryEvent & { type: 'state.initial' }
-  let stateA: Slices = initialA.slices
-  let stateB: Slices = initialB.slices
-  /** Slices known equal on both sides since the last aligned update compared them. */
-  const equal = new Set<string>()
-  const diffs: ReplayValueDiff[] = []
-  for (const slice of new Set([...Object.keys(stateA), ...Object.keys(stateB)])) {
-    const before = diffs.length
-    diffValues(stateA[slice], stateB[slice], `/${escapeToken(slice)}`, diffs)
-    if (diffs.length === before) equal.add(slice)
-  }
   const count = (d: ReplayValueDiff[], input: number): void => {
     for (const { path } of d) {
       const c = counts.get(path)
@@ -67,14 +65,54 @@ export function compareHistories(
       else if (counts.size < MAX_LISTED) counts.set(path, { path, count: 1, firstInput: input })
     }
   }
-  meta.onStep?.(stepOf(0, initialA, initialB, diffs))
-  if (diffs.length > 0) {
-    first = { input: 0, recorded: refOf(initialA, 0), replayed: refOf(initialB, 0), diff: diffs[0] as ReplayValueDiff }
+
+  const initialB = replayed[0] as Initial
+  let stateB: Slices = initialB.slices
+  /** The replayed entry the comparison starts after: the replay's load, or where it reached a branch's point. */
+  let pointB: HistoryEvent = initialB
+  let stateA: Slices = {}
+  let started = false
+  /** Slices known equal on both sides since the last aligned update compared them. */
+  const equal = new Set<string>()
+  const start = (): void => {
+    started = true
+    const initialA = branch?.initial ?? (played.events[0] as Initial)
+    stateA = initialA.slices
+    const diffs: ReplayValueDiff[] = []
+    for (const slice of new Set([...Object.keys(stateA), ...Object.keys(stateB)])) {
+      const before = diffs.length
+      diffValues(stateA[slice], stateB[slice], `/${escapeToken(slice)}`, diffs)
+      if (diffs.length === before) equal.add(slice)
+    }
+    meta.onStep?.(stepOf(0, initialA, pointB, diffs))
+    if (branch !== undefined) meta.onStep?.(stepOf(0, branch.note, pointB, []))
+    if (diffs.length === 0) return
+    first = branch
+      ? {
+          input: 0,
+          recorded: refOf(initialA, 0, `the state the branch resumed from entry ${branch.resume.from} went live in`),
+          replayed: refOf(pointB, 0, 'the state the replay reached there'),
+          diff: diffs[0] as ReplayValueDiff
+        }
+      : { input: 0, recorded: refOf(initialA, 0), replayed: refOf(initialB, 0), diff: diffs[0] as ReplayValueDiff }
     count(diffs, 0)
   }
+  if (branch === undefined) start()
 
-  for (let input = 0; input < Math.max(a.length, b.length); input++) {
-    for (const step of align(a[input] ?? [], b[input] ?? [])) {
+  for (let group = 0; group < Math.max(a.length, b.length); group++) {
+    const input = group - skip
+    for (const step of align(a[group] ?? [], b[group] ?? [])) {
+      if (!started) {
+        // Before the branch's first own entry: how the replay got to the branch point, followed on its side only.
+        if (group < skip || step.recorded === undefined || step.recorded.event.seq <= (branch as BranchPoint).initial.seq) {
+          if (step.replayed !== undefined) {
+            stateB = applyEvent(stateB, step.replayed.event, newEdit())
+            pointB = step.replayed.event
+          }
+          continue
+        }
+        start()
+      }
       const ea = step.recorded?.event
       const eb = step.replayed?.event
       if (ea !== undefined) stateA = applyEvent(stateA, ea, newEdit())
@@ -107,27 +145,46 @@ export function compareHistories(
         diff: d[0] as ReplayValueDiff
       }
     }
+    // A branch with no entry of its own before its first input begins where its group ends.
+    if (!started && group >= skip) start()
   }
+  if (!started) start()
 
   const finalDiffs: ReplayValueDiff[] = []
   let more = 0
   for (const slice of new Set([...Object.keys(stateA), ...Object.keys(stateB)]))
     more += diffValues(stateA[slice], stateB[slice], `/${escapeToken(slice)}`, finalDiffs, MAX_LISTED)
-  const inputs = (run: readonly HistoryEvent[]): number => run.filter((e) => noteOf(e)?.note === 'input').length
+  const isInput = (e: HistoryEvent): boolean => noteOf(e)?.note === 'input'
   const entries = (run: readonly HistoryEvent[]): number => run.filter((e) => noteOf(e)?.note !== 'effects').length
+  // The replay's entries from the point compared on: its load, or (a branch) the state reached, which stands for the branch's reset and note.
+  const fromB = replayed.indexOf(pointB)
   return {
     identical: first === undefined && finalDiffs.length === 0,
     module: meta.module,
-    session: { runtime: meta.runtime, inputs: inputs(recorded), entries: entries(recorded) },
-    replayed: { inputs: inputs(replayed), entries: entries(replayed) },
+    session: {
+      runtime: meta.runtime,
+      inputs: played.events.slice(branch?.at ?? 0).filter(isInput).length,
+      entries: entries(lastRun(recordedEvents))
+    },
+    replayed: {
+      inputs: Math.max(0, replayed.filter(isInput).length - skip),
+      entries: entries(replayed.slice(fromB + 1)) + (branch !== undefined ? 2 : 1)
+    },
     ...(first !== undefined ? { first } : {}),
     paths: [...counts.values()],
     appeared,
     vanished,
     errors,
     finalState: { diffs: finalDiffs, more },
-    issues: meta.issues
+    issues: branch === undefined ? meta.issues : meta.issues.map((i) => branchIssue(i, skip))
   }
+}
+
+/** An issue of a branch's replay, its input counted from the branch's; one before the branch point says so. */
+function branchIssue(issue: ReplayIssue, skip: number): ReplayIssue {
+  if (issue.input >= skip) return { ...issue, input: issue.input - skip }
+  const where = issue.input === 0 ? 'before the first input' : `after input ${issue.input}`
+  return { ...issue, input: 0, message: `on the way to the branch point (${where} of the ${skip} replayed to get there): ${issue.message}` }
 }
 
 /** What differs between two aligned entries (their keys are equal): the slice after an update, else the entry's own fields. */

@@ -1,6 +1,6 @@
 export { replaySession, ReplayFailed, type ReplayOptions, type ReplayResult } from './run'
 export { compareHistories, type CompareMeta } from './compare'
-export { replayScript, lastRun, NotReplayable, VERSION_1_REASON } from './script'
+export { replayScript, lastRun, NotReplayable, VERSION_1_REASON, playedRun, type PlayedRun, type BranchPoint } from './script'
 export { formatReport } from './text'
 export { historyEvents } from './events'
 export { withoutInputs } from './without'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { noteOf } from '../../../src/shared/notes'
 import type { HistoryEvent } from '../../../src/shared/protocol'
-import type { ResumeOutcome } from '../../../src/shared/replay'
+import type { ReplayNotice, ReplayResultBody, ResumeOutcome } from '../../../src/shared/replay'
 import { historyEvents } from '../../../src/host/replay'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { AGENT, exportTo, hasStatus, until } from '../replay/record'
@@ -144,10 +144,21 @@ describe('POST /resume', () => {
   })
 })
 
-test('a replay of a history whose last run was resumed says it cannot, and why', async () => {
+test('a replay of a history whose last run was resumed replays the branch: the run it came from up to there, then its own inputs', async () => {
   h = await counterWithThree()
-  expect((await resume(h, { seq: 3 })).status).toBe(200)
+  const client = await h.events()
+  const outcome = await resume(h, { seq: 3 })
+  expect(outcome.status).toBe(200)
+  expect((await h.dispatch({ type: 'add', payload: { by: 7 } })).status).toBe(200)
   const res = await h.fetch('/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-  expect(res.status).toBe(422)
-  expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/last run was resumed from entry \d+, not loaded/)
+  expect(res.status).toBe(202)
+  // The inputs before the branch point (1) and the branch's own (1): a segment each, and the one before the first.
+  expect(await res.json()).toMatchObject({ phase: 'running', source: 'history', total: 3 })
+  await client.waitFor((e) => (e.type as string) === 'replay' && (e as unknown as ReplayNotice).phase !== 'running')
+  const result = await h.getJson<ReplayResultBody>('/replay')
+  expect(result).toMatchObject({ phase: 'done', identical: true, done: 3, total: 3 })
+  expect(result.report).toMatchObject({ identical: true, session: { inputs: 1 }, replayed: { inputs: 1 }, issues: [] })
+  const reset = ((await outcome.json()) as ResumeOutcome).seq
+  expect(result.steps[0]).toMatchObject({ recorded: reset, paths: [] })
+  expect(result.steps[1]).toMatchObject({ recorded: reset + 1, replayed: result.steps[0]?.replayed, paths: [] })
 })
