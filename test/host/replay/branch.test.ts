@@ -297,6 +297,13 @@ describe('a branch played from its entries (made by hand)', () => {
     expect(() => playedRun(later)).toThrow(/reached entry 6, which is not where that entry's turn ends in this session/)
   })
 
+  test('resuming in the last turn of a run that was reloaded after reads nothing of the next run', () => {
+    const events = [...origin, at(8, { type: 'state.initial', slices: { count: 0 } }), input(9, 4), update(10, 4)]
+    const plan = resumePlan(events, 7)
+    expect(plan).toMatchObject({ reached: 7, inputs: 2 })
+    expect(plan.script.segments.map((x) => (x.action as { payload: { by: number } } | undefined)?.payload.by)).toEqual([undefined, 1, 5])
+  })
+
   test('a branch whose timers fired after it went live cannot be replayed; resuming before that entry can', () => {
     const events = [
       ...origin,
