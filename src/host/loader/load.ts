@@ -6,12 +6,12 @@
 import { readFile, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { randomUUID } from 'node:crypto'
 import { register as registerRequire } from 'tsx/cjs/api'
 import { register } from 'tsx/esm/api'
 import { describe, isBusRuntime, isStore, whyNotHandle, type BusRuntime, type Factory } from './contract'
 import { adaptStore } from './store-adapter'
 import { adapt, ADAPTED_KINDS, shapeOf, whyAlmost } from './adapters'
+import { real } from '../runtime/effects/real'
 
 /** Extensions a runtime module may have. */
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const
@@ -46,7 +46,8 @@ export async function loadRuntime(path: string, signal: AbortSignal): Promise<Bu
   // TypeScript is imported in a namespace of its own (as tsx's `tsImport` does), and so are the
   // packages it imports: adapters take a library from the same namespace to get the module's copy.
   // Both hooks share the namespace: a .ts file that is CommonJS (no "type": "module") is required in it.
-  const namespace = randomUUID()
+  // The host's own draw, never the runtime's: taken from the real generator, so a recording does not log it.
+  const namespace = real.randomUUID()
   const scoped = TS_EXTENSIONS.has(extname(path)) ? (registerRequire({ namespace }), register({ namespace })) : undefined
   const importer =
     scoped === undefined ? undefined : (specifier: string): Promise<unknown> => scoped.import(specifier, url) as Promise<unknown>

@@ -9,7 +9,6 @@
  * next tick: the same in a recording and its replay, whatever the thread pool does.
  */
 import nodeCrypto from 'node:crypto'
-import { calledFrom } from './caller'
 import type { EffectSource } from './globals'
 import { real } from './real'
 
@@ -45,17 +44,7 @@ export function installNodeCrypto(source: EffectSource, passThrough: PassThrough
   const exports = nodeCrypto as unknown as Record<string, unknown>
   const r = real.node
 
-  // The thread's first call may be Patchscope's loader (src/host/loader/load.ts), drawing the
-  // namespace it imports a TypeScript runtime in, before the runtime's module is imported: a draw
-  // of the host's. Recorded, it would write an effects note before the runtime's first entry, and
-  // take the first UUID of a session recorded before `node:crypto` was pinned. Only that call is
-  // looked at (a stack frame); once the loader draws with `real.randomUUID`, this can go.
-  let first = true
   function randomUUID(): string {
-    if (first) {
-      first = false
-      if (calledFrom(randomUUID, 'loadRuntime')) return real.randomUUID()
-    }
     return passThrough(randomUUID) ? real.randomUUID() : source.uuid()
   }
 

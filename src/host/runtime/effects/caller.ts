@@ -36,8 +36,3 @@ export function calledByNode(wrapper: (...args: never[]) => unknown, relay?: str
   if (relay !== undefined && file === relay) file = sites[1]?.getFileName()
   return typeof file === 'string' && file.startsWith('node:')
 }
-
-/** True when the function that called `wrapper` is named `name` (a stack frame, a few µs: for a call made once). */
-export function calledFrom(wrapper: (...args: never[]) => unknown, name: string): boolean {
-  return callers(wrapper, 1)[0]?.getFunctionName() === name
-}
