@@ -30,7 +30,7 @@ function setUp(inputs: number, replayAnswer: () => Response = () => Response.jso
     runtimeModule: () => '/m/counter.mjs'
   })
   const offer = new ReloadOffer({ store, replay, reload: async () => (log.push('reload'), true) })
-  return { offer, replay, log }
+  return { offer, replay, log, store }
 }
 
 describe('Reload’s offer to replay', () => {
@@ -83,5 +83,17 @@ describe('Reload’s offer to replay', () => {
     await offer.reload()
     expect(offer.open).toBe(false)
     expect(log).toEqual(['reload'])
+  })
+
+  test('a resumed run is offered too (a replay plays it through the run it branched from), saying since it was resumed', async () => {
+    const { offer, store } = setUp(1)
+    const events: HistoryEvent[] = [
+      { type: 'state.initial', seq: 2, slices: { count: 1 }, timestamp: 3 },
+      { type: 'custom-event', seq: 3, data: noteData({ note: 'resume', from: 1, reached: 1, identical: true }), timestamp: 4 },
+      { ...input, seq: 4 }
+    ]
+    for (const e of events) store.ingest(e, JSON.stringify(e))
+    await offer.reload()
+    expect([offer.open, offer.inputs, offer.resumed]).toEqual([true, 1, true])
   })
 })

@@ -19,6 +19,8 @@ export type ReloadChoice = 'replay' | 'reload' | 'cancel'
 export class ReloadOffer {
   /** How many inputs the run to replay has, while the offer is shown; 0 when it is not. */
   inputs = $state(0)
+  /** Whether that run was resumed rather than loaded (the offer says "since it was resumed"). */
+  resumed = $state(false)
 
   constructor(private readonly deps: ReloadDeps) {}
 
@@ -29,10 +31,11 @@ export class ReloadOffer {
   /** The header's Reload: asks when there is a run to replay (and no replay running), else reloads. */
   async reload(): Promise<void> {
     const run = lastRun(this.deps.store)
-    if (run.inputs.length === 0 || run.resumed || this.deps.replay.running || this.deps.replay.busy) {
+    if (run.inputs.length === 0 || this.deps.replay.running || this.deps.replay.busy) {
       await this.deps.reload()
       return
     }
+    this.resumed = run.resumed
     this.inputs = run.inputs.length
   }
 

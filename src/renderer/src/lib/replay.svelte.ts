@@ -319,7 +319,7 @@ export function lastRun(store: HistoryStore): { inputs: InputChoice[]; resumed: 
     const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
     inputs.push({ seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' })
   }
-  // A resumed run begins with a reset and the resume note (replay refuses it, saying why).
+  // A resumed run begins with a reset and the resume note (a replay plays it through the run it branched from).
   const resumed = [start + 1, start + 2].some(
     (i) => i < store.length && store.type(i) === 'custom-event' && noteOf(store.event(i))?.note === 'resume'
   )
