@@ -45,7 +45,7 @@ export type Command =
 /** Something went wrong in the runtime while it ran (not in answer to a command). */
 export interface Fault {
   t: 'fault'
-  /** `memory-limit`: the host stopped the runtime, past `--max-runtime-mb` (never sent by the worker). */
+  /** `memory-limit`: the host stopped the runtime, past `--max-runtime-mb` or out of its JS heap (`--max-heap-mb`) (never sent by the worker). */
   kind: 'uncaughtException' | 'unhandledRejection' | 'listener' | 'bad-event' | 'memory-limit'
   message: string
   stack?: string
