@@ -5,7 +5,9 @@
  * (`fire`, `response`) are what made the runtime run, replayed in the same order.
  *
  * Timers and fetches are numbered in the order the runtime created them (from 1, for the
- * runtime's life), so a replay that creates them in the same order names them the same.
+ * runtime's life), so a replay that creates them in the same order names them the same. A resumed
+ * branch's runtime goes on numbering from its replay: those the replay handed over keep their
+ * numbers, new ones follow those it made (its resume note says `numbered`, src/shared/notes.ts).
  */
 import type { Json } from './protocol'
 

@@ -88,6 +88,12 @@ export interface ResumeNote {
   paths?: string[]
   /** What the replay could not do as recorded, in words (the first 20). */
   issues?: string[]
+  /**
+   * The branch's recording numbers its timers and requests on from the replay's (those handed over
+   * keep their numbers), so a replay through the run it branched from names them the same. Absent in
+   * branches recorded before: they numbered them afresh, and cannot be replayed past a timer that fired.
+   */
+  numbered?: true
 }
 
 export type Note = RuntimeErrorNote | InputNote | DispatchNote | EffectsNote | AttachNote | ResumeNote

@@ -3,10 +3,13 @@
  * `goLive`, every effect is the recorded one (an `EffectPlayer`); from then on the real one,
  * logged (an `EffectLog`). The timers the replay left pending become real timers, and requests
  * still waiting for their recorded response are sent for real, in the order the runtime made them.
+ * The recording keeps the replay's numbering: a timer or request handed over keeps its number, and
+ * new ones are numbered after those the replay made, so a replay of the branch through the run it
+ * branched from (src/host/replay/script.ts) names them the same.
  */
 import type { EffectSource, TimerCallback, TimerKind } from './globals'
 import { real } from './real'
-import type { EffectLog } from './record'
+import type { EffectLog, Numbering } from './record'
 import type { EffectPlayer } from './replay'
 import { VirtualTimer } from './virtual-time'
 
@@ -60,17 +63,25 @@ export class Handover implements EffectSource {
     return this.#source.fetch(input, init)
   }
 
-  /** From now on the runtime reads and records through `log`; what the replay left waiting is handed to it. */
+  /** The timers and requests the replay made: the recording numbers on from there (`EffectLog`'s `after`). */
+  get numbering(): Numbering {
+    return { timers: this.player.timers.created, fetches: this.player.fetches }
+  }
+
+  /**
+   * From now on the runtime reads and records through `log` (made with `numbering`); what the
+   * replay left waiting is handed to it, each timer and request under its number.
+   */
   goLive(log: EffectLog): HandedOver {
     this.#source = log
     const timers = this.player.timers.handOver((t) => {
-      const handle = log.timer(t.kind, t.callback, t.ms, t.args)
+      const handle = log.timer(t.kind, t.callback, t.ms, t.args, t.id)
       return () => {
         if (t.kind === 'immediate') real.clearImmediate(handle as NodeJS.Immediate)
         else real.clearTimeout(handle as NodeJS.Timeout)
       }
     })
-    const fetches = this.player.handOverFetches((input, init) => log.fetch(input, init))
+    const fetches = this.player.handOverFetches((input, init, id) => log.fetch(input, init, id))
     return { timers, fetches }
   }
 }

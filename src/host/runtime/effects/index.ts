@@ -57,7 +57,7 @@ export function installEffects({ script, live = false, outbox, issue }: EffectsO
     installGlobals(log)
     return { recorderClocks, outside }
   }
-  const player = new EffectPlayer(script, issue)
+  const player = new EffectPlayer(script, issue, live)
   const drive: InstalledEffects['drive'] = (dispatch, progress) => player.drive(dispatch, progress)
   if (!live) {
     installGlobals(player)
@@ -66,7 +66,7 @@ export function installEffects({ script, live = false, outbox, issue }: EffectsO
   const handover = new Handover(player)
   installGlobals(handover)
   const goLive = (): HandedOver => {
-    const log = new EffectLog(() => outbox.flush())
+    const log = new EffectLog(() => outbox.flush(), handover.numbering)
     outbox.effects = log
     return handover.goLive(log)
   }

@@ -10,13 +10,30 @@ import { real } from './real'
 /** Effects logged before the outbox is asked to write them without waiting for the next entry. */
 export const EFFECTS_PER_NOTE = 4096
 
+/** Timers and fetches a recording numbers after: none for a loaded runtime; a resume's, those its replay made. */
+export interface Numbering {
+  timers: number
+  fetches: number
+}
+
 export class EffectLog implements EffectSource {
   #pending: Effect[] = []
-  #timers = 0
-  #fetches = 0
+  #timers: number
+  #fetches: number
+  /** Whether a request was sent for real (a resume's replay sent none). */
+  #sent = false
 
-  /** @param full called when the log holds `EFFECTS_PER_NOTE` effects: the outbox writes them now */
-  constructor(private readonly full: () => void = () => undefined) {}
+  /**
+   * @param full called when the log holds `EFFECTS_PER_NOTE` effects: the outbox writes them now
+   * @param after a resume going live: the timers and fetches its replay made, which the recording numbers on from
+   */
+  constructor(
+    private readonly full: () => void = () => undefined,
+    after: Numbering = { timers: 0, fetches: 0 }
+  ) {
+    this.#timers = after.timers
+    this.#fetches = after.fetches
+  }
 
   /**
    * Node's own code calls the wrapped globals only for `fetch` (undici's timers, its clock reads, also
@@ -24,7 +41,7 @@ export class EffectLog implements EffectSource {
    * for Node's own (a stack frame, ~10 µs); a runtime that never fetches pays nothing for it.
    */
   get checkCallers(): boolean {
-    return this.#fetches > 0
+    return this.#sent
   }
 
   /** The effects logged since the last call, or undefined for none. */
@@ -82,8 +99,12 @@ export class EffectLog implements EffectSource {
     this.#log({ k: 'bytes', v: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') })
   }
 
-  timer(kind: TimerKind, callback: TimerCallback, ms: number, args: unknown[]): unknown {
-    const id = ++this.#timers
+  /**
+   * A real timer, numbered after the last, whose firings are logged.
+   * @param handed the number of a timer a resume's replay made and hands over (it keeps it, as a replay of the branch names it)
+   */
+  timer(kind: TimerKind, callback: TimerCallback, ms: number, args: unknown[], handed?: number): unknown {
+    const id = handed ?? ++this.#timers
     const fire = { k: 'fire', id } as const
     const run = (): void => {
       this.#log(fire)
@@ -97,9 +118,15 @@ export class EffectLog implements EffectSource {
     return false
   }
 
-  async fetch(input: unknown, init: unknown): Promise<Response> {
-    const id = ++this.#fetches
-    this.#log({ k: 'fetch', id, ...describeRequest(input, init) })
+  /**
+   * A real request, numbered after the last, logged with its response.
+   * @param handed the number of a request a resume's replay made and hands over: sent for real under
+   *   that number, with its response logged (the request itself was recorded where the runtime made it)
+   */
+  async fetch(input: unknown, init: unknown, handed?: number): Promise<Response> {
+    const id = handed ?? ++this.#fetches
+    if (handed === undefined) this.#log({ k: 'fetch', id, ...describeRequest(input, init) })
+    this.#sent = true
     let response: Response
     let body: Uint8Array
     try {

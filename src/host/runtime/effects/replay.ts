@@ -58,9 +58,15 @@ export class EffectPlayer implements EffectSource {
   readonly #waiting = new Map<number, Pending>()
   #fetches = 0
 
+  /**
+   * @param resume a resume's script, which ends at the point resumed at: a request it recorded
+   *   without a response (the response came after that point) waits, to be sent for real when the
+   *   runtime goes live (`handOverFetches`), instead of failing as a request without one
+   */
   constructor(
     private readonly script: ReplayScript,
-    private readonly report: (issue: ReplayIssue) => void
+    private readonly report: (issue: ReplayIssue) => void,
+    private readonly resume = false
   ) {
     for (const segment of script.segments) {
       for (const e of segment.effects) {
@@ -168,6 +174,11 @@ export class EffectPlayer implements EffectSource {
     return this.timers.clear(handle)
   }
 
+  /** Requests the runtime made so far (each numbered so, as the recording numbered them). */
+  get fetches(): number {
+    return this.#fetches
+  }
+
   fetch(input: unknown, init: unknown): Promise<Response> {
     const asked = describeRequest(input, init)
     const n = ++this.#fetches
@@ -175,7 +186,7 @@ export class EffectPlayer implements EffectSource {
       r !== undefined && !this.#used.has(r.id) && r.method === asked.method && r.url === asked.url && r.body === asked.body
     const byNumber = this.#requests.get(n)
     const match = same(byNumber) ? byNumber : [...this.#requests.values()].find(same)
-    if (match === undefined || !this.#responses.has(match.id)) {
+    if (match === undefined || (!this.#responses.has(match.id) && !this.resume)) {
       const what = `${asked.method} ${asked.url}`
       this.#issue('no-response', `the recording has no response for ${what}`)
       return Promise.reject(new TypeError(`fetch failed: Patchscope's replay has no recorded response for ${what}`))
@@ -201,14 +212,15 @@ export class EffectPlayer implements EffectSource {
   }
 
   /**
-   * A resume going live: each request still waiting for its recorded response (the recording
-   * received it after the point resumed at) is sent for real with `send`, in the order they were
-   * made; the runtime's promise settles with the real answer. Returns how many were sent.
+   * A resume going live: each request still waiting for its response (the recording received it
+   * after the point resumed at, or not at all) is sent for real with `send`, under the number the
+   * recording gave it, in the order they were made; the runtime's promise settles with the real
+   * answer. Returns how many were sent.
    */
-  handOverFetches(send: (input: unknown, init: unknown) => Promise<Response>): number {
+  handOverFetches(send: (input: unknown, init: unknown, id: number) => Promise<Response>): number {
     const waiting = [...this.#waiting.entries()].sort(([a], [b]) => a - b)
     this.#waiting.clear()
-    for (const [, pending] of waiting) send(pending.input, pending.init).then(pending.resolve, pending.reject)
+    for (const [id, pending] of waiting) send(pending.input, pending.init, id).then(pending.resolve, pending.reject)
     return waiting.length
   }
 
