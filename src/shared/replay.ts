@@ -68,6 +68,12 @@ export interface ReplayReport {
   /** The final states' differences (at most `MAX_LISTED` of them; `more` counts the rest). */
   finalState: { diffs: ReplayValueDiff[]; more: number }
   issues: ReplayIssue[]
+  /**
+   * The run replayed was a resumed branch: `seq` is its reset `state.initial` (the report compares
+   * from there on), `from` the entry it was resumed from, `inputs` those the replay dispatched to get
+   * there (of the runs it branched from; not counted in `session.inputs` nor `replayed.inputs`).
+   */
+  branch?: { seq: number; from: number; inputs: number }
 }
 
 /** Entries and paths a report lists at most in each list; longer lists are cut and counted. */

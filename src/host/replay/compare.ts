@@ -176,7 +176,8 @@ export function compareHistories(
     vanished,
     errors,
     finalState: { diffs: finalDiffs, more },
-    issues: branch === undefined ? meta.issues : meta.issues.map((i) => branchIssue(i, skip))
+    issues: branch === undefined ? meta.issues : meta.issues.map((i) => branchIssue(i, skip)),
+    ...(branch !== undefined ? { branch: { seq: branch.initial.seq, from: branch.resume.from, inputs: skip } } : {})
   }
 }
 

@@ -12,6 +12,7 @@ export function formatReport(r: ReplayReport): string {
   const out: string[] = []
   const where = `${r.module} (${r.session.inputs} input${r.session.inputs === 1 ? '' : 's'}; ${r.session.entries} entries recorded, ${r.replayed.entries} replayed)`
   out.push(r.identical ? `IDENTICAL: the replay of ${where} recorded the same history.` : `DIVERGED: the replay of ${where} differs.`)
+  if (r.branch !== undefined) out.push(branchLine(r.branch))
   if (r.first) {
     const f = r.first
     out.push('', `First divergence, ${inputName(f.input)}:`)
@@ -42,6 +43,12 @@ export function formatReport(r: ReplayReport): string {
     more(out, r.issues.length)
   }
   return out.join('\n') + '\n'
+}
+
+/** Where a branch's replay is compared from, and how it got there. */
+function branchLine(b: NonNullable<ReplayReport['branch']>): string {
+  const way = `${b.inputs} input${b.inputs === 1 ? '' : 's'} of the run it branched from replayed to get there, not compared`
+  return `Compared from the branch's reset at entry ${b.seq} (resumed from entry ${b.from}; ${way}).`
 }
 
 function inputName(input: number): string {
