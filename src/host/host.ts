@@ -226,7 +226,9 @@ export class Host {
             ...(session !== undefined ? { session } : {}),
             identical: differences.length === 0,
             ...(differences.length > 0 ? { paths: differences.map((d) => d.path) } : {}),
-            ...(issues.length > 0 ? { issues: issues.slice(0, 20).map((i) => i.message) } : {})
+            ...(issues.length > 0 ? { issues: issues.slice(0, 20).map((i) => i.message) } : {}),
+            // The runtime's thread numbers its timers and requests on from the replay's (src/host/runtime/effects/handover.ts).
+            numbered: true
           }),
           timestamp: Date.now()
         })

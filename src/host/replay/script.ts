@@ -88,7 +88,8 @@ export interface PlayedRun {
 /**
  * The last run of `events`, played from a load.
  * @throws {NotReplayable} when it holds no `state.initial`, or it is a branch that cannot be played
- *   (resumed from a session file, its origin folded away, or timers and requests of a branch after it went live)
+ *   (resumed from a session file, its origin folded away, or timers and requests of a branch recorded
+ *   before branches were `numbered`, after it went live)
  */
 export function playedRun(events: readonly HistoryEvent[]): PlayedRun {
   for (let i = events.length - 1; i >= 0; i--) {
@@ -168,7 +169,8 @@ export interface TurnCut {
  * The played run up to the end of the turn that recorded `seq` (a runtime's thread stops only
  * between turns): the next input, or the next effects note with a timer firing or a response. At a
  * branch's reset or note, the branch point itself.
- * @throws {NotReplayable} when the branch's part needed holds timers that fired or requests made after it went live
+ * @throws {NotReplayable} when the branch's part needed holds timers that fired or requests made after it went live,
+ *   and its note does not say it was `numbered`
  */
 export function turnOf(played: PlayedRun, seq: number): TurnCut {
   const { events, branch } = played
@@ -196,12 +198,14 @@ function boundary(e: HistoryEvent): Effect[] | undefined {
 }
 
 /**
- * A branch numbers its timers and requests afresh when it goes live (those handed over first), while
- * a replay goes on numbering those of the runs before it: which of the replay's a branch's `fire`,
- * `fetch` or `response` names cannot be told from the recording (timers that never fired are not
- * in it). Such a branch is refused, naming the first.
+ * A branch whose note says `numbered` went on numbering its timers and requests from the replay that
+ * brought it to its point (src/host/runtime/effects/handover.ts), as a replay through the run it
+ * branched from numbers them: it plays. One recorded before numbered them afresh when it went live
+ * (those handed over first): which of the replay's its `fire`, `fetch` or `response` names cannot be
+ * told from the recording (timers that never fired are not in it). Such a branch is refused, naming the first.
  */
 function unnumbered(own: readonly HistoryEvent[], branch: BranchPoint): void {
+  if (branch.resume.numbered === true) return
   for (const e of own) {
     const note = noteOf(e)
     if (note?.note !== 'effects' || !Array.isArray(note.effects)) continue
@@ -209,9 +213,10 @@ function unnumbered(own: readonly HistoryEvent[], branch: BranchPoint): void {
     if (effect === undefined) continue
     const what = effect.k === 'fire' ? `a timer fired (entry ${e.seq})` : `a request was made or answered (entry ${e.seq})`
     throw new NotReplayable(
-      `the branch resumed at entry ${branch.initial.seq} from entry ${branch.resume.from} went live, then ${what}: a branch numbers ` +
-        'its timers and requests afresh when it goes live, and which of the replay’s they are cannot be told from the recording. ' +
-        `Resume at an entry of the branch before entry ${e.seq}, or replay or resume in the run it branched from.`
+      `the branch resumed at entry ${branch.initial.seq} from entry ${branch.resume.from} went live, then ${what}: it was recorded ` +
+        'by a Patchscope that numbered a branch’s timers and requests afresh when it went live, and which of the replay’s they are ' +
+        `cannot be told from the recording. Resume at an entry of the branch before entry ${e.seq} (a branch recorded now is ` +
+        'replayed whole), or replay or resume in the run it branched from.'
     )
   }
 }

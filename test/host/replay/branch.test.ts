@@ -4,19 +4,19 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
+  formatReport,
   historyEvents,
   NotReplayable,
   playedRun,
   replayScript,
   replaySession,
   resumePlan,
-  withoutInputs,
-  type ReplayResult
+  withoutInputs
 } from '../../../src/host/replay'
 import type { Effect } from '../../../src/shared/effects'
 import { noteData, noteOf, type Note } from '../../../src/shared/notes'
 import type { HistoryEvent } from '../../../src/shared/protocol'
-import type { ReplayStep, ResumeOutcome } from '../../../src/shared/replay'
+import type { ReplayNotice, ReplayReport, ReplayResultBody, ReplayStep, ResumeOutcome } from '../../../src/shared/replay'
 import { fixture, startTestHost, type TestHost } from '../../helpers/host'
 import { editedCopy } from './record'
 
@@ -183,7 +183,8 @@ describe('a branch of the counter (the clock and dice read on the way, and on th
       note: 'resume',
       from: second.from,
       reached: second.reached,
-      identical: true
+      identical: true,
+      numbered: true
     })
     // The plan: the two inputs before the first branch point, then the branch's first.
     const plan = resumePlan(events, second.from)
@@ -239,8 +240,12 @@ describe('a branch played from its entries (made by hand)', () => {
     at(seq, { type: 'custom-event', data: noteData({ note: 'input', action: { type: 'add', payload: { by } } }) })
   const effects = (seq: number, list: Effect[]): HistoryEvent =>
     at(seq, { type: 'custom-event', data: noteData({ note: 'effects', effects: list }) })
-  const resumed = (seq: number, from: number, reached: number): HistoryEvent =>
-    at(seq, { type: 'custom-event', data: noteData({ note: 'resume', from, reached, identical: true }) })
+  /** A resume note; `numbered` as this Patchscope writes it, else as one before it did (without the field). */
+  const resumed = (seq: number, from: number, reached: number, numbered = false): HistoryEvent =>
+    at(seq, {
+      type: 'custom-event',
+      data: noteData({ note: 'resume', from, reached, identical: true, ...(numbered ? { numbered: true as const } : {}) })
+    })
   /** A run with a timer: input 1 reads the clock, its update, then the clock read again before timer 1 fires (the rest of the turn). */
   const origin: HistoryEvent[] = [
     at(0, { type: 'state.initial', slices: { count: 0 } }),
@@ -304,7 +309,7 @@ describe('a branch played from its entries (made by hand)', () => {
     expect(plan.script.segments.map((x) => (x.action as { payload: { by: number } } | undefined)?.payload.by)).toEqual([undefined, 1, 5])
   })
 
-  test('a branch whose timers fired after it went live cannot be replayed; resuming before that entry can', () => {
+  test('a branch recorded before branches were numbered, whose timers fired after it went live, cannot be replayed; resuming before that entry can', () => {
     const events = [
       ...origin,
       at(8, { type: 'state.initial', slices: { count: 1 } }),
@@ -319,6 +324,43 @@ describe('a branch played from its entries (made by hand)', () => {
     )
     expect(resumePlan(events, 11)).toMatchObject({ reached: 11, inputs: 2 })
     expect(() => resumePlan(events, 13)).toThrow(NotReplayable)
+  })
+
+  test('a numbered branch plays its timers and requests under the replay’s numbers: the one handed over, then its own', () => {
+    // Timer 1 was pending at the point resumed at (it fired at entry 4 in the origin): the branch fired it live under
+    // the same number, then its own timer 2 and request 1, numbered after those the replay made.
+    const live: Effect[] = [
+      { k: 'fetch', id: 1, method: 'GET', url: 'http://x/' },
+      { k: 'response', id: 1, status: 200, statusText: 'OK', headers: [], body: 'hi' }
+    ]
+    const events = [
+      ...origin,
+      at(8, { type: 'state.initial', slices: { count: 1 } }),
+      resumed(9, 3, 3, true),
+      input(10, 2),
+      update(11, 3),
+      effects(12, [{ k: 'fire', id: 1 }]),
+      update(13, 4),
+      effects(14, [{ k: 'fire', id: 2 }, ...live]),
+      update(15, 5)
+    ]
+    // The rest of the turn resumed at (the clock read before timer 1 fired) stands as an effects note numbered as the reset.
+    expect(playedRun(events).events.map((e) => e.seq)).toEqual([0, 1, 2, 3, 8, 10, 11, 12, 13, 14, 15])
+    expect(replayScript(events).segments).toEqual([
+      { effects: [] },
+      {
+        action: { type: 'add', payload: { by: 1 } },
+        effects: [
+          { k: 'now', v: 100 },
+          { k: 'now', v: 101 }
+        ]
+      },
+      { action: { type: 'add', payload: { by: 2 } }, effects: [{ k: 'fire', id: 1 }, { k: 'fire', id: 2 }, ...live] }
+    ])
+    expect(resumePlan(events, 13)).toMatchObject({ reached: 13, inputs: 2 })
+    // Without the field, the same branch is refused, as one recorded before.
+    const old = events.map((e) => (e.seq === 9 ? resumed(9, 3, 3) : e))
+    expect(() => replayScript(old)).toThrow(/it was recorded by a Patchscope that numbered a branch’s timers and requests afresh/)
   })
 })
 
@@ -380,35 +422,119 @@ describe('branches that cannot be played', () => {
   })
 })
 
-describe('the agent example resumed mid-execution (its timers handed over)', () => {
+describe('the agent example resumed mid-execution (its timers handed over, and firing on the branch)', () => {
   let h: TestHost | undefined
+  /** The branch's reset, the token entry it was resumed from, and the exported session. */
+  let outcome: ResumeOutcome
+  let token: HistoryEvent
+  let events: HistoryEvent[]
+  let session: string
+
+  /** Whether the branch (after its reset) set the agent's status to `status`: its last entry once the second execution failed. */
+  const onBranch = (t: TestHost, status: string): boolean =>
+    historyEvents(t.host.history).some(
+      (e) => e.seq > outcome.seq && e.type === 'state.update' && e.slice === 'status' && e.value === status
+    )
+
+  beforeAll(async () => {
+    const { AGENT, exportTo, hasStatus, until } = await import('./record')
+    h = await startTestHost({ runtime: AGENT })
+    const t = h
+    await until(t, () => hasStatus(t, 'exec-2', 'failed'))
+    // The first token of the first execution's reply: its next token's timer, and the demo's chain, are pending there.
+    token = historyEvents(t.host.history).find((e) => e.type === 'state.update' && e.cause.type === 'agent/token') as HistoryEvent
+    outcome = await resume(t, token.seq)
+    expect(outcome).toMatchObject({ identical: true, issues: [] })
+    expect(outcome.handedOver.timers).toBeGreaterThan(0)
+    // Live to the end: the reply's other tokens, then the second execution's tool call, which fails.
+    await until(t, () => onBranch(t, 'error'))
+    events = historyEvents(t.host.history)
+    session = await exportTo(t)
+  }, 60_000)
+
   afterAll(async () => {
     await h?.close()
   })
 
-  test('a branch whose timers fired after it went live is refused with the entry; resuming at its reset works', async () => {
-    const { AGENT, hasStatus, until } = await import('./record')
-    h = await startTestHost({ runtime: AGENT })
-    const t = h
-    await until(t, () => hasStatus(t, 'exec-2', 'failed'))
-    const token = historyEvents(t.host.history).find((e) => e.type === 'state.update' && e.cause.type === 'agent/token') as HistoryEvent
-    const outcome = await resume(t, token.seq)
-    expect(outcome.handedOver.timers).toBeGreaterThan(0)
-    await until(t, () => t.host.history.lastSeq > outcome.seq + 5)
-    const events = historyEvents(t.host.history)
-    let result: ReplayResult | undefined
-    let refusal: unknown
+  test('the branch numbers on from its replay: the handed-over timer fires under its number, new ones after', () => {
+    const own = events.filter((e) => e.seq > outcome.seq)
+    expect(noteOf(own[0] as HistoryEvent)).toMatchObject({ note: 'resume', from: token.seq, numbered: true })
+    const fired = (list: HistoryEvent[]): number[] =>
+      list.flatMap((e) => {
+        const n = noteOf(e)
+        return n?.note === 'effects' ? n.effects.flatMap((x) => (x.k === 'fire' ? [x.id] : [])) : []
+      })
+    const before = fired(events.filter((e) => e.seq <= token.seq))
+    const after = fired(own)
+    // The origin's own firings after the point resumed at: the same timers, the same numbers, fired on the branch.
+    const originAfter = fired(events.filter((e) => e.seq > token.seq && e.seq < outcome.seq))
+    expect(after.length).toBeGreaterThan(outcome.handedOver.timers)
+    expect(after[0]).toBeGreaterThan(Math.max(...before))
+    expect(after.slice(0, originAfter.length)).toEqual(originAfter)
+  })
+
+  test('exported, and replayed from the file by another host against the same module: identical, compared from the branch’s reset', async () => {
+    const { AGENT } = await import('./record')
+    const { readFile } = await import('node:fs/promises')
+    const other = await startTestHost({ runtime: AGENT })
     try {
-      result = await replaySession({ events, module: AGENT })
-    } catch (e) {
-      refusal = e
+      const client = await other.events()
+      const res = await other.fetch('/replay', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: await readFile(session)
+      })
+      expect(res.status).toBe(202)
+      await client.waitFor((e) => (e.type as string) === 'replay' && (e as unknown as ReplayNotice).phase !== 'running')
+      const result = await other.getJson<ReplayResultBody>('/replay')
+      expect(result).toMatchObject({ phase: 'done', identical: true })
+      const report = result.report as ReplayReport
+      expect(report.issues).toEqual([])
+      expect(report).toMatchObject({ identical: true, paths: [], appeared: [], vanished: [], finalState: { diffs: [], more: 0 } })
+      // The demo dispatches nothing: no input replayed to get there, none on the branch.
+      expect(report.branch).toEqual({ seq: outcome.seq, from: token.seq, inputs: 0 })
+      expect(report.replayed.entries).toBe(report.session.entries)
+      expect(result.steps[0]).toMatchObject({ recorded: outcome.seq, paths: [] })
+      const text = formatReport(report).split('\n')
+      expect(text[0]).toMatch(/^IDENTICAL: /)
+      expect(text[1]).toBe(
+        `Compared from the branch's reset at entry ${outcome.seq} (resumed from entry ${token.seq}; 0 inputs of the run it branched from replayed to get there, not compared).`
+      )
+    } finally {
+      await other.close()
     }
-    expect(result).toBeUndefined()
-    expect(refusal).toBeInstanceOf(NotReplayable)
-    expect((refusal as Error).message).toMatch(
-      new RegExp(`^the branch resumed at entry ${outcome.seq} from entry ${token.seq} went live, then a timer fired \\(entry \\d+\\)`)
-    )
-    const again = await resume(t, outcome.seq)
-    expect(again).toMatchObject({ identical: true, reached: outcome.seq + 1, issues: [] })
+  })
+
+  test('a one-line edit of what the second execution’s tool says diverges there, on the branch', async () => {
+    const { AGENT } = await import('./record')
+    const edited = await editedCopy(AGENT, "error: 'report.pdf is encrypted and cannot be read'", "error: 'report.pdf is empty'")
+    const { report } = await replaySession({ events, module: edited })
+    const result = events.find(
+      (e) =>
+        e.seq > outcome.seq &&
+        e.type === 'custom-event' &&
+        (e.data as { kind?: string; error?: string }).kind === 'tool-result' &&
+        'error' in (e.data as object)
+    ) as HistoryEvent
+    expect(report.identical).toBe(false)
+    expect(report.first).toMatchObject({
+      input: 0,
+      recorded: { seq: result.seq, type: 'custom-event' },
+      replayed: { type: 'custom-event' },
+      diff: { path: 'custom-event/error', recorded: 'report.pdf is encrypted and cannot be read', replayed: 'report.pdf is empty' }
+    })
+    expect(report.issues).toEqual([])
+    expect(report.branch).toMatchObject({ seq: outcome.seq })
+  })
+
+  test('resuming at the branch’s last entry, after its timers fired, brings the runtime to the state recorded there', async () => {
+    const t = h as TestHost
+    const last = events[events.length - 1] as HistoryEvent
+    const plan = resumePlan(events, last.seq)
+    expect(plan.script.segments.flatMap((x) => x.effects).filter((e) => e.k === 'fire').length).toBeGreaterThan(outcome.handedOver.timers)
+    const again = await resume(t, last.seq)
+    expect(again).toMatchObject({ from: last.seq, reached: last.seq, identical: true, issues: [] })
+    expect(await t.state()).toMatchObject({ status: 'error' })
+    expect(await t.state()).toEqual(t.host.history.stateAt(last.seq))
   })
 })

@@ -59,7 +59,7 @@ describe('POST /resume', () => {
     expect(after.slice(0, before.length)).toEqual(before)
     const branch = after[before.length] as HistoryEvent
     expect(branch).toMatchObject({ type: 'state.initial', seq: outcome.seq, slices: recorded })
-    expect(noteOf(after[before.length + 1] as HistoryEvent)).toEqual({ note: 'resume', from: at, reached, identical: true })
+    expect(noteOf(after[before.length + 1] as HistoryEvent)).toEqual({ note: 'resume', from: at, reached, identical: true, numbered: true })
     expect(h.host.history.stateAt(before[before.length - 1]?.seq as number).count).toBe(6)
   })
 
