@@ -11,7 +11,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { SessionError, importSession } from '../recorder/session-file'
-import { formatReport, historyEvents, NotReplayable, replaySession, ReplayFailed } from '../replay'
+import { formatReport, NotReplayable, replaySession, ReplayFailed, sessionFileEvents } from '../replay'
 
 /** How long a replay may take by default (`--timeout`), in seconds. */
 export const DEFAULT_TIMEOUT_S = 300
@@ -82,7 +82,8 @@ export async function replayCli(
   try {
     const { report } = await replaySession({
       signal: timeout,
-      events: historyEvents(session.history),
+      // The file's own seqs: a resumed branch's note names entries by them.
+      events: sessionFileEvents(session).events,
       module: modulePath,
       version: session.header.version,
       runtime: session.header.runtime.path,

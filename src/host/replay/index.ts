@@ -2,7 +2,7 @@ export { replaySession, ReplayFailed, type ReplayOptions, type ReplayResult } fr
 export { compareHistories, type CompareMeta } from './compare'
 export { replayScript, lastRun, NotReplayable, VERSION_1_REASON, playedRun, type PlayedRun, type BranchPoint } from './script'
 export { formatReport } from './text'
-export { historyEvents } from './events'
+export { historyEvents, sessionFileEvents } from './events'
 export { withoutInputs } from './without'
 export { ReplayJobs, ReplayBusy, type ReplayJobStart } from './jobs'
 export { resumePlan, type ResumePlan } from './resume'

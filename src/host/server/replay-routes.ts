@@ -15,7 +15,7 @@ import type { ReplayRequest } from '../../shared/replay'
 import type { Host } from '../host'
 import { LoadError } from '../loader/load'
 import { readSession } from '../recorder/session-file'
-import { historyEvents, historyReplay, NoReplayModule, NotReplayable, ReplayBusy, replayModule, type ReplayJobStart } from '../replay'
+import { historyReplay, sessionFileEvents, NoReplayModule, NotReplayable, ReplayBusy, replayModule, type ReplayJobStart } from '../replay'
 import { jsonBody, requireType } from './body'
 import { uploadError } from './upload-errors'
 
@@ -121,13 +121,7 @@ export async function readSessionUpload(c: Context, idleMs: number, usage: strin
   } catch (e) {
     throw uploadError(e, { failed: `the session file cannot be ${verb}` })
   }
-  const { history, fileSeqs, header } = imported
-  // The file's own events (the first is its state.initial), with the seqs the file gave them when it numbered them one by one.
-  const offset = fileSeqs.consecutive ? (fileSeqs.first as number) - (history.baseSeq + 1) : 0
-  const events: HistoryEvent[] = historyEvents(history)
-    .slice(1)
-    .map((e) => ({ ...e, seq: e.seq + offset }))
-  return { events, stateAt: (seq) => history.stateAt(seq - offset), version: header.version, runtime: header.runtime.name }
+  return { ...sessionFileEvents(imported), version: imported.header.version, runtime: imported.header.runtime.name }
 }
 
 /** A replay of a session file sent as the body, its events keeping the file's seqs. */

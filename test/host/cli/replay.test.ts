@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { replayCli } from '../../../src/host/cli/replay'
 import type { ReplayReport } from '../../../src/shared/replay'
-import { AGENT, editedCopy, recordAgent } from '../replay/record'
+import { startTestHost, fixture } from '../../helpers/host'
+import { AGENT, editedCopy, exportTo, recordAgent } from '../replay/record'
 
 let session: string
 
@@ -41,6 +42,23 @@ describe('npm run replay -- SESSION MODULE [--json]', () => {
     const report = JSON.parse(json.out) as ReplayReport
     expect(report.identical).toBe(false)
     expect(report.paths.map((p) => p.path)).toEqual(['/usage/outputTokens'])
+  })
+
+  test('an exported resumed branch replays from the file: its note names entries by the file’s seqs', async () => {
+    const h = await startTestHost({ runtime: fixture('replay-counter.mjs') })
+    try {
+      for (const by of [1, 2]) expect((await h.dispatch({ type: 'add', payload: { by } })).status).toBe(200)
+      const resumed = await h.fetch('/resume', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seq": 3}' })
+      expect(resumed.status).toBe(200)
+      expect((await h.dispatch({ type: 'add', payload: { by: 5 } })).status).toBe(200)
+      const branch = await exportTo(h)
+      const { code, out } = await run(branch, fixture('replay-counter.mjs'))
+      expect(out).toMatch(/^IDENTICAL/)
+      expect(out).toMatch(/Compared from the branch's reset at entry \d+ \(resumed from entry 3/)
+      expect(code).toBe(0)
+    } finally {
+      await h.close()
+    }
   })
 
   test('a version 1 session: exit 2, it cannot be replayed, and why', async () => {
