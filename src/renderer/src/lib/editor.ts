@@ -7,7 +7,8 @@
  * writes a `<style>` element (refused by the window's Content Security Policy, `style-src 'self'`)
  * but in a shadow root adopts a constructed stylesheet, which the policy does not govern. So the
  * policy stays as strict as it is, with no nonce to hand out. The theme reads the app's custom
- * properties, which pass into the shadow root.
+ * properties, which pass into the shadow root. Text typed over a selection is put in by CodeMirror,
+ * not by the browser (see `typeOverSelection`), for the same policy.
  */
 import {
   autocompletion,
@@ -22,7 +23,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirro
 import { json } from '@codemirror/lang-json'
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { linter, type Diagnostic } from '@codemirror/lint'
-import { EditorState, Prec } from '@codemirror/state'
+import { EditorState, Prec, type Transaction } from '@codemirror/state'
 import { EditorView, keymap, placeholder } from '@codemirror/view'
 import { tags } from '@lezer/highlight'
 import { untrack } from 'svelte'
@@ -70,6 +71,7 @@ export function createActionEditor(host: HTMLElement, options: ActionEditorOptio
         ...defaultKeymap,
         indentWithTab
       ]),
+      typeOverSelection,
       EditorView.updateListener.of((u) => {
         if (u.docChanged) options.onchange(u.state.doc.toString())
       }),
@@ -78,6 +80,33 @@ export function createActionEditor(host: HTMLElement, options: ActionEditorOptio
   })
   return new EditorView({ state, parent: root, root })
 }
+
+/**
+ * A character typed over a selection, put in by CodeMirror instead of the browser. Chromium,
+ * replacing a selection that spans the highlighter's spans itself, keeps the colours of the text it
+ * deletes as its "typing style" and writes them on the new text as a style attribute: the window's
+ * policy (`style-src 'self'`) refuses it, and Chromium logs the refusal (CodeMirror redraws the line
+ * from its own state either way). Selecting a line from its end and typing over it does it, and
+ * select-all too. So the browser's insertion is cancelled and the text goes in as CodeMirror puts
+ * typed text in: through the input handlers (closing brackets wrap a selection), else replacing each
+ * selected range, as `input.type` (which opens completion). A character typed at a cursor, and
+ * composition (IME), are left to the browser: they delete nothing.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== 'insertText' || event.data === null || event.data === '' || view.composing) return false
+    const { state } = view
+    if (state.readOnly || state.selection.ranges.every((r) => r.empty)) return false
+    const text = event.data
+    const { from, to } = state.selection.main
+    let typed: Transaction | undefined
+    const insert = (): Transaction =>
+      (typed ??= state.update(state.replaceSelection(text), { userEvent: 'input.type', scrollIntoView: true }))
+    if (!state.facet(EditorView.inputHandler).some((handle) => handle(view, from, to, text, insert))) view.dispatch(insert())
+    // Returning true cancels the browser's own insertion.
+    return true
+  }
+})
 
 /**
  * The dispatcher's editor as an attachment: made when its element is in the page, destroyed when
