@@ -84,7 +84,7 @@ describe('the Replay view', () => {
   test('replays without an input: its entries are marked as vanished, and only the rows that differ can be shown', async () => {
     const { page } = win
     await panel(page).locator('fieldset input[type=checkbox]').first().uncheck()
-    await panel(page).getByRole('button', { name: 'Replay without 1' }).click()
+    await panel(page).getByRole('button', { name: 'Replay without 1 input' }).click()
     await expect.poll(async () => (await status(page).textContent())?.trim() ?? '', { timeout: 30_000 }).toMatch(/^Diverged/)
     await expect.poll(() => panel(page).locator('.row.vanished').count()).toBeGreaterThan(0)
     expect(await status(page).textContent()).toMatch(/2 vanished/)

@@ -294,4 +294,22 @@ describe('the replay view’s state', () => {
     store.ingest(resumed, JSON.stringify(resumed))
     expect(lastRun(store)).toEqual({ inputs: [], resumed: true })
   })
+
+  test('the inputs listed follow the run as entries arrive: a reload starts a new run, and a choice no longer there is dropped before a replay', async () => {
+    const store = recorded()
+    const { replay, sent } = setUp({ store, name: 'live' }, { 'POST /replay': () => Response.json(running, { status: 202 }) })
+    replay.show()
+    replay.toggleInput(14)
+    expect(replay.without).toEqual([14])
+    const more = input(16, 'sub')
+    store.ingest(more, JSON.stringify(more))
+    replay.entriesChanged()
+    expect(replay.inputs.map((i) => i.seq)).toEqual([11, 14, 16])
+    const reset = { type: 'state.initial', seq: 17, slices: { count: 0, other: 'x' }, timestamp: 3_000 } as const
+    store.ingest(reset, JSON.stringify(reset))
+    // Not yet told: the replay reads what is new before it starts.
+    await replay.start()
+    expect(replay.inputs).toEqual([])
+    expect(JSON.parse(sent[0]?.init?.body as string)).toEqual({ without: [] })
+  })
 })

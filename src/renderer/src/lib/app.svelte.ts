@@ -77,6 +77,7 @@ export class App {
       () => {
         live.timeline.changed()
         this.pause.entriesChanged()
+        this.replay.entriesChanged()
       },
       api
     )

@@ -81,8 +81,15 @@ export class Replay {
   #replayed = $state.raw<HistoryStore | undefined>()
   /** The replay this window started (another window's is shown as running, not as ours). */
   #mine: number | undefined
+  /** The history the inputs were listed from, and how far. */
+  #listed: { store: HistoryStore; upTo: number; generation: number } | undefined
 
   constructor(private readonly deps: ReplayDeps) {}
+
+  /** Whether the replay told is one this window started or was handed (its result is shown). */
+  get mine(): boolean {
+    return this.notice !== undefined && this.notice.id === this.#mine
+  }
 
   /** The live session, which Reload's offer replays. */
   live(): ReplaySource {
@@ -110,9 +117,32 @@ export class Replay {
 
   /** Lists the inputs of the session shown, or of `source` (its last run's `input` notes), keeping the choices that are still there. */
   listInputs(source = this.deps.source()): void {
-    const out = lastRun(source.store).inputs
-    this.inputs = out
-    const held = out.map((x) => x.seq)
+    const { store } = source
+    this.#listed = { store, upTo: store.length, generation: store.generation }
+    this.#setInputs(lastRun(store).inputs)
+  }
+
+  /** New entries in the live session: the inputs listed follow its last run (a reload starts a new one), reading only what is new. */
+  entriesChanged(): void {
+    const listed = this.#listed
+    if (!this.open || listed === undefined) return
+    const { store } = listed
+    if (store.generation !== listed.generation || store.length < listed.upTo) return this.listInputs({ store, name: '' })
+    let out: InputChoice[] | undefined
+    for (let i = listed.upTo; i < store.length; i++) {
+      if (store.type(i) === 'state.initial') out = []
+      else {
+        const input = inputAt(store, i)
+        if (input !== undefined) (out ??= [...this.inputs]).push(input)
+      }
+    }
+    listed.upTo = store.length
+    if (out !== undefined) this.#setInputs(out)
+  }
+
+  #setInputs(inputs: InputChoice[]): void {
+    this.inputs = inputs
+    const held = inputs.map((x) => x.seq)
     this.without = this.without.filter((seq) => held.includes(seq))
   }
 
@@ -128,6 +158,8 @@ export class Replay {
    */
   async start(source = this.deps.source(), module = this.module.trim()): Promise<boolean> {
     if (this.running || this.busy) return false
+    // The inputs the replay would leave out must still be inputs of the run it plays.
+    if (this.#listed?.store === source.store) this.entriesChanged()
     if (module === '' && this.deps.runtimeModule() === null) {
       this.#refused('No runtime module is loaded: type the path of the module to replay against.')
       return false
@@ -311,19 +343,25 @@ export function lastRun(store: HistoryStore): { inputs: InputChoice[]; resumed: 
   let start = store.length - 1
   while (start > 0 && store.type(start) !== 'state.initial') start--
   for (let i = start + 1; i < store.length; i++) {
-    // Only a custom event can be a note; its text is read only when it names one.
-    if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) continue
-    const note = noteOf(store.event(i))
-    if (note?.note !== 'input') continue
-    const action = note.action
-    const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
-    inputs.push({ seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' })
+    const input = inputAt(store, i)
+    if (input !== undefined) inputs.push(input)
   }
   // A resumed run begins with a reset and the resume note (a replay plays it through the run it branched from).
   const resumed = [start + 1, start + 2].some(
     (i) => i < store.length && store.type(i) === 'custom-event' && noteOf(store.event(i))?.note === 'resume'
   )
   return { inputs, resumed }
+}
+
+/** The input at index `i` of `store` (an action sent from outside the runtime), if that is one. */
+function inputAt(store: HistoryStore, i: number): InputChoice | undefined {
+  // Only a custom event can be a note; its text is read only when it names one.
+  if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) return undefined
+  const note = noteOf(store.event(i))
+  if (note?.note !== 'input') return undefined
+  const action = note.action
+  const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
+  return { seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' }
 }
 
 function storeOf(events: readonly HistoryEvent[]): HistoryStore | undefined {
