@@ -67,7 +67,9 @@ export async function replayCli(
   try {
     if (!(await stat(sessionPath)).isFile()) throw new Error('it is not a file')
   } catch (e) {
-    err(`patchscope replay: cannot read the session ${sessionPath}: ${e instanceof Error ? e.message : String(e)}\n`)
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'the file does not exist' : e instanceof Error ? e.message : String(e)
+    err(`patchscope replay: cannot read the session ${sessionPath}: ${why}\n`)
     return 2
   }
   let session
@@ -78,6 +80,12 @@ export async function replayCli(
     err(`patchscope replay: ${sessionPath} is not a session file that can be read: ${why}\n`)
     return 2
   }
+  // A file cut short replays its inputs, but what the runtime did after the cut is not in it: said, so that "appeared" is read right.
+  if (!session.integrity.complete)
+    err(
+      `patchscope replay: warning: ${sessionPath} is ${session.integrity.statement}. What the runtime recorded after that is not in ` +
+        'the file, so entries the replay makes past that point are reported as appeared.\n'
+    )
   const timeout = AbortSignal.timeout(seconds * 1000)
   try {
     const { report } = await replaySession({

@@ -123,7 +123,9 @@ async function describeImportError(e: unknown, path: string): Promise<string> {
   if (!isSyntax) return `it threw while loading: ${errorText(e)}`
   const where = await locateSyntaxError(path)
   if (where === undefined) return `SyntaxError: ${e.message}`
-  return `SyntaxError: ${where.text} (line ${where.line}, column ${where.column + 1}: ${where.lineText.trim()})`
+  const text = where.lineText.trim()
+  // An empty line (the error at the end of the file, or of a statement left open) has no text to show.
+  return `SyntaxError: ${where.text} (line ${where.line}, column ${where.column + 1}${text !== '' ? `: ${text}` : ''})`
 }
 
 /**

@@ -61,6 +61,17 @@ describe('npm run replay -- SESSION MODULE [--json]', () => {
     }
   })
 
+  test('a missing session is said in words; a file cut short replays with a warning that says why entries appear', async () => {
+    const missing = await run('/nowhere/session.ndjson', AGENT)
+    expect(missing.code).toBe(2)
+    expect(missing.err).toBe('patchscope replay: cannot read the session /nowhere/session.ndjson: the file does not exist\n')
+    const lines = (await readFile(session, 'utf8')).split('\n').filter((l) => l !== '')
+    const cut = session.replace(/\.ndjson$/, '-cut.ndjson')
+    await writeFile(cut, lines.slice(0, -2).join('\n') + '\n')
+    const { err } = await run(cut, AGENT)
+    expect(err).toMatch(/^patchscope replay: warning: .*-cut\.ndjson is cut short after [\d,]+ events: .*reported as appeared\.\n/)
+  })
+
   test('a version 1 session: exit 2, it cannot be replayed, and why', async () => {
     const text = await readFile(session, 'utf8')
     const lines = text.split('\n')
