@@ -13,6 +13,8 @@ describe('the dispatcher’s keys', () => {
   test('`a` opens the dispatcher, outside a field only', () => {
     expect(actionFor(key('a'), false)).toEqual({ action: 'dispatch' })
     expect(actionFor(key('a'), true)).toBeUndefined()
+    expect(actionFor(key('r'), false)).toEqual({ action: 'replay' })
+    expect(actionFor(key('r'), true)).toBeUndefined()
     expect(actionFor(key('a', { ctrlKey: true }), false)).toBeUndefined()
     expect(actionFor(key('A'), false)).toBeUndefined()
   })

@@ -4,7 +4,7 @@
  */
 
 export type KeyAction =
-  'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'dispatch' | 'clear' | 'help' | 'continue' | 'step'
+  'prev' | 'next' | 'first' | 'last' | 'search' | 'tab' | 'pin-diff' | 'dispatch' | 'replay' | 'clear' | 'help' | 'continue' | 'step'
 
 export interface Binding {
   keys: string
@@ -23,6 +23,8 @@ export const BINDINGS: readonly Binding[] = [
   { keys: 'a', does: 'dispatch an action (the dispatcher)' },
   { keys: 'Ctrl/⌘ + Enter', does: 'in the dispatcher: send the action' },
   { keys: 'Ctrl + Space', does: 'in the dispatcher: the action types seen' },
+  { keys: 'r', does: 'the Replay view: run the session again against the module on disk' },
+  { keys: '↑ ↓ / n', does: 'in the Replay view’s rows: previous / next row, the next row that differs' },
   { keys: 'Esc', does: 'clear the search; close the dispatcher' },
   { keys: 'F8', does: 'paused: continue the runtime' },
   { keys: 'F10', does: 'paused: step to the next recorded entry' },
@@ -79,6 +81,8 @@ export function actionFor(e: KeyPress, inField: boolean): { action: KeyAction; t
       return { action: 'pin-diff' }
     case 'a':
       return { action: 'dispatch' }
+    case 'r':
+      return { action: 'replay' }
     case 'Escape':
       return { action: 'clear' }
     case '?':
