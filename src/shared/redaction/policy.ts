@@ -102,19 +102,27 @@ export function compilePolicy(policy: RedactionPolicy): CompiledPolicy {
     throw new RedactionPolicyError('keys', keys[MAX_PATTERNS] as string, `more than ${MAX_PATTERNS} key patterns`)
   if (paths.length > MAX_PATTERNS) throw new RedactionPolicyError('paths', paths[MAX_PATTERNS] as string, `more than ${MAX_PATTERNS} paths`)
   const sources: string[] = []
+  /** What the filter looks for, as regular expressions: undefined for a pattern without a word (every line may hold it). */
   const words: (string | undefined)[] = []
   for (const pattern of keys) {
     sources.push(globSource(pattern))
-    words.push(longestWord(pattern.split('*')))
+    words.push(keyWord(pattern))
   }
   const compiledPaths = paths.map(parsePath)
-  for (const tokens of compiledPaths) words.push(longestWord(tokens.filter((t): t is string => t !== null)))
+  for (const tokens of compiledPaths) {
+    const word = longestWord(tokens.filter((t): t is string => t !== null))
+    words.push(word === undefined ? undefined : escapeRegExp(word))
+  }
   // Without the `u` flag, `i` folds no non-ASCII character into an ASCII one (the Kelvin sign is not
   // `k`), so a key matches only if its ASCII words are in the line's bytes, in some case.
   const keyRegexp = sources.length === 0 ? undefined : new RegExp(`^(?:${sources.join('|')})$`, 'i')
   const filter = words.includes(undefined)
     ? undefined
-    : new RegExp([...new Set(words as string[]), MARKER_WORD].map(escapeRegExp).join('|') + '|\\\\u', 'i')
+    : new RegExp(
+        // A Map's entries are read too when keys are redacted: a change inside them does not name the entry's key (events.ts).
+        [...new Set(words as string[]), ...[MARKER_WORD, ...(keys.length > 0 ? [MAP_WORD] : [])].map(escapeRegExp)].join('|') + '|\\\\u',
+        'i'
+      )
   return {
     policy: { keys, paths },
     keyMatches: keyRegexp === undefined ? () => false : (key) => keyRegexp.test(key),
@@ -126,6 +134,22 @@ export function compilePolicy(policy: RedactionPolicy): CompiledPolicy {
 
 /** The key of the marker a redacted value becomes (`tags.ts`); a line holding one is read to list it. */
 const MARKER_WORD = '$redacted'
+/** The key of a Map's entries (`tags.ts`). */
+const MAP_WORD = '$map'
+
+/**
+ * What the filter looks for in a line for a key pattern, as a regular expression: its longest word;
+ * where the pattern begins or ends with that word, the word at the start or end of a key's text,
+ * which in a line is at a quote (a key, a string) or a pointer's slash (a patch's path). So `*token`
+ * reads the lines with `accessToken"` or `/accessToken/`, not every line with `outputTokens`.
+ */
+function keyWord(pattern: string): string | undefined {
+  const parts = pattern.split('*')
+  const word = longestWord(parts)
+  if (word === undefined) return undefined
+  const edge = '["/]'
+  return `${parts[0] === word ? edge : ''}${escapeRegExp(word)}${parts[parts.length - 1] === word ? edge : ''}`
+}
 
 function unique(list: readonly string[]): string[] {
   return [...new Set(list)]

@@ -122,6 +122,22 @@ describe('the line filter', () => {
     expect(p.mayTouch('{"type":"state.update","slice":"todos","patches":[]}')).toBe(false)
   })
 
+  test('a pattern that ends (or begins) with its word looks for it at the end (start) of a key, a string or a path segment', () => {
+    const token = compilePolicy({ keys: ['*token', 'jwt*'], paths: [] })
+    expect(token.mayTouch('{"accessToken":"x"}')).toBe(true)
+    expect(token.mayTouch('{"op":"replace","path":"/auth/accessToken/value","value":"x"}')).toBe(true)
+    expect(token.mayTouch('{"cause":{"type":"agent/token"}}')).toBe(true)
+    expect(token.mayTouch('{"path":"/a~1token"}')).toBe(true)
+    expect(token.mayTouch('{"jwtSecret":1}')).toBe(true)
+    expect(token.mayTouch('{"path":"/jwtSecret/x"}')).toBe(true)
+    // The word inside a longer key matches neither: such lines are copied, not parsed.
+    expect(token.mayTouch('{"usage":{"outputTokens":3},"text":"a tokenizer"}')).toBe(false)
+    expect(token.mayTouch('{"myjwt":1}')).toBe(false)
+    // A Map's entries do not name their keys in a patch's path: read when keys are redacted.
+    expect(token.mayTouch('{"path":"/vault/$map/0/1","value":"s"}')).toBe(true)
+    expect(compilePolicy({ keys: [], paths: ['/user/ssn'] }).mayTouch('{"path":"/vault/$map/0/1"}')).toBe(false)
+  })
+
   test('lets every line through when a pattern has no literal word', () => {
     expect(compilePolicy({ keys: [], paths: ['/*'] }).mayTouch('{}')).toBe(true)
   })
