@@ -171,6 +171,7 @@ describe('the replay view’s state', () => {
 
     replay.onlyChanged = true
     expect(replay.rows.map((r) => r.recorded?.seq)).toEqual([12, 13, 15])
+
     replay.selected = 5
     expect(replay.detail).toBeUndefined()
     replay.step(-1)
@@ -311,5 +312,28 @@ describe('the replay view’s state', () => {
     await replay.start()
     expect(replay.inputs).toEqual([])
     expect(JSON.parse(sent[0]?.init?.body as string)).toEqual({ without: [] })
+  })
+
+  test('with only the rows that differ shown, a side with no entry yet reads its state from the rows hidden before (the initial one)', async () => {
+    const vanishedFirst: ReplayResultBody = {
+      ...result,
+      steps: [
+        { input: 0, recorded: 10, replayed: 0, paths: [] },
+        { input: 1, recorded: 12, paths: [''] }
+      ]
+    }
+    const { replay } = setUp(
+      { store: recorded(), name: 'live' },
+      { 'POST /replay': () => Response.json(running, { status: 202 }), 'GET /replay': () => Response.json(vanishedFirst) }
+    )
+    await replay.start()
+    replay.noticed({ ...running, phase: 'done', done: 3 })
+    await settle()
+    replay.onlyChanged = true
+    replay.selected = 0
+    expect(replay.rows[0]?.kind).toBe('vanished')
+    expect(replay.detail?.recorded).toEqual({ count: 1, other: 'x' })
+    expect(replay.detail?.replayed).toEqual({ count: 0, other: 'x' })
+    expect(replay.detail?.changes.map((c) => c.path)).toEqual(['/count'])
   })
 })

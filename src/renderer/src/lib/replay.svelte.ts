@@ -285,16 +285,15 @@ export class Replay {
   }
 
   /** The rows side by side: every aligned pair, or only those that differ. */
-  readonly rows: readonly ReplayRow[] = $derived.by(() => {
-    const steps = this.result?.steps ?? []
+  readonly rows: readonly ReplayRow[] = $derived.by(() =>
+    this.onlyChanged ? this.#allRows.filter((r) => r.kind !== 'same') : this.#allRows
+  )
+
+  /** Every aligned pair, those that are the same too: a side's state at a row is read from them. */
+  readonly #allRows: readonly ReplayRow[] = $derived.by(() => {
     const recorded = this.#recorded?.store
     const replayed = this.#replayed
-    const out: ReplayRow[] = []
-    for (const step of steps) {
-      const row = rowOf(step, recorded, replayed)
-      if (!this.onlyChanged || row.kind !== 'same') out.push(row)
-    }
-    return out
+    return (this.result?.steps ?? []).map((step) => rowOf(step, recorded, replayed))
   })
 
   /** How many rows differ. */
@@ -302,10 +301,20 @@ export class Replay {
 
   /** Both states at the selected row: each side's state after its entry, or after the last entry it had before. */
   readonly detail: RowDetail | undefined = $derived.by(() => {
-    const rows = this.rows
-    if (this.selected < 0 || this.selected >= rows.length) return undefined
+    if (this.selected < 0 || this.selected >= this.rows.length) return undefined
+    // Looked for among every row, those hidden by "Only differences" too (the initial states are a row that is the same).
+    const rows = this.#allRows
+    let at = this.selected
+    if (this.onlyChanged)
+      for (let i = 0, shown = -1; i < rows.length; i++) {
+        if (rows[i]?.kind !== 'same') shown++
+        if (shown === this.selected) {
+          at = i
+          break
+        }
+      }
     const seqOf = (side: 'recorded' | 'replayed'): number | undefined => {
-      for (let i = this.selected; i >= 0; i--) {
+      for (let i = at; i >= 0; i--) {
         const e = rows[i]?.[side]
         if (e !== undefined) return e.seq
       }
