@@ -151,7 +151,9 @@ describe('node:crypto, process.hrtime and node:timers/promises', () => {
       const { report } = await replaySession({ events: without(events, (e) => e.k === 'int' || e.k === 'hrtime'), module: RUNTIME })
       expect(report.identical).toBe(false)
       const paths = report.paths.map((p) => p.path)
-      expect(paths).toEqual(expect.arrayContaining(['/draws/0/int', '/draws/0/range', '/draws/0/laterInt', '/draws/0/elapsed/1']))
+      // Only values that cannot match by chance: randomInt(10, 20) and randomInt(7) drawn afresh equal the recorded ones one time in 10 or 7
+      // (the issues below say that every one of them went unfed).
+      expect(paths).toEqual(expect.arrayContaining(['/draws/0/int', '/draws/0/elapsed/1']))
       const messages = report.issues.map((i) => i.message).join('\n')
       expect(messages).toMatch(/randomInt\(\) \d+ more time/)
       expect(messages).toMatch(/process\.hrtime\(\) 4 more times/)
