@@ -115,3 +115,10 @@ export function noteOf(e: HistoryEvent): Note | undefined {
   if (typeof n !== 'object' || n === null || Array.isArray(n) || typeof n.note !== 'string') return undefined
   return n as unknown as Note
 }
+
+/** The type of an input note's action: its `type` when that is a string, else undefined (an action is whatever JSON was sent). */
+export function inputType(note: InputNote): string | undefined {
+  const { action } = note
+  const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
+  return typeof type === 'string' ? type : undefined
+}

@@ -5,7 +5,7 @@
  * it was matched with, and the paths that differ — with both states at the selected row.
  */
 import type { HistoryEvent, Slices } from '../../../shared/protocol'
-import { noteOf } from '../../../shared/notes'
+import { inputType, noteOf } from '../../../shared/notes'
 import { readReplayNotice, type ReplayNotice, type ReplayResultBody, type ReplayStep } from '../../../shared/replay'
 import { diffStates, type Change } from './model/diff'
 import { errorOf, unreachable } from './model/host-errors'
@@ -368,9 +368,7 @@ function inputAt(store: HistoryStore, i: number): InputChoice | undefined {
   if (store.type(i) !== 'custom-event' || !store.raw(i).includes('"input"')) return undefined
   const note = noteOf(store.event(i))
   if (note?.note !== 'input') return undefined
-  const action = note.action
-  const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
-  return { seq: store.seqAt(i), type: typeof type === 'string' ? type : '(an action without a type)' }
+  return { seq: store.seqAt(i), type: inputType(note) ?? '(an action without a type)' }
 }
 
 function storeOf(events: readonly HistoryEvent[]): HistoryStore | undefined {

@@ -2,7 +2,7 @@
  * What an entry did, in a few words for its timeline row, and which paths it changed.
  */
 import { parsePointer } from '../../../../shared/pointer'
-import { noteOf, type RuntimeErrorNote } from '../../../../shared/notes'
+import { inputType, noteOf, type RuntimeErrorNote } from '../../../../shared/notes'
 import type { HistoryEvent, Json, JsonObject, Operation } from '../../../../shared/protocol'
 import { describeTagged, preview, unwrap } from './format'
 import type { HistoryStore } from './store'
@@ -71,9 +71,7 @@ export function streamNoteText(e: HistoryEvent): string | undefined {
 export function actionNoteText(e: HistoryEvent): string | undefined {
   const n = noteOf(e)
   if (n?.note === 'input') {
-    const action = n.action
-    const type = typeof action === 'object' && action !== null && !Array.isArray(action) ? action.type : undefined
-    return `dispatched ${typeof type === 'string' ? type : preview(action, 60)}`
+    return `dispatched ${inputType(n) ?? preview(n.action, 60)}`
   }
   if (n?.note !== 'dispatch') return undefined
   const type = String(n.cause?.type)
