@@ -130,11 +130,10 @@ describe('node:crypto, process.hrtime and node:timers/promises', () => {
 
   test('the promise timers are virtual: an edited copy that sleeps ten minutes instead replays identical at once', async () => {
     const edited = await editedCopy(RUNTIME, 'const DELAY = 5', 'const DELAY = 600_000')
-    const started = Date.now()
+    // No clock is read here: ten real minutes would end the test at its timeout (20 s) long before the replay.
     const { report } = await replaySession({ events, module: edited })
     expect(report.issues).toEqual([])
     expect(report.identical).toBe(true)
-    expect(Date.now() - started).toBeLessThan(60_000)
   })
 
   describe('without the pin, the replay would diverge', () => {
